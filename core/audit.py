@@ -1,0 +1,78 @@
+"""The change history of domain tables, recorded by database triggers (django-pghistory).
+
+Triggers see every insert, update and delete, including `queryset.update()` and raw SQL, so
+application code cannot write without leaving a trace. The request's user and URL are attached as
+context by pghistory's middleware.
+"""
+
+import pghistory
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from pghistory.models import Event, MiddlewareEvents
+
+
+def audited(**kwargs):
+    """Class decorator for a domain model: keep an event for each insert, update and delete."""
+    return pghistory.track(
+        pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **kwargs
+    )
+
+
+def _event_models() -> dict[type[models.Model], type[Event]]:
+    found = {}
+    for model in apps.get_models():
+        if issubclass(model, Event) and getattr(model, "pgh_tracked_model", None):
+            found[model.pgh_tracked_model] = model
+    return found
+
+
+def tracked_models() -> list[dict]:
+    return sorted(
+        (
+            {"label": model._meta.label_lower, "name": model._meta.verbose_name_plural}
+            for model in _event_models()
+        ),
+        key=lambda entry: str(entry["name"]),
+    )
+
+
+def tracked_model(label: str) -> type[models.Model] | None:
+    for model in _event_models():
+        if model._meta.label_lower == label:
+            return model
+    return None
+
+
+def events_for(model: type[models.Model], pk=None):
+    events = MiddlewareEvents.objects.across(_event_models()[model]).order_by("-pgh_created_at")
+    if pk is not None:
+        events = events.filter(pgh_obj_id=str(pk))
+    return events
+
+
+def describe_events(events) -> list[dict]:
+    """One row per event with its author resolved in one query, and its changed fields."""
+    events = list(events)
+    user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
+    users = get_user_model().objects.in_bulk(user_ids)
+    rows = []
+    for event in events:
+        context = event.pgh_context or {}
+        rows.append(
+            {
+                "at": event.pgh_created_at,
+                "label": event.pgh_label,
+                "object_id": event.pgh_obj_id,
+                "user": users.get(context.get("user")),
+                "url": context.get("url", ""),
+                "changes": _changes(event),
+            }
+        )
+    return rows
+
+
+def _changes(event) -> list[tuple[str, object, object]]:
+    if event.pgh_diff:
+        return [(field, old, new) for field, (old, new) in sorted(event.pgh_diff.items())]
+    return [(field, None, value) for field, value in sorted((event.pgh_data or {}).items())]

@@ -1,0 +1,36 @@
+import random
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils.module_loading import import_string
+
+# Each app seeds its own demo data, in this order (later ones use earlier ones' rows).
+SEEDERS = [
+    "accounts.demo.seed",
+    "placements.demo.seed",
+]
+
+SCALES = {"demo": "the programme: 6 hotels, 70 places", "assore": "the whole scheme: ~40 hotels, 610 places"}
+
+
+class Command(BaseCommand):
+    help = "Load fictional demo data. Idempotent: running it again adds nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
+        parser.add_argument("--seed", type=int, default=2024, help="random seed (deterministic data)")
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="allow loading fictional data with DEBUG off (benchmarks only)",
+        )
+
+    def handle(self, *args, scale, seed, allow_production, **options):
+        if not settings.DEBUG and not allow_production:
+            raise CommandError("Refusing to load demo data with DEBUG off (use --allow-production).")
+        with transaction.atomic():
+            for path in SEEDERS:
+                summary = import_string(path)(rng=random.Random(f"{seed}-{path}"), scale=scale)
+                self.stdout.write(f"{path.split('.')[0]}: {summary}")
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready ({SCALES[scale]})."))

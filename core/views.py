@@ -1,0 +1,90 @@
+import logging
+import os
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.messages.views import SuccessMessageMixin
+from django.db import connection
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from accounts.access import AUTHENTICATED, allow_roles
+from accounts.roles import Role
+from core import audit
+from core.navigation import cards_for
+from core.pagination import paginate
+
+logger = logging.getLogger(__name__)
+
+
+class RoleViewMixin(SuccessMessageMixin):
+    """Base of every class-based view: it must say who may use it, and it flashes its message.
+
+    `allowed_roles` is enforced by accounts.middleware.RoleAccessMiddleware before the view runs.
+    """
+
+    allowed_roles: frozenset[str] | str | None = None
+
+
+@require_GET
+@allow_roles(AUTHENTICATED)
+def home(request):
+    return render(request, "core/home.html", {"cards": cards_for(request)})
+
+
+@never_cache
+@require_GET
+@login_not_required
+def healthz(request):
+    """Liveness for load balancers and `make run`: 200 when the database and the broker answer."""
+    checks = {"database": _database_ok(), "broker": _broker_ok()}
+    healthy = all(checks.values())
+    body = {name: "ok" if ok else "unavailable" for name, ok in checks.items()}
+    body["status"] = "ok" if healthy else "unavailable"
+    return JsonResponse(body, status=200 if healthy else 503)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.exception("Health check: database unavailable")
+        return False
+
+
+def _broker_ok() -> bool:
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+            folders = [conn.transport_options.get("data_folder_in")] if conn.transport_cls == "filesystem" else []
+        return all(os.access(folder, os.W_OK) for folder in folders if folder)
+    except Exception:
+        logger.exception("Health check: broker unavailable")
+        return False
+
+
+@require_GET
+@allow_roles(Role.MANAGER, Role.ADMIN)
+def history_index(request):
+    return render(request, "core/history_index.html", {"models": audit.tracked_models()})
+
+
+@require_GET
+@allow_roles(Role.MANAGER, Role.ADMIN)
+def history_model(request, label: str, pk: str | None = None):
+    model = audit.tracked_model(label)
+    if model is None:
+        raise Http404
+    events = audit.events_for(model, pk=pk)
+    page = paginate(request, events, per_page=50)
+    page.object_list = audit.describe_events(page.object_list)
+    return render(
+        request,
+        "core/history_model.html",
+        {"model_name": model._meta.verbose_name_plural, "label": label, "object_pk": pk, "page": page},
+    )
