@@ -9,6 +9,7 @@ from core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("baseline/", core_views.baseline, name="baseline"),
     path(
         "connexion/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

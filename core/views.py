@@ -4,7 +4,7 @@ import os
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -31,6 +31,13 @@ class RoleViewMixin(SuccessMessageMixin):
 @allow_roles(AUTHENTICATED)
 def home(request):
     return render(request, "core/home.html", {"cards": cards_for(request)})
+
+
+@require_GET
+@allow_roles(AUTHENTICATED)
+def baseline(request):
+    """The cheapest authenticated page: benchmarks divide each page's latency by this one's."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @never_cache
