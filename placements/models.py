@@ -8,6 +8,7 @@ from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audited
+from core.validators import validate_period
 
 PARIS_ARRONDISSEMENTS = [(n, f"750{n:02d}") for n in range(1, 21)]
 
@@ -183,6 +184,9 @@ class PlaceOutage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.place}: {self.reason}"
+
+    def clean(self):
+        validate_period(self.start, self.end)
 
     def covers(self, on: datetime.date) -> bool:
         return self.start <= on and (self.end is None or on < self.end)

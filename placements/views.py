@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
@@ -144,10 +144,10 @@ def outage_end(request, place_pk: int, pk: int):
     if not outage.covers(today) or outage.start == today:
         messages.error(
             request,
-            _t("Only a period that started before today can be closed today; edit its dates instead."),
+            gettext("Only a period that started before today can be closed today; edit its dates instead."),
         )
     else:
         outage.end = today
         outage.save(update_fields=["end"])
-        messages.success(request, _t("The place is back in service from today."))
+        messages.success(request, gettext("The place is back in service from today."))
     return redirect("placements:hotel_detail", pk=outage.place.hotel_id)

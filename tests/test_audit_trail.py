@@ -1,0 +1,74 @@
+"""The change history is written by database triggers: application code cannot bypass it."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from pghistory.models import Events
+
+from placements.models import Hotel, Place
+from tests.factories import HotelFactory, PlaceFactory
+
+
+def _events(model, obj):
+    return list(Events.objects.tracks(obj).order_by("pgh_created_at", "pgh_id").values_list("pgh_label", flat=True))
+
+
+@pytest.mark.django_db
+def test_it_records_a_bulk_update():
+    hotel = HotelFactory(name="Hôtel Bulk")
+    Hotel.objects.filter(pk=hotel.pk).update(phone="01 02 03 04 05")
+    event = Events.objects.tracks(hotel).order_by("-pgh_created_at", "-pgh_id").first()
+    assert event.pgh_label == "update"
+    assert event.pgh_diff["phone"] == ["", "01 02 03 04 05"]
+
+
+@pytest.mark.django_db
+def test_it_records_raw_sql_and_deletions():
+    place = PlaceFactory(room="7")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE placements_place SET room = '8' WHERE id = %s", [place.pk])
+    Place.objects.filter(pk=place.pk).delete()
+    assert _events(Place, place) == ["insert", "update", "delete"]
+
+
+@pytest.mark.django_db
+def test_it_attaches_the_request_user_to_changes(client_for, chloe):
+    hotel = HotelFactory(name="Hôtel Contexte")
+    response = client_for(chloe).post(
+        reverse("placements:hotel_update", args=[hotel.pk]),
+        {"name": "Hôtel Contexte", "address": "1 rue X", "arrondissement": 19, "phone": "01 99",
+         "contact_name": "", "notes": "", "active": "on"},
+    )
+    assert response.status_code == 302
+    event = Events.objects.tracks(hotel).order_by("-pgh_created_at", "-pgh_id").first()
+    assert event.pgh_context["user"] == chloe.pk
+    assert event.pgh_context["url"] == reverse("placements:hotel_update", args=[hotel.pk])
+
+
+@pytest.mark.django_db
+def test_it_shows_a_models_history_to_the_manager(client_for, chloe, marc):
+    hotel = HotelFactory(name="Hôtel Historique", phone="")
+    client_for(chloe).post(
+        reverse("placements:hotel_update", args=[hotel.pk]),
+        {"name": "Hôtel Historique", "address": "2 rue Y", "arrondissement": 18,
+         "phone": "01 40 00 00 01", "contact_name": "", "notes": "", "active": "on"},
+    )
+    response = client_for(marc).get(reverse("history_object", args=["placements.hotel", hotel.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "01 40 00 00 01" in page
+    assert str(chloe) in page
+
+
+@pytest.mark.django_db
+def test_it_answers_404_for_an_untracked_model(client_for, marc):
+    response = client_for(marc).get(reverse("history_model", args=["auth.permission"]))
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_never_stores_password_hashes_in_the_history(alice):
+    alice.set_password("another long passphrase")
+    alice.save()
+    for event in Events.objects.tracks(alice):
+        assert "password" not in event.pgh_data
