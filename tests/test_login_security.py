@@ -1,0 +1,96 @@
+"""Login throttling, idle session expiry and the security headers every page carries."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+LOGIN = reverse("login")
+PASSWORD = "correct horse battery"
+
+
+def _login(client, username, password, ip="10.1.1.1"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip)
+
+
+@pytest.mark.django_db
+def test_it_logs_in_with_the_right_password(alice):
+    response = _login(Client(), "alice", PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+
+
+@pytest.mark.django_db
+def test_it_explains_a_wrong_password_in_french(alice):
+    response = _login(Client(), "alice", "wrong")
+    assert response.status_code == 200
+    assert "Saisissez un nom d’utilisateur et un mot de passe valides" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_locks_a_username_from_one_address_after_repeated_failures(alice):
+    client = Client()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "alice", "wrong", ip="10.1.1.1")
+    locked = _login(client, "alice", PASSWORD, ip="10.1.1.1")
+    assert locked.status_code == 429
+    assert "Trop de tentatives échouées" in locked.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_does_not_lock_colleagues_on_the_same_hotel_wifi(alice, nina):
+    client = Client()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login(client, "alice", "wrong", ip="10.1.1.1")
+    assert _login(Client(), "nina", PASSWORD, ip="10.1.1.1").status_code == 302
+    assert _login(Client(), "alice", PASSWORD, ip="10.9.9.9").status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_ends_an_idle_session(client_for, alice):
+    client = client_for(alice)
+    assert client.get(reverse("home")).status_code == 200
+    session = Session.objects.get(session_key=client.session.session_key)
+    expected = timezone.now() + datetime.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    assert abs((session.expire_date - expected).total_seconds()) < 60
+    session.expire_date = timezone.now() - datetime.timedelta(seconds=1)
+    session.save()
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)
+
+
+@pytest.mark.django_db
+def test_it_logs_out_only_by_post(client_for, alice):
+    client = client_for(alice)
+    assert client.get(reverse("logout")).status_code == 405
+    assert client.post(reverse("logout")).status_code == 302
+    assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_sends_a_strict_content_security_policy(client):
+    policy = client.get(LOGIN)["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy
+    assert directives["frame-ancestors"] == "'none'"
+
+
+@pytest.mark.django_db
+def test_it_has_no_inline_script_in_the_pages(client_for, chloe):
+    for url in (LOGIN, reverse("home"), reverse("placements:hotel_list")):
+        page = client_for(chloe).get(url).content.decode()
+        for chunk in page.split("<script")[1:]:
+            assert chunk.lstrip().startswith("src="), f"inline script in {url}"
+
+
+@pytest.mark.django_db
+def test_it_forbids_framing_and_sniffing(client):
+    response = client.get(LOGIN)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
