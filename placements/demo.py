@@ -51,13 +51,14 @@ def _places(rng, hotel: Hotel, count: int) -> list[Place]:
     places, room = [], 1
     while len(places) < count:
         floor = (room - 1) // 6
+        label = str(floor * 100 + (room - 1) % 6 + 1)
         features = [f for f in PlaceFeature.values if rng.random() < 0.2]
         if count - len(places) >= 2 and rng.random() < 0.2:
             for bed in ("A", "B"):
-                places.append(Place(hotel=hotel, room=f"{floor}{room:02d}", bed=bed, floor=floor,
+                places.append(Place(hotel=hotel, room=label, bed=bed, floor=floor,
                                     kind=PlaceKind.DOUBLE, features=features))
         else:
-            places.append(Place(hotel=hotel, room=f"{floor}{room:02d}", floor=floor,
+            places.append(Place(hotel=hotel, room=label, floor=floor,
                                 kind=PlaceKind.SINGLE, features=features))
         room += 1
     return places

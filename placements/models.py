@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from core.audit import audited
 from core.validators import validate_period
 
-PARIS_ARRONDISSEMENTS = [(n, f"750{n:02d}") for n in range(1, 21)]
+PARIS_ARRONDISSEMENTS = [(n, f"Paris {n}e") for n in range(1, 21)]
 
 
 class HotelQuerySet(models.QuerySet):

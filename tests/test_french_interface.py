@@ -83,3 +83,10 @@ def test_it_has_a_complete_french_catalogue():
     fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
     assert untranslated == []
     assert fuzzy == []
+
+
+@pytest.mark.django_db
+def test_it_ignores_the_browsers_language(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="fr">' in page
+    assert "Connexion à Ancrage" in page
