@@ -59,7 +59,9 @@ def env_database_url(name: str = "DATABASE_URL") -> dict:
             "PostgreSQL, or point it at a server: postgres://user:password@host:5432/ancrage"
         )
     if not raw.startswith(("postgres://", "postgresql://")):
-        raise ImproperlyConfigured(f"{name} must be a postgres:// URL: Ancrage runs on PostgreSQL only.")
+        raise ImproperlyConfigured(
+            f"{name} must be a postgres:// URL: Ancrage runs on PostgreSQL only."
+        )
     try:
         config = dj_database_url.parse(raw, conn_max_age=60, conn_health_checks=True)
     except ValueError as exc:

@@ -15,7 +15,9 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
-    path("deconnexion/", allow_roles(AUTHENTICATED)(auth_views.LogoutView.as_view()), name="logout"),
+    path(
+        "deconnexion/", allow_roles(AUTHENTICATED)(auth_views.LogoutView.as_view()), name="logout"
+    ),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("historique/", core_views.history_index, name="history_index"),
     path("historique/<str:label>/", core_views.history_model, name="history_model"),

@@ -45,7 +45,9 @@ def tracked_model(label: str) -> type[models.Model] | None:
 
 
 def events_for(model: type[models.Model], pk=None):
-    events = MiddlewareEvents.objects.across(_event_models()[model]).order_by("-pgh_created_at", "-pgh_id")
+    events = MiddlewareEvents.objects.across(_event_models()[model]).order_by(
+        "-pgh_created_at", "-pgh_id"
+    )
     if pk is not None:
         events = events.filter(pgh_obj_id=str(pk))
     return events

@@ -68,7 +68,11 @@ def _broker_ok() -> bool:
     try:
         with app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
-            folders = [conn.transport_options.get("data_folder_in")] if conn.transport_cls == "filesystem" else []
+            folders = (
+                [conn.transport_options.get("data_folder_in")]
+                if conn.transport_cls == "filesystem"
+                else []
+            )
         return all(os.access(folder, os.W_OK) for folder in folders if folder)
     except Exception:
         logger.exception("Health check: broker unavailable")
@@ -93,5 +97,10 @@ def history_model(request, label: str, pk: str | None = None):
     return render(
         request,
         "core/history_model.html",
-        {"model_name": model._meta.verbose_name_plural, "label": label, "object_pk": pk, "page": page},
+        {
+            "model_name": model._meta.verbose_name_plural,
+            "label": label,
+            "object_pk": pk,
+            "page": page,
+        },
     )

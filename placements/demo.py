@@ -55,11 +55,22 @@ def _places(rng, hotel: Hotel, count: int) -> list[Place]:
         features = [f for f in PlaceFeature.values if rng.random() < 0.2]
         if count - len(places) >= 2 and rng.random() < 0.2:
             for bed in ("A", "B"):
-                places.append(Place(hotel=hotel, room=label, bed=bed, floor=floor,
-                                    kind=PlaceKind.DOUBLE, features=features))
+                places.append(
+                    Place(
+                        hotel=hotel,
+                        room=label,
+                        bed=bed,
+                        floor=floor,
+                        kind=PlaceKind.DOUBLE,
+                        features=features,
+                    )
+                )
         else:
-            places.append(Place(hotel=hotel, room=label, floor=floor,
-                                kind=PlaceKind.SINGLE, features=features))
+            places.append(
+                Place(
+                    hotel=hotel, room=label, floor=floor, kind=PlaceKind.SINGLE, features=features
+                )
+            )
         room += 1
     return places
 

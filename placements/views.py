@@ -53,7 +53,9 @@ def hotel_detail(request, pk: int):
     hotel = _get_hotel(pk)
     today = datetime.date.today()
     places = hotel.places.prefetch_related(
-        Prefetch("outages", queryset=PlaceOutage.objects.filter(Q(end__isnull=True) | Q(end__gt=today)))
+        Prefetch(
+            "outages", queryset=PlaceOutage.objects.filter(Q(end__isnull=True) | Q(end__gt=today))
+        )
     ).order_by("room", "bed")
     rows = [{"place": place, "outage": place.outage_on(today)} for place in places]
     return render(
@@ -139,12 +141,17 @@ class OutageUpdateView(OutageCreateView, UpdateView):
 @allow_roles(*MANAGE)
 def outage_end(request, place_pk: int, pk: int):
     """Put a place back in service today, closing the period that covers today."""
-    outage = get_object_or_404(PlaceOutage.objects.select_related("place"), pk=pk, place_id=place_pk)
+    outage = get_object_or_404(
+        PlaceOutage.objects.select_related("place"), pk=pk, place_id=place_pk
+    )
     today = datetime.date.today()
     if not outage.covers(today) or outage.start == today:
         messages.error(
             request,
-            gettext("Only a period that started before today can be closed today; edit its dates instead."),
+            gettext(
+                "Only a period that started before today can be closed today; "
+                "edit its dates instead."
+            ),
         )
     else:
         outage.end = today

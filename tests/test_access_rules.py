@@ -79,7 +79,9 @@ def test_it_has_a_rule_for_every_url():
     assert unnamed == [], "every URL pattern needs a name to appear in the access policy"
     missing = sorted(set(patterns) - set(POLICY))
     assert missing == [], f"URLs without a line in the access policy: {missing}"
-    undeclared = sorted(name for name, pattern in patterns.items() if view_rule(pattern.callback) is None)
+    undeclared = sorted(
+        name for name, pattern in patterns.items() if view_rule(pattern.callback) is None
+    )
     assert undeclared == [], f"views that declare no allowed roles: {undeclared}"
 
 
@@ -112,7 +114,9 @@ def test_it_enforces_the_policy_for_each_role(name, personas, objects, client_fo
             assert "403.html" in [template.name for template in response.templates]
 
 
-@pytest.mark.parametrize("name", sorted(n for n, (allowed, _k) in POLICY.items() if allowed != "public"))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, (allowed, _k) in POLICY.items() if allowed != "public")
+)
 def test_it_sends_anonymous_visitors_to_the_login_page(name, client, objects):
     url = _url(name, POLICY[name][1], objects)
     response = client.get(url)

@@ -10,7 +10,11 @@ from tests.factories import HotelFactory, PlaceFactory
 
 
 def _events(model, obj):
-    return list(Events.objects.tracks(obj).order_by("pgh_created_at", "pgh_id").values_list("pgh_label", flat=True))
+    return list(
+        Events.objects.tracks(obj)
+        .order_by("pgh_created_at", "pgh_id")
+        .values_list("pgh_label", flat=True)
+    )
 
 
 @pytest.mark.django_db
@@ -36,8 +40,15 @@ def test_it_attaches_the_request_user_to_changes(client_for, chloe):
     hotel = HotelFactory(name="Hôtel Contexte")
     response = client_for(chloe).post(
         reverse("placements:hotel_update", args=[hotel.pk]),
-        {"name": "Hôtel Contexte", "address": "1 rue X", "arrondissement": 19, "phone": "01 99",
-         "contact_name": "", "notes": "", "active": "on"},
+        {
+            "name": "Hôtel Contexte",
+            "address": "1 rue X",
+            "arrondissement": 19,
+            "phone": "01 99",
+            "contact_name": "",
+            "notes": "",
+            "active": "on",
+        },
     )
     assert response.status_code == 302
     event = Events.objects.tracks(hotel).order_by("-pgh_created_at", "-pgh_id").first()
@@ -50,8 +61,15 @@ def test_it_shows_a_models_history_to_the_manager(client_for, chloe, marc):
     hotel = HotelFactory(name="Hôtel Historique", phone="")
     client_for(chloe).post(
         reverse("placements:hotel_update", args=[hotel.pk]),
-        {"name": "Hôtel Historique", "address": "2 rue Y", "arrondissement": 18,
-         "phone": "01 40 00 00 01", "contact_name": "", "notes": "", "active": "on"},
+        {
+            "name": "Hôtel Historique",
+            "address": "2 rue Y",
+            "arrondissement": 18,
+            "phone": "01 40 00 00 01",
+            "contact_name": "",
+            "notes": "",
+            "active": "on",
+        },
     )
     response = client_for(marc).get(reverse("history_object", args=["placements.hotel", hotel.pk]))
     assert response.status_code == 200

@@ -78,7 +78,8 @@ def test_it_has_a_complete_french_catalogue():
     untranslated = [
         message.id
         for message in catalog
-        if message.id and not (all(message.string) if isinstance(message.id, tuple) else message.string)
+        if message.id
+        and not (all(message.string) if isinstance(message.id, tuple) else message.string)
     ]
     fuzzy = [message.id for message in catalog if message.id and message.fuzzy]
     assert untranslated == []

@@ -19,7 +19,9 @@ def test_it_shows_places_and_which_are_out_of_service(client_for, alice):
     in_service = PlaceFactory(hotel=hotel, room="101")
     out = PlaceFactory(hotel=hotel, room="102")
     today = datetime.date.today()
-    PlaceOutage.objects.create(place=out, start=today - datetime.timedelta(days=1), reason="Dégât des eaux")
+    PlaceOutage.objects.create(
+        place=out, start=today - datetime.timedelta(days=1), reason="Dégât des eaux"
+    )
     response = client_for(alice).get(_url(hotel))
     assert response.status_code == 200
     rows = {row["place"].pk: row["outage"] for row in response.context["rows"]}
@@ -33,16 +35,24 @@ def test_it_shows_places_and_which_are_out_of_service(client_for, alice):
 def test_it_ignores_outages_that_are_over_or_not_started(client_for, alice):
     place = PlaceFactory()
     today = datetime.date.today()
-    PlaceOutage.objects.create(place=place, start=today - datetime.timedelta(days=10),
-                               end=today - datetime.timedelta(days=5), reason="Ancien")
-    PlaceOutage.objects.create(place=place, start=today + datetime.timedelta(days=5), reason="Futur")
+    PlaceOutage.objects.create(
+        place=place,
+        start=today - datetime.timedelta(days=10),
+        end=today - datetime.timedelta(days=5),
+        reason="Ancien",
+    )
+    PlaceOutage.objects.create(
+        place=place, start=today + datetime.timedelta(days=5), reason="Futur"
+    )
     response = client_for(alice).get(_url(place.hotel))
     assert response.context["rows"][0]["outage"] is None
 
 
 @pytest.mark.django_db
 def test_it_answers_404_for_an_unknown_hotel(client_for, alice):
-    assert client_for(alice).get(reverse("placements:hotel_detail", args=[999999])).status_code == 404
+    assert (
+        client_for(alice).get(reverse("placements:hotel_detail", args=[999999])).status_code == 404
+    )
 
 
 @pytest.mark.django_db

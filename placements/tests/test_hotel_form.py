@@ -8,8 +8,15 @@ CREATE = reverse("placements:hotel_create")
 
 
 def _data(**overrides):
-    data = {"name": "Hôtel Neuf", "address": "3 rue Test, 75020 Paris", "arrondissement": 20,
-            "phone": "01 43 00 00 00", "contact_name": "Mme Petit", "notes": "", "active": "on"}
+    data = {
+        "name": "Hôtel Neuf",
+        "address": "3 rue Test, 75020 Paris",
+        "arrondissement": 20,
+        "phone": "01 43 00 00 00",
+        "contact_name": "Mme Petit",
+        "notes": "",
+        "active": "on",
+    }
     return {**data, **overrides}
 
 

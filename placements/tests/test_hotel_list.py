@@ -48,7 +48,9 @@ def test_it_paginates(client_for, alice):
     for n in range(30):
         HotelFactory(name=f"Hôtel {n:02d}")
     page_two = client_for(alice).get(URL, {"page": 2})
-    assert [h.name for h in page_two.context["page_obj"]] == [f"Hôtel {n:02d}" for n in range(25, 30)]
+    assert [h.name for h in page_two.context["page_obj"]] == [
+        f"Hôtel {n:02d}" for n in range(25, 30)
+    ]
 
 
 @pytest.mark.django_db

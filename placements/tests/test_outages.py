@@ -17,7 +17,9 @@ def _create(client, place, **data):
 @pytest.mark.django_db
 def test_it_puts_a_place_out_of_service(client_for, chloe):
     place = PlaceFactory()
-    response = _create(client_for(chloe), place, start=TODAY, end=TODAY + 10 * DAY, reason="Peinture")
+    response = _create(
+        client_for(chloe), place, start=TODAY, end=TODAY + 10 * DAY, reason="Peinture"
+    )
     assert response.status_code == 302
     assert Place.objects.out_of_service_on(TODAY).get() == place
     assert not Place.objects.out_of_service_on(TODAY + 10 * DAY).exists()
@@ -38,7 +40,10 @@ def test_it_refuses_overlapping_periods(client_for, chloe):
     PlaceOutage.objects.create(place=place, start=TODAY, end=TODAY + 5 * DAY, reason="Travaux")
     response = _create(client_for(chloe), place, start=TODAY + 2 * DAY, reason="Autre")
     assert response.status_code == 200
-    assert "Cette place est déjà hors service pendant une partie de cette période." in response.content.decode()
+    assert (
+        "Cette place est déjà hors service pendant une partie de cette période."
+        in response.content.decode()
+    )
     assert PlaceOutage.objects.count() == 1
 
 

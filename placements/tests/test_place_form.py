@@ -57,7 +57,8 @@ def test_it_rejects_an_impossible_floor(client_for, chloe):
 def test_it_updates_a_place(client_for, chloe):
     place = PlaceFactory(room="3")
     response = client_for(chloe).post(
-        reverse("placements:place_update", args=[place.hotel.pk, place.pk]), _data(room="4", kind="double", bed="B")
+        reverse("placements:place_update", args=[place.hotel.pk, place.pk]),
+        _data(room="4", kind="double", bed="B"),
     )
     assert response.status_code == 302
     place.refresh_from_db()
@@ -76,6 +77,8 @@ def test_it_answers_404_for_a_place_of_another_hotel(client_for, chloe):
 def test_it_forbids_care_staff(client_for, alice, nina):
     hotel = HotelFactory()
     for user in (alice, nina):
-        response = client_for(user).post(reverse("placements:place_create", args=[hotel.pk]), _data())
+        response = client_for(user).post(
+            reverse("placements:place_create", args=[hotel.pk]), _data()
+        )
         assert response.status_code == 403
     assert not Place.objects.exists()

@@ -11,7 +11,10 @@ SEEDERS = [
     "placements.demo.seed",
 ]
 
-SCALES = {"demo": "the programme: 6 hotels, 70 places", "assore": "the whole scheme: ~40 hotels, 610 places"}
+SCALES = {
+    "demo": "the programme: 6 hotels, 70 places",
+    "assore": "the whole scheme: ~40 hotels, 610 places",
+}
 
 
 class Command(BaseCommand):
@@ -19,7 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--scale", choices=sorted(SCALES), default="demo")
-        parser.add_argument("--seed", type=int, default=2024, help="random seed (deterministic data)")
+        parser.add_argument(
+            "--seed", type=int, default=2024, help="random seed (deterministic data)"
+        )
         parser.add_argument(
             "--allow-production",
             action="store_true",
@@ -28,7 +33,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, scale, seed, allow_production, **options):
         if not settings.DEBUG and not allow_production:
-            raise CommandError("Refusing to load demo data with DEBUG off (use --allow-production).")
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off (use --allow-production)."
+            )
         with transaction.atomic():
             for path in SEEDERS:
                 summary = import_string(path)(rng=random.Random(f"{seed}-{path}"), scale=scale)
