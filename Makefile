@@ -1,0 +1,43 @@
+# The handful of commands a newcomer needs. `make run` and `make test` work from a fresh clone
+# with only Python >= 3.11: they install into .venv first, and start an embedded PostgreSQL
+# unless DATABASE_URL points at a server (see README.md).
+
+PYTHON ?= $(shell command -v python3 || command -v python)
+VENV := .venv
+PY := $(VENV)/bin/python
+# Rebuilt only when the dependencies change.
+STAMP := $(VENV)/.installed
+ARGS ?=
+# makemessages reads the settings but never connects: placeholders are enough.
+NO_SERVICES := DATABASE_URL=$${DATABASE_URL:-postgres://unused/ancrage} SECRET_KEY=$${SECRET_KEY:-makemessages}
+
+.PHONY: install run test messages lint bench
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+		|| { echo "Ancrage needs Python >= 3.11 (found: $(PYTHON))"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "Installing the dependencies into $(VENV) (a few minutes the first time)"
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+run: install
+	$(PY) -m config.devservices run
+
+test: install
+	$(PY) -m config.devservices test $(ARGS)
+
+# makemessages needs GNU gettext (apt-get install gettext); compiling does not.
+messages: install
+	$(NO_SERVICES) $(PY) manage.py makemessages -l fr --ignore=staticfiles --ignore=bench
+	$(PY) -m config.devservices compilemessages
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint --check templates
+
+bench: install
+	$(PY) bench/run.py
