@@ -40,4 +40,4 @@ lint: install
 	$(VENV)/bin/djlint --check templates
 
 bench: install
-	$(PY) bench/run.py
+	$(PY) bench/run.py $(ARGS)
