@@ -5,3 +5,22 @@ from django.utils.translation import gettext_lazy as _
 class ResidentsConfig(AppConfig):
     name = "residents"
     verbose_name = _("Residents and admissions")
+
+    def ready(self):
+        from core.navigation import DashboardCard, NavItem, register_card, register_menu
+        from residents import selectors, timeline
+
+        register_menu(
+            NavItem(_("Residents"), "residents:resident_list", icon="people", order=10),
+            NavItem(_("Waiting list"), "residents:waiting_list", icon="hourglass-split", order=20),
+        )
+        register_card(
+            DashboardCard("residents/card_waiting_list.html", selectors.waiting_list_card, order=20)
+        )
+        for source in (
+            selectors.file_entries,
+            selectors.admission_entries,
+            selectors.situation_entries,
+            selectors.consumption_entries,
+        ):
+            timeline.register(source)

@@ -1,0 +1,65 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from residents import timeline
+from residents.timeline import TimelineEntry
+from tests.factories import ResidentFactory
+
+TODAY = timezone.localdate()
+
+
+@pytest.fixture
+def extra_source():
+    """A source as another app would register it, removed after the test."""
+    calls = []
+
+    def visits(resident, user):
+        calls.append((resident.pk, user.username))
+        return [
+            TimelineEntry(
+                at=timezone.now() + datetime.timedelta(minutes=1),
+                kind="visit",
+                title="Visite à domicile",
+                icon="house",
+            ),
+            TimelineEntry(
+                at=TODAY - datetime.timedelta(days=400), kind="visit", title="Ancienne visite"
+            ),
+        ]
+
+    timeline.register(visits)
+    yield calls
+    timeline._sources.remove(visits)
+
+
+@pytest.mark.django_db
+def test_it_merges_the_entries_of_other_apps_newest_first(client_for, alice, extra_source):
+    resident = ResidentFactory()
+    response = client_for(alice).get(reverse("residents:resident_detail", args=[resident.pk]))
+    titles = [entry.title for entry in response.context["page_obj"]]
+    assert titles == ["Visite à domicile", "Ouverture du dossier", "Ancienne visite"]
+    assert extra_source == [(resident.pk, "alice")]
+
+
+@pytest.mark.django_db
+def test_it_registers_a_source_once(extra_source):
+    sources = timeline.sources()
+    timeline.register(sources[-1])
+    assert timeline.sources() == sources
+
+
+def test_it_puts_a_dated_entry_after_the_timed_entries_of_its_day():
+    morning = timezone.make_aware(datetime.datetime.combine(TODAY, datetime.time(9)))
+    entries = sorted(
+        [
+            TimelineEntry(at=morning, kind="a", title="timed"),
+            TimelineEntry(at=TODAY, kind="b", title="dated"),
+            TimelineEntry(at=TODAY - datetime.timedelta(days=1), kind="c", title="yesterday"),
+        ],
+        key=lambda entry: entry.sort_key,
+        reverse=True,
+    )
+    assert [entry.title for entry in entries] == ["dated", "timed", "yesterday"]

@@ -1,0 +1,157 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from residents import hooks
+from residents.models import AdmissionStatus
+from tests.factories import AdmissionRequestFactory, ResidentFactory
+
+URL = reverse("residents:waiting_list")
+TODAY = timezone.localdate()
+DAY = datetime.timedelta(days=1)
+
+
+def _waiting(response) -> list[str]:
+    return [row.request.resident.nickname for row in response.context["page_obj"]]
+
+
+@pytest.fixture
+def restore_place_finder():
+    previous = hooks.register_without_place_filter(hooks._nobody_placed_yet)
+    yield
+    hooks.register_without_place_filter(previous)
+
+
+@pytest.mark.django_db
+def test_it_ranks_by_priority_then_by_waiting_time(client_for, alice):
+    AdmissionRequestFactory(
+        resident__nickname="Low", psychic_situation=1, received_on=TODAY - 50 * DAY
+    )
+    AdmissionRequestFactory(
+        resident__nickname="High recent", psychic_situation=4, received_on=TODAY - 2 * DAY
+    )
+    AdmissionRequestFactory(
+        resident__nickname="High older", psychic_situation=4, received_on=TODAY - 9 * DAY
+    )
+    response = client_for(alice).get(URL)
+    assert response.status_code == 200
+    assert _waiting(response) == ["High older", "High recent", "Low"]
+    rows = list(response.context["page_obj"])
+    assert [row.rank for row in rows] == [1, 2, 3]
+    assert [row.days_waiting for row in rows] == [9, 2, 50]
+    assert [row.score.total for row in rows] == [20, 20, 11]
+
+
+@pytest.mark.django_db
+def test_it_leaves_out_decided_requests(client_for, alice):
+    AdmissionRequestFactory(resident__nickname="Waiting")
+    AdmissionRequestFactory(
+        resident__nickname="Refused",
+        status=AdmissionStatus.REFUSED,
+        decided_on=TODAY,
+        decision_reason="x",
+    )
+    AdmissionRequestFactory(
+        resident__nickname="Lost", status=AdmissionStatus.LOST, decided_on=TODAY
+    )
+    assert _waiting(client_for(alice).get(URL)) == ["Waiting"]
+
+
+@pytest.mark.django_db
+def test_it_flags_requests_without_news_for_review(client_for, alice, settings):
+    settings.ADMISSION_REVIEW_DAYS = 90
+    AdmissionRequestFactory(resident__nickname="Quiet", received_on=TODAY - 90 * DAY)
+    AdmissionRequestFactory(
+        resident__nickname="News", received_on=TODAY - 200 * DAY, last_news_on=TODAY - 89 * DAY
+    )
+    AdmissionRequestFactory(resident__nickname="Recent", received_on=TODAY - 89 * DAY)
+    response = client_for(alice).get(URL)
+    flagged = {
+        row.request.resident.nickname for row in response.context["page_obj"] if row.to_review
+    }
+    assert flagged == {"Quiet"}
+    assert response.context["to_review_count"] == 1
+    assert "à revoir" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_reads_the_review_delay_from_the_settings(client_for, alice, settings):
+    settings.ADMISSION_REVIEW_DAYS = 30
+    AdmissionRequestFactory(received_on=TODAY - 31 * DAY)
+    assert client_for(alice).get(URL).context["to_review_count"] == 1
+
+
+@pytest.mark.django_db
+def test_it_shows_admitted_people_without_a_place(client_for, alice):
+    AdmissionRequestFactory(
+        resident__nickname="Admitted", status=AdmissionStatus.ADMITTED, decided_on=TODAY
+    )
+    response = client_for(alice).get(URL)
+    assert [request.resident.nickname for request in response.context["admitted"]] == ["Admitted"]
+    assert "admis·e, sans place" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_asks_the_placements_hook_who_got_a_place(client_for, alice, restore_place_finder):
+    placed = AdmissionRequestFactory(status=AdmissionStatus.ADMITTED, decided_on=TODAY)
+    waiting = AdmissionRequestFactory(status=AdmissionStatus.ADMITTED, decided_on=TODAY)
+    seen = []
+
+    def without_place(requests):
+        seen.append(sorted(requests.values_list("pk", flat=True)))
+        return requests.exclude(pk=placed.pk)
+
+    hooks.register_without_place_filter(without_place)
+    response = client_for(alice).get(URL)
+    assert response.context["admitted"] == [waiting]
+    assert seen == [sorted([placed.pk, waiting.pk])]
+
+
+@pytest.mark.django_db
+def test_it_says_when_nobody_is_waiting(client_for, marc):
+    assert "Personne n’est en attente." in client_for(marc).get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_offers_a_new_request_to_care_staff_only(client_for, alice, marc):
+    create = reverse("residents:admission_create")
+    assert create in client_for(alice).get(URL).content.decode()
+    assert create not in client_for(marc).get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_forbids_the_admin(client_for, ada):
+    assert client_for(ada).get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_only_answers_get(client_for, alice):
+    assert client_for(alice).post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_fixed_query_budget(client_for, alice):
+    client = client_for(alice)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    AdmissionRequestFactory.create_batch(2)
+    AdmissionRequestFactory(status=AdmissionStatus.ADMITTED, decided_on=TODAY)
+    with_two = count_queries()
+    for n in range(48):
+        AdmissionRequestFactory(received_on=TODAY - n * DAY, vulnerability=1 + n % 4)
+    for _ in range(5):
+        AdmissionRequestFactory(
+            status=AdmissionStatus.ADMITTED, decided_on=TODAY, resident=ResidentFactory()
+        )
+    # session, user, groups, savepoint pair; the waiting requests with their person; the admitted
+    # requests with their person: nothing per row.
+    assert count_queries() == with_two
+    assert with_two <= 8

@@ -1,0 +1,450 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import CreateView, ListView, UpdateView
+
+from accounts.access import allow_roles
+from accounts.roles import CARE_TEAM, STAFF, Role
+from core.pagination import paginate
+from core.views import RoleViewMixin, SingleSubmissionMixin
+from residents import actions, services, timeline
+from residents.forms import (
+    AdmissionRequestForm,
+    ConsumptionAssessmentForm,
+    DecisionForm,
+    RefusalForm,
+    ResidentForm,
+    SituationAssessmentForm,
+    consumption_line_formset,
+)
+from residents.models import (
+    AccessLog,
+    AdmissionRequest,
+    ConsumptionAssessment,
+    Resident,
+    SituationAssessment,
+)
+from residents.priority import priority_formula
+from residents.selectors import admitted_without_place, residents_for_list, waiting_list
+
+READ = STAFF
+EDIT = CARE_TEAM
+DECIDE = frozenset({Role.COORDINATOR})
+AUDIT = frozenset({Role.MANAGER})
+TIMELINE_PER_PAGE = 20
+
+
+def _get_resident_for(user, pk: int, *, for_change: bool = False) -> Resident:
+    """The file `pk` as `user` may open it; an archived file can be read but not changed."""
+    if not user.has_role(*(EDIT if for_change else READ)):
+        raise PermissionDenied
+    residents = Resident.objects.select_related("informed_by", "created_by", "archived_by")
+    if for_change:
+        residents = residents.active()
+    return get_object_or_404(residents, pk=pk)
+
+
+def _get_admission_for(user, pk: int, *, for_change: bool = False) -> AdmissionRequest:
+    """The request `pk` with its person; only a waiting request of an open file can be changed."""
+    if not user.has_role(*(EDIT if for_change else READ)):
+        raise PermissionDenied
+    requests = AdmissionRequest.objects.select_related("resident", "decided_by", "created_by")
+    if for_change:
+        requests = requests.waiting().filter(resident__archived_at__isnull=True)
+    return get_object_or_404(requests, pk=pk)
+
+
+def _record_access(request, resident: Resident) -> None:
+    AccessLog.record(user=request.user, resident=resident, page=request.path)
+
+
+# --- Case files ----------------------------------------------------------------------------------
+
+
+class ResidentListView(RoleViewMixin, ListView):
+    allowed_roles = READ
+    paginate_by = 25
+    template_name = "residents/resident_list.html"
+
+    def get_queryset(self):
+        return residents_for_list(
+            query=self.request.GET.get("q", ""), include_archived=self._include_archived()
+        )
+
+    def _include_archived(self) -> bool:
+        return self.request.GET.get("archived") == "1"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "").strip()
+        extra = {"q": query} if query else {}
+        if self._include_archived():
+            extra["archived"] = "1"
+        context.update(
+            query=query,
+            include_archived=self._include_archived(),
+            extra_query=urlencode(extra),
+            can_edit=self.request.user.has_role(*EDIT),
+        )
+        return context
+
+
+@require_GET
+@allow_roles(*READ)
+def resident_detail(request, pk: int):
+    resident = _get_resident_for(request.user, pk)
+    page = paginate(request, timeline.entries_for(resident, request.user), TIMELINE_PER_PAGE)
+    _record_access(request, resident)
+    context = {"resident": resident, "page_obj": page}
+    if request.htmx and request.htmx.target == "timeline":
+        return render(request, "residents/includes/timeline.html", context)
+    latest_request = resident.admission_requests.first()
+    context.update(
+        latest_request=latest_request,
+        latest_situation=resident.situation_assessments.first(),
+        can_edit=request.user.has_role(*EDIT) and not resident.is_archived,
+        can_archive=request.user.has_role(*DECIDE),
+        can_request=(
+            request.user.has_role(*EDIT)
+            and not resident.is_archived
+            and not (latest_request and latest_request.is_waiting)
+        ),
+        can_audit=request.user.has_role(*AUDIT),
+        other_actions=[] if resident.is_archived else actions.actions_for(resident, request.user),
+    )
+    return render(request, "residents/resident_detail.html", context)
+
+
+class ResidentFormViewMixin(SingleSubmissionMixin, RoleViewMixin):
+    allowed_roles = EDIT
+    model = Resident
+    form_class = ResidentForm
+
+    def get_success_url(self):
+        return reverse("residents:resident_detail", args=[self.object.pk])
+
+
+class ResidentCreateView(ResidentFormViewMixin, CreateView):
+    success_message = _("The file of “%(nickname)s” was created.")
+
+    def save_valid(self, form):
+        form.instance.created_by = self.request.user
+        return super().save_valid(form)
+
+
+class ResidentUpdateView(ResidentFormViewMixin, UpdateView):
+    success_message = _("The file of “%(nickname)s” was updated.")
+
+    def get_object(self, queryset=None):
+        return _get_resident_for(self.request.user, self.kwargs["pk"], for_change=True)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        _record_access(request, self.object)
+        return response
+
+
+@require_POST
+@allow_roles(*DECIDE)
+def resident_archive(request, pk: int):
+    resident = _get_resident_for(request.user, pk, for_change=True)
+    try:
+        services.resident_archive(resident=resident, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            gettext("The file of “%(nickname)s” was archived.") % {"nickname": resident.nickname},
+        )
+    return redirect("residents:resident_detail", pk=resident.pk)
+
+
+@require_POST
+@allow_roles(*DECIDE)
+def resident_unarchive(request, pk: int):
+    resident = _get_resident_for(request.user, pk)
+    if resident.is_archived:
+        resident.unarchive()
+        messages.success(
+            request,
+            gettext("The file of “%(nickname)s” is open again.") % {"nickname": resident.nickname},
+        )
+    return redirect("residents:resident_detail", pk=resident.pk)
+
+
+@require_GET
+@allow_roles(*AUDIT)
+def access_log(request, pk: int):
+    resident = _get_resident_for(request.user, pk)
+    accesses = resident.access_logs.select_related("user").order_by("-at", "-pk")
+    return render(
+        request,
+        "residents/accesslog_list.html",
+        {"resident": resident, "page_obj": paginate(request, accesses, per_page=50)},
+    )
+
+
+# --- Assessments ---------------------------------------------------------------------------------
+
+
+class AssessmentViewMixin(SingleSubmissionMixin, RoleViewMixin):
+    """Create or update an assessment of the file in the URL; the author is the current user."""
+
+    allowed_roles = EDIT
+
+    def get_resident(self) -> Resident:
+        if not hasattr(self, "_resident"):
+            self._resident = _get_resident_for(
+                self.request.user, self.kwargs["resident_pk"], for_change=True
+            )
+        return self._resident
+
+    def get_queryset(self):
+        return self.model.objects.filter(resident=self.get_resident())
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        _record_access(request, self.get_resident())
+        return response
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parent": self.get_resident()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "resident": self.get_resident()}
+
+    def save_valid(self, form):
+        if not form.instance.pk:
+            form.instance.assessed_by = self.request.user
+        return super().save_valid(form)
+
+    def get_success_url(self):
+        return reverse("residents:resident_detail", args=[self.get_resident().pk])
+
+
+class SituationCreateView(AssessmentViewMixin, CreateView):
+    model = SituationAssessment
+    form_class = SituationAssessmentForm
+    success_message = _("The social situation was recorded.")
+
+
+class SituationUpdateView(AssessmentViewMixin, UpdateView):
+    model = SituationAssessment
+    form_class = SituationAssessmentForm
+    success_message = _("The social situation was updated.")
+
+
+class ConsumptionCreateView(AssessmentViewMixin, CreateView):
+    model = ConsumptionAssessment
+    form_class = ConsumptionAssessmentForm
+    success_message = _("The consumption assessment was recorded.")
+
+    def get_object(self, queryset=None):
+        return None
+
+    def get_formset(self, form):
+        data = self.request.POST if self.request.method == "POST" else None
+        return consumption_line_formset(instance=form.instance, data=data)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("formset", self.get_formset(context["form"]))
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        self.formset = self.get_formset(form)
+        form_ok = form.is_valid()
+        if form_ok and self.formset.is_valid():
+            return self.form_valid(form)
+        return self.render_to_response(self.get_context_data(form=form, formset=self.formset))
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form, formset=self.formset))
+
+    def save_valid(self, form):
+        response = super().save_valid(form)
+        self.formset.instance = self.object
+        self.formset.save()
+        return response
+
+
+class ConsumptionUpdateView(ConsumptionCreateView, UpdateView):
+    success_message = _("The consumption assessment was updated.")
+
+    def get_object(self, queryset=None):
+        return UpdateView.get_object(self, queryset)
+
+
+# --- Admissions ----------------------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*READ)
+def waiting_list_view(request):
+    rows = waiting_list()
+    return render(
+        request,
+        "residents/admissionrequest_list.html",
+        {
+            "page_obj": paginate(request, rows, per_page=50),
+            "waiting_count": len(rows),
+            "to_review_count": sum(row.to_review for row in rows),
+            "admitted": admitted_without_place(),
+            "can_edit": request.user.has_role(*EDIT),
+            "formula": priority_formula(),
+        },
+    )
+
+
+class AdmissionCreateView(SingleSubmissionMixin, RoleViewMixin, CreateView):
+    allowed_roles = EDIT
+    model = AdmissionRequest
+    form_class = AdmissionRequestForm
+    success_message = _("The admission request was recorded.")
+
+    def get_resident(self) -> Resident | None:
+        pk = self.request.GET.get("resident")
+        if not pk:
+            return None
+        if not pk.isdigit():
+            raise Http404
+        return _get_resident_for(self.request.user, int(pk), for_change=True)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "resident": self.get_resident()}
+
+    def save_valid(self, form):
+        self.object = services.admission_request_create(
+            request=form.instance, new_person=form.new_person, by=self.request.user
+        )
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
+
+    def get_success_url(self):
+        return reverse("residents:admission_detail", args=[self.object.pk])
+
+
+class AdmissionUpdateView(SingleSubmissionMixin, RoleViewMixin, UpdateView):
+    allowed_roles = EDIT
+    model = AdmissionRequest
+    form_class = AdmissionRequestForm
+    success_message = _("The admission request was updated.")
+
+    def get_object(self, queryset=None):
+        return _get_admission_for(self.request.user, self.kwargs["pk"], for_change=True)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        _record_access(request, self.object.resident)
+        return response
+
+    def get_success_url(self):
+        return reverse("residents:admission_detail", args=[self.object.pk])
+
+
+@require_GET
+@allow_roles(*READ)
+def admission_detail(request, pk: int):
+    admission = _get_admission_for(request.user, pk)
+    _record_access(request, admission.resident)
+    may_decide = admission.is_waiting and request.user.has_role(*DECIDE)
+    score = admission.priority()
+    return render(
+        request,
+        "residents/admissionrequest_detail.html",
+        {
+            "admission": admission,
+            "resident": admission.resident,
+            "score": score,
+            "criteria": [
+                (part, getattr(admission, f"get_{part.criterion}_display")())
+                for part in score.breakdown
+            ],
+            "formula": priority_formula(),
+            "to_review": admission.needs_review(),
+            "can_edit": (
+                admission.is_waiting
+                and not admission.resident.is_archived
+                and request.user.has_role(*EDIT)
+            ),
+            "can_decide": may_decide,
+            "admit_form": DecisionForm(prefix="admit") if may_decide else None,
+            "refuse_form": RefusalForm(prefix="refuse") if may_decide else None,
+            "lost_form": DecisionForm(prefix="lost") if may_decide else None,
+        },
+    )
+
+
+def _decide(request, pk: int, *, form_class, prefix: str, action, done: str):
+    admission = _get_admission_for(request.user, pk)
+    form = form_class(request.POST, prefix=prefix)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect("residents:admission_detail", pk=admission.pk)
+    try:
+        action(request=admission, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("residents:admission_detail", pk=admission.pk)
+    messages.success(request, done % {"nickname": admission.resident.nickname})
+    return redirect("residents:admission_detail", pk=admission.pk)
+
+
+@require_POST
+@allow_roles(*DECIDE)
+def admission_admit(request, pk: int):
+    return _decide(
+        request,
+        pk,
+        form_class=DecisionForm,
+        prefix="admit",
+        action=services.admission_admit,
+        done=gettext("“%(nickname)s” is admitted and now waits for a place."),
+    )
+
+
+@require_POST
+@allow_roles(*DECIDE)
+def admission_refuse(request, pk: int):
+    return _decide(
+        request,
+        pk,
+        form_class=RefusalForm,
+        prefix="refuse",
+        action=services.admission_refuse,
+        done=gettext("The request of “%(nickname)s” was refused."),
+    )
+
+
+@require_POST
+@allow_roles(*DECIDE)
+def admission_mark_lost(request, pk: int):
+    return _decide(
+        request,
+        pk,
+        form_class=DecisionForm,
+        prefix="lost",
+        action=services.admission_mark_lost,
+        done=gettext("The request of “%(nickname)s” was closed without follow-up."),
+    )
+
+
+@require_POST
+@allow_roles(*EDIT)
+def admission_news(request, pk: int):
+    admission = _get_admission_for(request.user, pk, for_change=True)
+    admission.record_news()
+    messages.success(request, gettext("News recorded today: the request is no longer to review."))
+    return redirect("residents:admission_detail", pk=admission.pk)
