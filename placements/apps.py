@@ -8,7 +8,17 @@ class PlacementsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import DashboardCard, NavItem, register_card, register_menu
-        from placements.selectors import places_card
+        from placements import selectors, services
+        from residents import actions, hooks, timeline
 
-        register_menu(NavItem(_("Hotels"), "placements:hotel_list", icon="building", order=30))
-        register_card(DashboardCard("placements/card_places.html", places_card, order=50))
+        register_menu(
+            NavItem(_("Board"), "placements:board", icon="grid-3x3-gap", order=5),
+            NavItem(_("Hotels"), "placements:hotel_list", icon="building", order=30),
+        )
+        register_card(
+            DashboardCard("placements/card_occupancy.html", selectors.occupancy_card, order=10),
+            DashboardCard("placements/card_places.html", selectors.places_card, order=50),
+        )
+        hooks.register_without_place_filter(services.admitted_requests_without_place)
+        timeline.register(selectors.stay_entries)
+        actions.register(selectors.resident_actions)

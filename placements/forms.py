@@ -1,8 +1,20 @@
+import datetime
+
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, FixedParentMixin
-from placements.models import Hotel, Place, PlaceFeature, PlaceOutage
+from placements.models import (
+    Absence,
+    ExitDestination,
+    Hotel,
+    Incident,
+    IncidentAction,
+    Place,
+    PlaceFeature,
+    PlaceOutage,
+)
 
 
 class HotelForm(forms.ModelForm):
@@ -34,3 +46,183 @@ class PlaceOutageForm(FixedParentMixin, forms.ModelForm):
         model = PlaceOutage
         fields = ["place", "start", "end", "reason"]
         widgets = {"start": DateInput(), "end": DateInput()}
+
+
+# --- Stays ----------------------------------------------------------------------------------------
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field when the form has it, on top
+    otherwise (the place taken meanwhile, the person already housed)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _not_in_future(value: datetime.date, message) -> datetime.date:
+    if value and value > datetime.date.today():
+        raise ValidationError(message)
+    return value
+
+
+class PlaceChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, place: Place) -> str:
+        return f"{place.hotel.name} – {place.label}"
+
+
+class AssignForm(forms.Form):
+    """Confirm a stay whose person and place come from the URL: only the entry date is asked."""
+
+    start = forms.DateField(label=_("Entry date"), widget=DateInput())
+
+    def clean_start(self):
+        return _not_in_future(
+            self.cleaned_data["start"], _("The entry date cannot be in the future.")
+        )
+
+
+class ResidentAssignForm(AssignForm):
+    """Give a free place to a person chosen first (from the resident's page)."""
+
+    place = PlaceChoiceField(label=_("Place"), queryset=Place.objects.none())
+
+    field_order = ["place", "start"]
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places
+
+
+class EndStayForm(forms.Form):
+    end = forms.DateField(
+        label=_("Exit date"),
+        widget=DateInput(),
+        help_text=_("The day the person left: the last night is the one before."),
+    )
+    exit_destination = forms.ChoiceField(
+        label=_("Where the person went"),
+        choices=[("", "---------")]
+        + [choice for choice in ExitDestination.choices if choice[0] != ExitDestination.TRANSFER],
+    )
+    exit_comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def clean_end(self):
+        return _not_in_future(self.cleaned_data["end"], _("A stay cannot be ended in advance."))
+
+
+class TransferForm(forms.Form):
+    place = PlaceChoiceField(label=_("New place"), queryset=Place.objects.none())
+    on = forms.DateField(
+        label=_("Transfer date"),
+        widget=DateInput(),
+        help_text=_("The first night in the new place."),
+    )
+
+    def __init__(self, *args, places, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["place"].queryset = places
+
+    def clean_on(self):
+        return _not_in_future(
+            self.cleaned_data["on"], _("A transfer cannot be recorded in advance.")
+        )
+
+
+class AbsenceForm(FixedParentMixin, forms.ModelForm):
+    parent_field = "placement"
+
+    class Meta:
+        model = Absence
+        fields = ["placement", "reason", "start", "planned_return", "end", "released", "notes"]
+        widgets = {
+            "start": DateInput(),
+            "planned_return": DateInput(),
+            "end": DateInput(),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, planned = cleaned.get("start"), cleaned.get("planned_return")
+        if start and planned and planned < start:
+            self.add_error("planned_return", _("The planned return cannot be before the start."))
+        end = cleaned.get("end")
+        if end and end > datetime.date.today():
+            self.add_error("end", _("The return cannot be recorded in advance."))
+        return cleaned
+
+
+class AbsenceReturnForm(forms.Form):
+    end = forms.DateField(label=_("Back on"), widget=DateInput())
+
+    def clean_end(self):
+        return _not_in_future(
+            self.cleaned_data["end"], _("The return cannot be recorded in advance.")
+        )
+
+
+# --- Statement ------------------------------------------------------------------------------------
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class StatementForm(forms.Form):
+    FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+    month = forms.DateField(label=_("Month"), input_formats=["%Y-%m"], widget=MonthInput())
+
+    def clean_month(self):
+        month = self.cleaned_data["month"]
+        if not self.FIRST_YEAR <= month.year <= self.LAST_YEAR:
+            raise ValidationError(_("Choose a month between 2000 and 2100."))
+        return month
+
+
+# --- Incidents ------------------------------------------------------------------------------------
+
+
+class IncidentForm(forms.ModelForm):
+    place = PlaceChoiceField(
+        label=_("Place"),
+        queryset=Place.objects.none(),
+        required=False,
+        help_text=_("If the incident concerns one room."),
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["hotel", "place", "resident", "occurred_on", "kind", "description"]
+        widgets = {
+            "occurred_on": DateInput(),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        help_texts = {"resident": _("People housed today.")}
+
+    def __init__(self, *args, residents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hotel"].queryset = Hotel.objects.active()
+        self.fields["place"].queryset = Place.objects.filter(hotel__active=True).select_related(
+            "hotel"
+        )
+        self.fields["resident"].queryset = residents
+
+
+class IncidentActionForm(forms.ModelForm):
+    class Meta:
+        model = IncidentAction
+        fields = ["done_on", "action"]
+        widgets = {"done_on": DateInput(), "action": forms.Textarea(attrs={"rows": 2})}
+
+    def clean_done_on(self):
+        return _not_in_future(
+            self.cleaned_data["done_on"], _("An action cannot be dated in the future.")
+        )

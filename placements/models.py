@@ -1,12 +1,15 @@
 import datetime
 
+from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.roles import CASE_FILE_HISTORY
 from core.audit import audited
 from core.validators import validate_period
 
@@ -190,3 +193,325 @@ class PlaceOutage(models.Model):
 
     def covers(self, on: datetime.date) -> bool:
         return self.start <= on and (self.end is None or on < self.end)
+
+
+# --- Stays ------------------------------------------------------------------------------------
+
+
+class ExitDestination(models.TextChoices):
+    """Where a person went at the end of a stay (aligned with SI-SIAO categories)."""
+
+    SOCIAL_HOUSING = "social_housing", _("Social housing")
+    PRIVATE_HOUSING = "private_housing", _("Private housing")
+    INTERMEDIATE_HOUSING = (
+        "intermediate",
+        _("Intermediate housing (pension de famille, résidence sociale)"),
+    )
+    CHRS = "chrs", _("CHRS")
+    CHU = "chu", _("Emergency or stabilisation shelter (CHU)")
+    OTHER_HOTEL = "other_hotel", _("Another hotel")
+    MEDICO_SOCIAL = "medico_social", _("LHSS / LAM / ACT / Un chez-soi d'abord")
+    HOSPITAL = "hospital", _("Hospital (somatic)")
+    PSYCHIATRIC_HOSPITAL = "psychiatric_hospital", _("Hospital (psychiatric)")
+    RESIDENTIAL_ADDICTION_CARE = "addiction_care", _("Residential addiction care")
+    PRISON = "prison", _("Prison")
+    FAMILY_FRIENDS = "family_friends", _("Housed by family or friends")
+    STREET = "street", _("Back to the street")
+    VOLUNTARY_DEPARTURE = "voluntary", _("Voluntary departure")
+    EXCLUSION = "exclusion", _("Exclusion")
+    DEATH = "death", _("Death")
+    UNKNOWN = "unknown", _("Unknown")
+    TRANSFER = "transfer", _("Transfer to another place")
+
+
+# Exits the operator counts as "towards mainstream housing" (logement de droit commun).
+MAINSTREAM_HOUSING = frozenset(
+    {
+        ExitDestination.SOCIAL_HOUSING,
+        ExitDestination.PRIVATE_HOUSING,
+        ExitDestination.INTERMEDIATE_HOUSING,
+    }
+)
+
+
+class PlacementQuerySet(models.QuerySet):
+    def current(self, on: datetime.date | None = None):
+        on = on or datetime.date.today()
+        return self.filter(Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on)))
+
+    def overlapping(self, start: datetime.date, end: datetime.date | None):
+        overlapping = Q(end__isnull=True) | Q(end__gt=start)
+        if end is not None:
+            overlapping &= Q(start__lt=end)
+        return self.filter(overlapping)
+
+    def exits(self):
+        """Stays that ended with a departure from the programme (transfers excluded)."""
+        return self.filter(end__isnull=False).exclude(exit_destination=ExitDestination.TRANSFER)
+
+    def entries(self):
+        """Stays that began an entry into the programme (a transfer continues a stay)."""
+        return self.filter(previous__isnull=True)
+
+
+@audited()
+class Placement(models.Model):
+    """A person in a place for the nights [start, end): the check-out day is not a night."""
+
+    resident = models.ForeignKey(
+        "residents.Resident",
+        on_delete=models.PROTECT,
+        related_name="placements",
+        verbose_name=_("resident"),
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.PROTECT, related_name="placements", verbose_name=_("place")
+    )
+    start = models.DateField(_("entry date"))
+    end = models.DateField(_("exit date"), null=True, blank=True)
+    exit_destination = models.CharField(
+        _("exit destination"), max_length=24, choices=ExitDestination.choices, blank=True
+    )
+    exit_comment = models.TextField(_("exit comment"), blank=True)
+    admission = models.ForeignKey(
+        "residents.AdmissionRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="placements",
+        verbose_name=_("admission request"),
+    )
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next_placement",
+        verbose_name=_("transferred from"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("assigned by"),
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ended by"),
+    )
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stay")
+        verbose_name_plural = _("stays")
+        ordering = ["-start", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=F("start")),
+                name="placement_end_after_start",
+                violation_error_message=_("The exit date must be after the entry date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True, exit_destination="")
+                | (Q(end__isnull=False) & ~Q(exit_destination="")),
+                name="placement_exit_has_destination",
+                violation_error_message=_("An ended stay needs its exit destination."),
+            ),
+            ExclusionConstraint(
+                name="placement_one_person_per_place",
+                expressions=[
+                    (F("place"), RangeOperators.EQUAL),
+                    (DateRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("This place is already occupied on these dates."),
+            ),
+            ExclusionConstraint(
+                name="placement_one_place_per_person",
+                expressions=[
+                    (F("resident"), RangeOperators.EQUAL),
+                    (DateRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("This person already has a place on these dates."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.resident} – {self.place}"
+
+    @property
+    def is_current(self) -> bool:
+        today = datetime.date.today()
+        return self.start <= today and (self.end is None or self.end > today)
+
+    def nights(self, until: datetime.date | None = None) -> int:
+        """Nights spent so far (or until `until`): the length of stay, derived, never stored."""
+        last = self.end or (until or datetime.date.today())
+        return max((last - self.start).days, 0)
+
+    def clean(self):
+        validate_period(self.start, self.end)
+
+
+class AbsenceReason(models.TextChoices):
+    HOSPITAL = "hospital", _("Hospitalisation")
+    PRISON = "prison", _("Incarceration")
+    TRAVEL = "travel", _("Travel or family")
+    OTHER = "other", _("Other")
+
+
+@audited(readers=CASE_FILE_HISTORY)
+class Absence(models.Model):
+    """A resident away during a stay. The place is held and its nights still billed, unless the
+    absence is marked as released (the operator may then use the place)."""
+
+    placement = models.ForeignKey(
+        Placement, on_delete=models.PROTECT, related_name="absences", verbose_name=_("stay")
+    )
+    start = models.DateField(_("away from"))
+    end = models.DateField(
+        _("back on"), null=True, blank=True, help_text=_("Leave empty while the person is away.")
+    )
+    planned_return = models.DateField(_("planned return"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=12, choices=AbsenceReason.choices)
+    released = models.BooleanField(
+        _("place released"),
+        default=False,
+        help_text=_("The nights of a released absence are not billed to the operator."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=F("start")),
+                name="absence_end_after_start",
+                violation_error_message=_("The return date must be after the start date."),
+            ),
+            ExclusionConstraint(
+                name="absence_no_overlap_per_stay",
+                expressions=[
+                    (F("placement"), RangeOperators.EQUAL),
+                    (DateRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
+                ],
+                violation_error_message=_("An absence is already recorded on these dates."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement.resident}: {self.get_reason_display()}"
+
+    def covers(self, on: datetime.date) -> bool:
+        return self.start <= on and (self.end is None or on < self.end)
+
+    def clean(self):
+        validate_period(self.start, self.end)
+        placement = self.placement if self.placement_id else None
+        if placement and self.start and self.start < placement.start:
+            raise ValidationError({"start": _("An absence cannot start before the stay.")})
+        if placement and placement.end and self.start and self.start >= placement.end:
+            raise ValidationError({"start": _("An absence cannot start after the stay ended.")})
+
+
+# --- Hotel incidents --------------------------------------------------------------------------
+
+
+class IncidentKind(models.TextChoices):
+    COMPLAINT = "complaint", _("Complaint from the hotel")
+    DAMAGE = "damage", _("Damage")
+    NOISE = "noise", _("Noise")
+    HYGIENE = "hygiene", _("Hygiene")
+    VIOLENCE = "violence", _("Violence")
+    WARNING = "warning", _("Warning given")
+    EXCLUSION_RISK = "exclusion_risk", _("Risk of exclusion")
+    OTHER = "other", _("Other")
+
+
+class IncidentQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(closed_on__isnull=True)
+
+
+@audited(readers=CASE_FILE_HISTORY)
+class Incident(models.Model):
+    """An event at a hotel ("savoir habiter"), optionally about one resident and one place."""
+
+    hotel = models.ForeignKey(
+        Hotel, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("hotel")
+    )
+    place = models.ForeignKey(
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("place"),
+    )
+    resident = models.ForeignKey(
+        "residents.Resident",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incidents",
+        verbose_name=_("resident"),
+    )
+    occurred_on = models.DateField(_("date"), default=datetime.date.today)
+    kind = models.CharField(_("kind"), max_length=16, choices=IncidentKind.choices)
+    description = models.TextField(_("what happened"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        ordering = ["-occurred_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.hotel} – {self.get_kind_display()} ({self.occurred_on})"
+
+    def clean(self):
+        if self.place_id and self.hotel_id and self.place.hotel_id != self.hotel_id:
+            raise ValidationError({"place": _("This place is not in this hotel.")})
+        if self.occurred_on and self.occurred_on > datetime.date.today():
+            raise ValidationError({"occurred_on": _("An incident cannot be dated in the future.")})
+
+
+@audited(readers=CASE_FILE_HISTORY)
+class IncidentAction(models.Model):
+    """A follow-up action on an incident and who handled it."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="actions", verbose_name=_("incident")
+    )
+    done_on = models.DateField(_("date"), default=datetime.date.today)
+    action = models.TextField(_("action taken"))
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("handled by"),
+    )
+
+    class Meta:
+        verbose_name = _("follow-up action")
+        verbose_name_plural = _("follow-up actions")
+        ordering = ["done_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.action[:60]

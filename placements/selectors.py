@@ -1,7 +1,31 @@
-import datetime
+"""Reads that need care: the occupancy board, free places, the monthly statement, incidents and
+the resident timeline. Each answers in a fixed number of queries, whatever the number of places."""
 
-from accounts.roles import STAFF
-from placements.models import Place
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.roles import STAFF, Role
+from placements import hooks, occupancy
+from placements.models import (
+    Absence,
+    ExitDestination,
+    Hotel,
+    Incident,
+    Place,
+    Placement,
+    PlaceOutage,
+)
+from residents.timeline import TimelineEntry
 
 
 def place_totals(on: datetime.date | None = None) -> dict[str, int]:
@@ -17,3 +41,448 @@ def places_card(request) -> dict | None:
     if not request.user.has_role(*STAFF):
         return None
     return place_totals()
+
+
+# --- The occupancy board --------------------------------------------------------------------------
+
+
+class PlaceState:
+    FREE = "free"
+    OCCUPIED = "occupied"
+    HELD = "held"
+    OUT_OF_SERVICE = "out"
+
+    LABELS = {
+        FREE: gettext_lazy("Free"),
+        OCCUPIED: gettext_lazy("Occupied"),
+        HELD: gettext_lazy("Held (away)"),
+        OUT_OF_SERVICE: gettext_lazy("Out of service"),
+    }
+    ORDER = (OCCUPIED, FREE, OUT_OF_SERVICE, HELD)
+
+
+@dataclass
+class BoardPlace:
+    place: Place
+    state: str
+    stay: Placement | None = None
+    absence: Absence | None = None
+    outage: PlaceOutage | None = None
+    incidents: list[Incident] = field(default_factory=list)
+    last_visit: datetime.date | None = None
+    on: datetime.date = field(default_factory=datetime.date.today)
+
+    @property
+    def days(self) -> int | None:
+        """Nights in this place so far."""
+        return self.stay.nights(self.on) if self.stay else None
+
+    @property
+    def state_label(self) -> str:
+        return PlaceState.LABELS[self.state]
+
+
+@dataclass
+class HotelBoard:
+    hotel: Hotel
+    places: list[BoardPlace]
+    totals: dict[str, int]
+    incidents: list[Incident]  # open incidents of the hotel not tied to one place
+
+    @property
+    def open_incident_count(self) -> int:
+        return len(self.incidents) + sum(len(row.incidents) for row in self.places)
+
+
+def room_order(place: Place) -> tuple:
+    """Rooms in the order of the corridor: 2 before 101, then by bed."""
+    room = place.room.strip()
+    return (
+        (0, int(room), "", place.bed, place.pk)
+        if room.isdigit()
+        else (1, 0, room, place.bed, place.pk)
+    )
+
+
+def _empty_totals() -> dict[str, int]:
+    return {state: 0 for state in PlaceState.ORDER} | {"total": 0}
+
+
+def board_hotels(on: datetime.date | None = None) -> list[Hotel]:
+    """Hotels on the board: the active ones, and any other still housing someone."""
+    on = on or datetime.date.today()
+    housing = Placement.objects.current(on).values("place__hotel_id")
+    return list(Hotel.objects.filter(Q(active=True) | Q(pk__in=housing)).order_by("name"))
+
+
+def hotel_boards(
+    hotels: list[Hotel], *, on: datetime.date | None = None, state: str | None = None
+) -> list[HotelBoard]:
+    """The state on `on` of every place of `hotels`, in bulk.
+
+    Five queries whatever the number of places (places; current stays with their residents;
+    the absences covering the day; outages covering the day; open incidents), plus one if
+    another app answers `placements.hooks.last_visits`. Totals count every place of a hotel;
+    `state` only filters the places listed.
+    """
+    on = on or datetime.date.today()
+    by_id = {hotel.pk: hotel for hotel in hotels}
+    places = sorted(
+        Place.objects.filter(hotel_id__in=by_id).select_related("hotel"), key=room_order
+    )
+    covering = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+    stays = {
+        stay.place_id: stay
+        for stay in Placement.objects.current(on)
+        .filter(place__hotel_id__in=by_id)
+        .select_related("resident")
+        .prefetch_related(
+            Prefetch("absences", queryset=Absence.objects.filter(covering), to_attr="away")
+        )
+    }
+    outages = {
+        outage.place_id: outage
+        for outage in PlaceOutage.objects.filter(covering, place__hotel_id__in=by_id)
+    }
+    incidents_by_place: dict[int, list[Incident]] = defaultdict(list)
+    incidents_by_hotel: dict[int, list[Incident]] = defaultdict(list)
+    for incident in Incident.objects.open().filter(hotel_id__in=by_id).select_related("resident"):
+        if incident.place_id:
+            incidents_by_place[incident.place_id].append(incident)
+        else:
+            incidents_by_hotel[incident.hotel_id].append(incident)
+    visits = hooks.last_visits({stay.resident_id for stay in stays.values()}) or {}
+
+    rows: dict[int, list[BoardPlace]] = defaultdict(list)
+    totals: dict[int, dict[str, int]] = defaultdict(_empty_totals)
+    for place in places:
+        stay = stays.get(place.pk)
+        row = BoardPlace(
+            place=place,
+            state=PlaceState.FREE,
+            stay=stay,
+            outage=outages.get(place.pk),
+            incidents=incidents_by_place.get(place.pk, []),
+            on=on,
+        )
+        if stay is not None:
+            row.absence = stay.away[0] if stay.away else None
+            row.state = PlaceState.HELD if row.absence else PlaceState.OCCUPIED
+            row.last_visit = visits.get(stay.resident_id)
+        elif row.outage is not None:
+            row.state = PlaceState.OUT_OF_SERVICE
+        totals[place.hotel_id][row.state] += 1
+        totals[place.hotel_id]["total"] += 1
+        if state is None or row.state == state:
+            rows[place.hotel_id].append(row)
+    return [
+        HotelBoard(
+            hotel=hotel,
+            places=rows[hotel.pk],
+            totals=totals[hotel.pk],
+            incidents=incidents_by_hotel.get(hotel.pk, []),
+        )
+        for hotel in hotels
+    ]
+
+
+def overall_totals(boards: list[HotelBoard]) -> dict[str, int]:
+    totals = _empty_totals()
+    for board in boards:
+        for key, count in board.totals.items():
+            totals[key] += count
+    return totals
+
+
+def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
+    """The board's overall totals counted by the database (four queries), for the home card."""
+    on = on or datetime.date.today()
+    housing = Placement.objects.current(on)
+    places = Place.objects.filter(
+        Q(hotel__active=True) | Q(hotel__in=housing.values("place__hotel_id"))
+    )
+    current = housing.filter(place__in=places)
+    covering = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+    held = current.filter(pk__in=Absence.objects.filter(covering).values("placement_id"))
+    out = places.filter(pk__in=PlaceOutage.objects.filter(covering).values("place_id")).exclude(
+        pk__in=current.values("place_id")
+    )
+    totals = {"total": places.count(), "held": held.count(), "out": out.count()}
+    totals["occupied"] = current.count() - totals["held"]
+    totals["free"] = totals["total"] - totals["occupied"] - totals["held"] - totals["out"]
+    return totals
+
+
+def occupancy_card(request) -> dict | None:
+    """The coordinator's home card: today's totals and the way to the board."""
+    if not request.user.has_role(Role.COORDINATOR):
+        return None
+    totals = occupancy_totals()
+    return {"totals": totals, "free": totals[PlaceState.FREE]}
+
+
+def free_places(on: datetime.date | None = None):
+    """Places of active hotels that can take a stay from `on`: no stay from that day on, and not
+    out of service that day. The services check again at save time."""
+    on = on or datetime.date.today()
+    taken = Placement.objects.overlapping(on, None).values("place_id")
+    out = PlaceOutage.objects.filter(
+        Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+    ).values("place_id")
+    return (
+        Place.objects.filter(hotel__active=True)
+        .exclude(pk__in=taken)
+        .exclude(pk__in=out)
+        .select_related("hotel")
+        .order_by("hotel__name", "room", "bed")
+    )
+
+
+# --- One stay and its chain of transfers ----------------------------------------------------------
+
+
+def stay_chain(placement: Placement) -> list[Placement]:
+    """The stays of one continuous stay in the programme (linked by transfers), oldest first.
+
+    One query: all the stays of the person, linked in Python.
+    """
+    stays = {
+        stay.pk: stay
+        for stay in Placement.objects.filter(resident_id=placement.resident_id).select_related(
+            "place__hotel", "admission", "created_by", "ended_by"
+        )
+    }
+    first = stays[placement.pk]
+    while first.previous_id and first.previous_id in stays:
+        first = stays[first.previous_id]
+    following = {stay.previous_id: stay for stay in stays.values() if stay.previous_id}
+    chain = [first]
+    while chain[-1].pk in following:
+        chain.append(following[chain[-1].pk])
+    return chain
+
+
+# --- The operator's monthly statement ------------------------------------------------------------
+
+
+@dataclass
+class StatementRow:
+    """One line of the statement: a place, a hotel's total or the programme's total."""
+
+    label: str
+    nights: int = 0
+    billable: int = 0
+    available: int = 0
+    entries: int = 0
+    exits: int = 0
+    hotel: str = ""
+
+    @property
+    def rate(self) -> float | None:
+        """Billable nights ÷ available place-nights (as `occupancy.occupancy_rate` defines it)."""
+        return self.billable / self.available if self.available > 0 else None
+
+    @property
+    def rate_percent(self) -> Decimal | None:
+        """The rate in percent to one decimal, rounded half up: the page and the files agree."""
+        if self.available <= 0:
+            return None
+        percent = Decimal(self.billable * 100) / Decimal(self.available)
+        return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    def add(self, other: "StatementRow") -> None:
+        self.nights += other.nights
+        self.billable += other.billable
+        self.available += other.available
+        self.entries += other.entries
+        self.exits += other.exits
+
+
+@dataclass
+class HotelStatement:
+    hotel: Hotel
+    places: list[StatementRow]
+    total: StatementRow
+
+
+@dataclass
+class Statement:
+    start: datetime.date
+    end: datetime.date
+    hotels: list[HotelStatement]
+    total: StatementRow
+
+    def lines(self) -> list[StatementRow]:
+        """Every line in page order: each hotel's places then its total, then the total."""
+        lines = []
+        for hotel in self.hotels:
+            lines.extend(hotel.places)
+            lines.append(hotel.total)
+        lines.append(self.total)
+        return lines
+
+
+def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
+    start = month.replace(day=1)
+    end = (start + datetime.timedelta(days=32)).replace(day=1)
+    return start, end
+
+
+def monthly_statement(month: datetime.date) -> Statement:
+    """Per hotel and place, for the month of `month`: nights, billable nights, available
+    place-nights, occupancy, entries and exits — every figure from `placements.occupancy`.
+
+    Eight queries whatever the number of places and hotels.
+    """
+    start, end = month_bounds(month)
+    nights = occupancy.stay_nights_by_place(start, end)
+    billable = occupancy.nights_by_place(start, end)
+    available = occupancy.available_place_nights_by_place(start, end)
+    entries = occupancy.entries_by_place(start, end)
+    exits = occupancy.exits_by_place(start, end)
+    places = occupancy.counted_places(start, end).select_related("hotel")
+    by_hotel: dict[int, HotelStatement] = {}
+    total = StatementRow(label=_("Total"), hotel=_("All hotels"))
+    for place in sorted(places, key=lambda place: (place.hotel.name, *room_order(place))):
+        if place.hotel_id not in by_hotel:
+            by_hotel[place.hotel_id] = HotelStatement(
+                hotel=place.hotel,
+                places=[],
+                total=StatementRow(
+                    label=_("Total %(hotel)s") % {"hotel": place.hotel.name},
+                    hotel=place.hotel.name,
+                ),
+            )
+        row = StatementRow(
+            label=str(place.label),
+            hotel=place.hotel.name,
+            nights=nights.get(place.pk, 0),
+            billable=billable.get(place.pk, 0),
+            available=available.get(place.pk, 0),
+            entries=entries.get(place.pk, 0),
+            exits=exits.get(place.pk, 0),
+        )
+        by_hotel[place.hotel_id].places.append(row)
+        by_hotel[place.hotel_id].total.add(row)
+        total.add(row)
+    return Statement(start=start, end=end, hotels=list(by_hotel.values()), total=total)
+
+
+def last_month(today: datetime.date | None = None) -> datetime.date:
+    today = today or timezone.localdate()
+    return (today.replace(day=1) - datetime.timedelta(days=1)).replace(day=1)
+
+
+# --- Incidents ------------------------------------------------------------------------------------
+
+
+def incidents_for_list(*, status: str = "open", hotel_id: int | None = None):
+    incidents = Incident.objects.select_related("hotel", "place", "resident", "created_by")
+    if status == "open":
+        incidents = incidents.open()
+    elif status == "closed":
+        incidents = incidents.filter(closed_on__isnull=False)
+    if hotel_id is not None:
+        incidents = incidents.filter(hotel_id=hotel_id)
+    return incidents.annotate(action_count=Count("actions")).order_by("-occurred_on", "-pk")
+
+
+# --- Timeline source of the resident page ---------------------------------------------------------
+
+
+def _short(text: str) -> str:
+    return Truncator(text).chars(140)
+
+
+def stay_entries(resident, user) -> list[TimelineEntry]:
+    """Entries, transfers and exits, absences and hotel incidents about the person.
+
+    Three queries: the stays with their places, their absences, the incidents.
+    """
+    entries = []
+    stays = list(resident.placements.select_related("place__hotel").prefetch_related("absences"))
+    for stay in stays:
+        url = reverse("placements:placement_detail", args=[stay.pk])
+        where = str(stay.place)
+        if stay.previous_id:
+            entries.append(
+                TimelineEntry(
+                    at=stay.start,
+                    kind="stay",
+                    title=_("Transfer to %(place)s") % {"place": where},
+                    url=url,
+                    icon="arrow-left-right",
+                )
+            )
+        else:
+            entries.append(
+                TimelineEntry(
+                    at=stay.start,
+                    kind="stay",
+                    title=_("Entry: %(place)s") % {"place": where},
+                    url=url,
+                    icon="house-door",
+                )
+            )
+        if stay.end and stay.exit_destination != ExitDestination.TRANSFER:
+            entries.append(
+                TimelineEntry(
+                    at=stay.end,
+                    kind="stay",
+                    title=_("Exit: %(destination)s")
+                    % {"destination": stay.get_exit_destination_display()},
+                    detail=_short(stay.exit_comment),
+                    url=url,
+                    icon="box-arrow-right",
+                )
+            )
+        for absence in stay.absences.all():
+            parts = []
+            if absence.end:
+                parts.append(_("back on %(date)s") % {"date": _day(absence.end)})
+            elif absence.planned_return:
+                parts.append(
+                    _("return planned on %(date)s") % {"date": _day(absence.planned_return)}
+                )
+            if absence.released:
+                parts.append(_("place released"))
+            entries.append(
+                TimelineEntry(
+                    at=absence.start,
+                    kind="absence",
+                    title=_("Away: %(reason)s") % {"reason": absence.get_reason_display()},
+                    detail=" · ".join(parts),
+                    url=url,
+                    icon="person-walking",
+                )
+            )
+    for incident in resident.incidents.select_related("hotel"):
+        entries.append(
+            TimelineEntry(
+                at=incident.occurred_on,
+                kind="incident",
+                title=_("Incident at %(hotel)s: %(kind)s")
+                % {"hotel": incident.hotel.name, "kind": incident.get_kind_display()},
+                detail=_short(incident.description),
+                url=reverse("placements:incident_detail", args=[incident.pk]),
+                icon="exclamation-triangle",
+            )
+        )
+    return entries
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def resident_actions(resident, user) -> list:
+    """ "Assign a place" on the page of a person without a current stay, for the coordinator."""
+    from residents.actions import ResidentAction
+
+    if (
+        not user.has_role(Role.COORDINATOR)
+        or Placement.objects.current().filter(resident=resident).exists()
+    ):
+        return []
+    url = reverse("placements:resident_assign", args=[resident.pk])
+    return [ResidentAction(_("Assign a place"), url, icon="key")]

@@ -1,21 +1,50 @@
+import csv
 import datetime
+import io
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Prefetch, Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from accounts.access import allow_roles
-from accounts.roles import STAFF, Role
+from accounts.roles import CARE_TEAM, STAFF, Role
 from core.views import RoleViewMixin
-from placements.forms import HotelForm, PlaceForm, PlaceOutageForm
-from placements.models import Hotel, Place, PlaceOutage
+from placements import hooks, selectors, services
+from placements.forms import (
+    AbsenceForm,
+    AbsenceReturnForm,
+    AssignForm,
+    EndStayForm,
+    HotelForm,
+    IncidentActionForm,
+    IncidentForm,
+    PlaceForm,
+    PlaceOutageForm,
+    ResidentAssignForm,
+    StatementForm,
+    TransferForm,
+    add_service_errors,
+)
+from placements.models import Absence, Hotel, Incident, Place, Placement, PlaceOutage
+from placements.selectors import PlaceState
+from residents.models import AdmissionRequest, AdmissionStatus, Resident
+from residents.selectors import admitted_without_place, waiting_list
 
+# Coordinators manage hotels and stays; the care team (coordinator included) records incidents;
+# everyone on staff, the manager included, reads.
 MANAGE = frozenset({Role.COORDINATOR})
+RECORD_INCIDENTS = CARE_TEAM
 
 
 def _get_hotel(pk: int) -> Hotel:
@@ -51,21 +80,17 @@ class HotelListView(RoleViewMixin, ListView):
 @allow_roles(*STAFF)
 def hotel_detail(request, pk: int):
     hotel = _get_hotel(pk)
-    today = datetime.date.today()
-    places = hotel.places.prefetch_related(
-        Prefetch(
-            "outages", queryset=PlaceOutage.objects.filter(Q(end__isnull=True) | Q(end__gt=today))
-        )
-    ).order_by("room", "bed")
-    rows = [{"place": place, "outage": place.outage_on(today)} for place in places]
+    (board,) = selectors.hotel_boards([hotel])
     return render(
         request,
         "placements/hotel_detail.html",
         {
             "hotel": hotel,
-            "rows": rows,
-            "out_of_service": sum(1 for row in rows if row["outage"]),
+            "board": board,
+            "rows": board.places,
+            "out_of_service": sum(1 for row in board.places if row.outage),
             "can_manage": request.user.has_role(*MANAGE),
+            "can_record": request.user.has_role(*RECORD_INCIDENTS),
         },
     )
 
@@ -158,3 +183,544 @@ def outage_end(request, place_pk: int, pk: int):
         outage.save(update_fields=["end"])
         messages.success(request, gettext("The place is back in service from today."))
     return redirect("placements:hotel_detail", pk=outage.place.hotel_id)
+
+
+# --- The occupancy board --------------------------------------------------------------------------
+
+
+def _int_param(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+@require_GET
+@allow_roles(*STAFF)
+def board(request):
+    """Every place today, by hotel: the coordinator's home. Everyone on staff may look."""
+    hotels = selectors.board_hotels()
+    hotel_id = _int_param(request, "hotel")
+    state = request.GET.get("state", "")
+    if state not in PlaceState.LABELS:
+        state = ""
+    shown = [hotel for hotel in hotels if hotel_id is None or hotel.pk == hotel_id]
+    boards = selectors.hotel_boards(shown, state=state or None)
+    return render(
+        request,
+        "placements/board.html",
+        {
+            "boards": boards,
+            "totals": selectors.overall_totals(boards),
+            "hotels": hotels,
+            "hotel_id": hotel_id,
+            "state": state,
+            "states": PlaceState.LABELS,
+            "show_last_visit": hooks.last_visit_finder is not None,
+            "can_assign": request.user.has_role(*MANAGE),
+            "can_record": request.user.has_role(*RECORD_INCIDENTS),
+        },
+    )
+
+
+# --- Assigning a place ----------------------------------------------------------------------------
+
+ASSIGNABLE = (AdmissionStatus.WAITING, AdmissionStatus.ADMITTED)
+WAITING_SHOWN = 10
+
+
+def _posted(request):
+    """The submitted data, or None to show the form unbound (an empty POST is still a POST)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _place_url(place: Place) -> str:
+    return f"{reverse('placements:board')}#place-{place.pk}"
+
+
+def _assigned(request, stay: Placement):
+    messages.success(
+        request,
+        gettext("%(resident)s is housed in %(place)s from %(date)s.")
+        % {
+            "resident": stay.resident.nickname,
+            "place": stay.place,
+            "date": date_format(stay.start, "SHORT_DATE_FORMAT"),
+        },
+    )
+    return redirect(_place_url(stay.place))
+
+
+@require_GET
+@allow_roles(*MANAGE)
+def assign_candidates(request, place_pk: int):
+    """Step 2 of 3: who gets this free place — admitted people first, then the waiting list."""
+    place = _get_place(place_pk)
+    if not selectors.free_places().filter(pk=place.pk).exists():
+        messages.warning(request, gettext("This place is not free today."))
+        return redirect(_place_url(place))
+    waiting = waiting_list()
+    return render(
+        request,
+        "placements/assign_candidates.html",
+        {
+            "place": place,
+            "admitted": admitted_without_place(),
+            "waiting": waiting[:WAITING_SHOWN],
+            "waiting_count": len(waiting),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*MANAGE)
+def assign_confirm(request, place_pk: int, admission_pk: int):
+    """Step 3 of 3: the entry date, then the stay (admitting a waiting request on the way)."""
+    place = _get_place(place_pk)
+    admission = get_object_or_404(
+        AdmissionRequest.objects.select_related("resident").filter(status__in=ASSIGNABLE),
+        pk=admission_pk,
+    )
+    form = AssignForm(_posted(request), initial={"start": datetime.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            stay = services.placement_assign_from_request(
+                admission=admission, place=place, start=form.cleaned_data["start"], by=request.user
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _assigned(request, stay)
+    return render(
+        request,
+        "placements/assign_confirm.html",
+        {"form": form, "place": place, "admission": admission, "resident": admission.resident},
+    )
+
+
+def _request_to_link(resident: Resident) -> AdmissionRequest | None:
+    """The request a new stay of `resident` answers: a waiting one, or one admitted and not yet
+    followed by a place."""
+    requests = resident.admission_requests.filter(status__in=ASSIGNABLE)
+    admitted = requests.filter(status=AdmissionStatus.ADMITTED)
+    linkable = requests.exclude(status=AdmissionStatus.ADMITTED) | (
+        services.admitted_requests_without_place(admitted)
+    )
+    return linkable.order_by("-received_on", "-pk").first()
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*MANAGE)
+def resident_assign(request, resident_pk: int):
+    """Give a free place to a person, from their file."""
+    resident = get_object_or_404(Resident, pk=resident_pk)
+    admission = _request_to_link(resident)
+    form = ResidentAssignForm(
+        _posted(request),
+        initial={"start": datetime.date.today()},
+        places=selectors.free_places(),
+    )
+    if request.method == "POST" and form.is_valid():
+        place, start = form.cleaned_data["place"], form.cleaned_data["start"]
+        try:
+            if admission is not None:
+                stay = services.placement_assign_from_request(
+                    admission=admission, place=place, start=start, by=request.user
+                )
+            else:
+                stay = services.placement_assign(
+                    resident=resident, place=place, start=start, by=request.user
+                )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return _assigned(request, stay)
+    return render(
+        request,
+        "placements/resident_assign.html",
+        {"form": form, "resident": resident, "admission": admission},
+    )
+
+
+# --- Stays ----------------------------------------------------------------------------------------
+
+
+def _get_placement(pk: int) -> Placement:
+    return get_object_or_404(
+        Placement.objects.select_related(
+            "resident", "place__hotel", "admission", "created_by", "ended_by"
+        ),
+        pk=pk,
+    )
+
+
+def _already_ended(request, placement: Placement):
+    messages.info(request, gettext("This stay has already ended."))
+    return redirect("placements:placement_detail", pk=placement.pk)
+
+
+@require_GET
+@allow_roles(*STAFF)
+def placement_detail(request, pk: int):
+    placement = _get_placement(pk)
+    chain = selectors.stay_chain(placement)
+    absences = list(placement.absences.all())
+    can_act = request.user.has_role(*MANAGE) and placement.end is None
+    first, last = chain[0], chain[-1]
+    return render(
+        request,
+        "placements/placement_detail.html",
+        {
+            "placement": placement,
+            "resident": placement.resident,
+            "chain": chain,
+            "programme_start": first.start,
+            "programme_days": ((last.end or datetime.date.today()) - first.start).days,
+            "absences": absences,
+            "return_form": AbsenceReturnForm(initial={"end": datetime.date.today()}),
+            "can_act": can_act,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*MANAGE)
+def placement_end(request, pk: int):
+    placement = _get_placement(pk)
+    if placement.end is not None:
+        return _already_ended(request, placement)
+    form = EndStayForm(_posted(request), initial={"end": datetime.date.today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.placement_end(
+                placement=placement,
+                on=form.cleaned_data["end"],
+                destination=form.cleaned_data["exit_destination"],
+                comment=form.cleaned_data["exit_comment"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                gettext("The stay of %(resident)s ended: %(place)s is free.")
+                % {"resident": placement.resident.nickname, "place": placement.place},
+            )
+            return redirect(_place_url(placement.place))
+    return render(request, "placements/placement_end.html", {"form": form, "placement": placement})
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*MANAGE)
+def placement_transfer(request, pk: int):
+    placement = _get_placement(pk)
+    if placement.end is not None:
+        return _already_ended(request, placement)
+    form = TransferForm(
+        _posted(request),
+        initial={"on": datetime.date.today()},
+        places=selectors.free_places().exclude(pk=placement.place_id),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            stay = services.placement_transfer(
+                placement=placement,
+                to_place=form.cleaned_data["place"],
+                on=form.cleaned_data["on"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                gettext("%(resident)s moves to %(place)s from %(date)s.")
+                % {
+                    "resident": stay.resident.nickname,
+                    "place": stay.place,
+                    "date": date_format(stay.start, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect(_place_url(stay.place))
+    return render(
+        request, "placements/placement_transfer.html", {"form": form, "placement": placement}
+    )
+
+
+class AbsenceCreateView(RoleViewMixin, CreateView):
+    allowed_roles = MANAGE
+    model = Absence
+    form_class = AbsenceForm
+    success_message = _("The absence was recorded.")
+
+    def dispatch(self, request, *args, **kwargs):
+        self.placement = _get_placement(self.kwargs["placement_pk"])
+        if self.placement.end is not None:
+            return _already_ended(request, self.placement)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        return {"start": datetime.date.today()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parent": self.placement}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "placement": self.placement}
+
+    def get_success_url(self):
+        return reverse("placements:placement_detail", args=[self.placement.pk])
+
+
+@require_POST
+@allow_roles(*MANAGE)
+def absence_return(request, placement_pk: int, pk: int):
+    """The person is back: the absence ends on the given day."""
+    absence = get_object_or_404(
+        Absence.objects.select_related("placement"),
+        pk=pk,
+        placement_id=placement_pk,
+        end__isnull=True,
+    )
+    form = AbsenceReturnForm(request.POST)
+    if form.is_valid():
+        absence.end = form.cleaned_data["end"]
+        try:
+            absence.full_clean()
+        except ValidationError as error:
+            add_service_errors(form, error)
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        absence.save(update_fields=["end"])
+        messages.success(request, gettext("The return was recorded."))
+    return redirect("placements:placement_detail", pk=placement_pk)
+
+
+# --- The operator's monthly statement -------------------------------------------------------------
+
+STATEMENT_HEADERS = (
+    _("Hotel"),
+    _("Place"),
+    _("Nights"),
+    _("Billable nights"),
+    _("Available place-nights"),
+    _("Occupancy rate (%)"),
+    _("Entries"),
+    _("Exits"),
+)
+
+
+def _statement_month(request) -> tuple[StatementForm, datetime.date]:
+    default = selectors.last_month()
+    if "month" not in request.GET:
+        return StatementForm(initial={"month": default}), default
+    form = StatementForm(request.GET)
+    return form, form.cleaned_data["month"] if form.is_valid() else default
+
+
+def _statement_cells(line: selectors.StatementRow) -> list:
+    return [
+        line.hotel,
+        line.label,
+        line.nights,
+        line.billable,
+        line.available,
+        line.rate_percent,
+        line.entries,
+        line.exits,
+    ]
+
+
+@require_GET
+@allow_roles(*STAFF)
+def statement(request):
+    form, month = _statement_month(request)
+    data = selectors.monthly_statement(month)
+    previous = selectors.last_month(month)
+    return render(
+        request,
+        "placements/statement.html",
+        {
+            "form": form,
+            "month": month,
+            "statement": data,
+            "previous_month": previous,
+            "next_month": data.end if data.end <= datetime.date.today() else None,
+        },
+    )
+
+
+def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@allow_roles(*STAFF)
+def statement_csv(request):
+    """The statement as CSV for a spreadsheet in French: semicolons, decimal commas, a BOM."""
+    _form, month = _statement_month(request)
+    data = selectors.monthly_statement(month)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow([str(header) for header in STATEMENT_HEADERS])
+    for line in data.lines():
+        cells = _statement_cells(line)
+        cells[5] = "" if cells[5] is None else number_format(cells[5], 1)
+        writer.writerow(cells)
+    return _attachment(response, f"releve-{month:%Y-%m}.csv")
+
+
+@require_GET
+@allow_roles(*STAFF)
+def statement_xlsx(request):
+    _form, month = _statement_month(request)
+    data = selectors.monthly_statement(month)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = f"{month:%Y-%m}"
+    sheet.append([str(header) for header in STATEMENT_HEADERS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for line in data.lines():
+        cells = _statement_cells(line)
+        cells[5] = None if cells[5] is None else float(cells[5])
+        sheet.append(cells)
+        if line.label == data.total.label or line in (h.total for h in data.hotels):
+            for cell in sheet[sheet.max_row]:
+                cell.font = Font(bold=True)
+    for column, width in zip("ABCDEFGH", (28, 22, 10, 14, 18, 16, 10, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    return _attachment(response, f"releve-{month:%Y-%m}.xlsx")
+
+
+# --- Hotel incidents ------------------------------------------------------------------------------
+
+INCIDENT_STATUSES = {
+    "open": _("Open incidents"),
+    "closed": _("Closed incidents"),
+    "all": _("All incidents"),
+}
+
+
+class IncidentListView(RoleViewMixin, ListView):
+    allowed_roles = STAFF
+    paginate_by = 25
+    template_name = "placements/incident_list.html"
+
+    def get_status(self) -> str:
+        status = self.request.GET.get("status", "open")
+        return status if status in INCIDENT_STATUSES else "open"
+
+    def get_queryset(self):
+        return selectors.incidents_for_list(
+            status=self.get_status(), hotel_id=_int_param(self.request, "hotel")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        hotel_id = _int_param(self.request, "hotel")
+        extra = {"status": self.get_status()}
+        if hotel_id:
+            extra["hotel"] = hotel_id
+        context.update(
+            status=self.get_status(),
+            statuses=INCIDENT_STATUSES,
+            hotels=Hotel.objects.order_by("name"),
+            hotel_id=hotel_id,
+            extra_query=urlencode(extra),
+            can_record=self.request.user.has_role(*RECORD_INCIDENTS),
+        )
+        return context
+
+
+class IncidentCreateView(RoleViewMixin, CreateView):
+    allowed_roles = RECORD_INCIDENTS
+    model = Incident
+    form_class = IncidentForm
+    success_message = _("The incident was recorded.")
+
+    def get_initial(self):
+        initial = {"occurred_on": datetime.date.today()}
+        for name in ("hotel", "place", "resident"):
+            value = _int_param(self.request, name)
+            if value is not None:
+                initial[name] = value
+        return initial
+
+    def get_form_kwargs(self):
+        housed = Resident.objects.filter(
+            pk__in=Placement.objects.current().values("resident_id")
+        ).order_by("nickname", "pk")
+        return {**super().get_form_kwargs(), "residents": housed}
+
+    def form_valid(self, form):
+        form.instance.created_by = self.request.user
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("placements:incident_detail", args=[self.object.pk])
+
+
+def _get_incident(pk: int) -> Incident:
+    return get_object_or_404(
+        Incident.objects.select_related("hotel", "place__hotel", "resident", "created_by"), pk=pk
+    )
+
+
+def _incident_detail(request, incident: Incident, action_form: IncidentActionForm | None = None):
+    can_record = request.user.has_role(*RECORD_INCIDENTS)
+    if can_record and action_form is None:
+        action_form = IncidentActionForm(initial={"done_on": datetime.date.today()})
+    return render(
+        request,
+        "placements/incident_detail.html",
+        {
+            "incident": incident,
+            "actions": incident.actions.select_related("handled_by"),
+            "action_form": action_form,
+            "can_record": can_record,
+        },
+        status=400 if action_form is not None and action_form.errors else 200,
+    )
+
+
+@require_GET
+@allow_roles(*STAFF)
+def incident_detail(request, pk: int):
+    return _incident_detail(request, _get_incident(pk))
+
+
+@require_POST
+@allow_roles(*RECORD_INCIDENTS)
+def incident_action_create(request, pk: int):
+    incident = _get_incident(pk)
+    form = IncidentActionForm(request.POST)
+    if not form.is_valid():
+        return _incident_detail(request, incident, form)
+    action = form.save(commit=False)
+    action.incident = incident
+    action.handled_by = request.user
+    action.save()
+    messages.success(request, gettext("The action was recorded."))
+    return redirect("placements:incident_detail", pk=incident.pk)
+
+
+@require_POST
+@allow_roles(*RECORD_INCIDENTS)
+def incident_close(request, pk: int):
+    incident = _get_incident(pk)
+    if incident.closed_on is None:
+        incident.closed_on = datetime.date.today()
+        incident.save(update_fields=["closed_on"])
+        messages.success(request, gettext("The incident is closed."))
+    return redirect("placements:incident_detail", pk=incident.pk)

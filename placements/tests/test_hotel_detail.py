@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from placements.models import PlaceOutage
-from tests.factories import HotelFactory, PlaceFactory
+from tests.factories import HotelFactory, IncidentFactory, PlaceFactory, PlacementFactory
 
 
 def _url(hotel):
@@ -24,7 +24,7 @@ def test_it_shows_places_and_which_are_out_of_service(client_for, alice):
     )
     response = client_for(alice).get(_url(hotel))
     assert response.status_code == 200
-    rows = {row["place"].pk: row["outage"] for row in response.context["rows"]}
+    rows = {row.place.pk: row.outage for row in response.context["rows"]}
     assert rows[in_service.pk] is None
     assert rows[out.pk].reason == "Dégât des eaux"
     assert "Dégât des eaux" in response.content.decode()
@@ -45,7 +45,7 @@ def test_it_ignores_outages_that_are_over_or_not_started(client_for, alice):
         place=place, start=today + datetime.timedelta(days=5), reason="Futur"
     )
     response = client_for(alice).get(_url(place.hotel))
-    assert response.context["rows"][0]["outage"] is None
+    assert response.context["rows"][0].outage is None
 
 
 @pytest.mark.django_db
@@ -78,4 +78,36 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice):
     for place in PlaceFactory.create_batch(48, hotel=hotel):
         PlaceOutage.objects.create(place=place, start=datetime.date.today(), reason="Travaux")
     # hotel, places, their current outages (one prefetch): nothing per place.
+    assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_it_shows_current_occupants_and_open_incidents(client_for, alice):
+    hotel = HotelFactory()
+    stay = PlacementFactory(place__hotel=hotel, resident__nickname="Bambou")
+    IncidentFactory(hotel=hotel, place=stay.place, kind="hygiene")
+    IncidentFactory(hotel=hotel, kind="complaint")
+    response = client_for(alice).get(_url(hotel))
+    (row,) = response.context["rows"]
+    assert row.stay == stay and row.state == "occupied"
+    page = response.content.decode()
+    assert "Bambou" in page and "Hygiène" in page and "Plainte de l’hôtel" in page
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_fixed_query_budget_with_occupants(client_for, alice):
+    hotel = HotelFactory()
+    for place in PlaceFactory.create_batch(2, hotel=hotel):
+        PlacementFactory(place=place)
+    client = client_for(alice)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(_url(hotel))
+        return len(queries)
+
+    with_two = count_queries()
+    for place in PlaceFactory.create_batch(30, hotel=hotel):
+        PlacementFactory(place=place)
+        IncidentFactory(hotel=hotel, place=place)
     assert count_queries() == with_two

@@ -1,0 +1,215 @@
+"""Workflows on stays: assigning, ending and transferring, each in one transaction.
+
+Two coordinators assigning the same place at the same moment both pass the checks below; the
+database's exclusion constraints then let exactly one insert through, and the other gets the same
+French message as if it had lost the race in the form, naming the stay that won.
+
+Once a stay has started or ended, the listeners other apps registered in `placements.hooks` run
+in the same transaction (the visits app plans or cancels visits), without this app importing them.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from placements import hooks
+from placements.models import ExitDestination, Place, Placement, PlaceOutage
+from residents.models import AdmissionStatus
+from residents.services import admission_admit
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _describe(placement: Placement) -> dict[str, str]:
+    until = _("until %(end)s") % {"end": _day(placement.end)} if placement.end else _("ongoing")
+    return {
+        "resident": placement.resident.nickname,
+        "place": str(placement.place),
+        "start": _day(placement.start),
+        "until": until,
+    }
+
+
+def stay_conflicts(
+    *,
+    resident,
+    place: Place,
+    start: datetime.date,
+    end: datetime.date | None = None,
+    ignore: tuple[int, ...] = (),
+) -> dict[str, str]:
+    """French messages for what stops this stay: a taken place, a housed person, an outage."""
+    errors: dict[str, str] = {}
+    overlapping = (
+        Placement.objects.overlapping(start, end)
+        .exclude(pk__in=ignore)
+        .select_related("resident", "place__hotel")
+    )
+    taken = overlapping.filter(place=place).first()
+    if taken:
+        errors["place"] = _(
+            "This place is already occupied by %(resident)s from %(start)s (%(until)s)."
+        ) % _describe(taken)
+    housed = overlapping.filter(resident=resident).first()
+    if housed:
+        errors["resident"] = _(
+            "%(resident)s already has a place from %(start)s (%(until)s): %(place)s."
+        ) % _describe(housed)
+    outage_end = end or start + datetime.timedelta(days=1)
+    outage = (
+        PlaceOutage.objects.filter(place=place, start__lt=outage_end)
+        .exclude(end__lte=start)
+        .first()
+    )
+    if outage and "place" not in errors:
+        errors["place"] = _("This place is out of service from %(start)s: %(reason)s.") % {
+            "start": _day(outage.start),
+            "reason": outage.reason,
+        }
+    if not place.hotel.active and "place" not in errors:
+        errors["place"] = _("This hotel is no longer active.")
+    return errors
+
+
+def _save_or_explain(placement: Placement, *, ignore: tuple[int, ...] = ()) -> None:
+    try:
+        with transaction.atomic():
+            placement.save()
+    except IntegrityError:
+        conflicts = stay_conflicts(
+            resident=placement.resident,
+            place=placement.place,
+            start=placement.start,
+            end=placement.end,
+            ignore=ignore,
+        )
+        raise ValidationError(
+            conflicts or _("Another stay was recorded at the same moment: reload the page.")
+        ) from None
+
+
+@transaction.atomic
+def placement_assign(
+    *,
+    resident,
+    place: Place,
+    start: datetime.date,
+    by,
+    admission=None,
+    previous: Placement | None = None,
+) -> Placement:
+    """Give `place` to `resident` from `start`, open-ended."""
+    errors = stay_conflicts(
+        resident=resident, place=place, start=start, ignore=(previous.pk,) if previous else ()
+    )
+    if getattr(resident, "archived_at", None) is not None:
+        errors["resident"] = _("This file is archived: reopen it before assigning a place.")
+    if errors:
+        raise ValidationError(errors)
+    placement = Placement(
+        resident=resident,
+        place=place,
+        start=start,
+        admission=admission,
+        previous=previous,
+        created_by=by,
+    )
+    placement.full_clean(validate_constraints=False)
+    _save_or_explain(placement)
+    hooks.stay_started(placement)
+    return placement
+
+
+@transaction.atomic
+def placement_assign_from_request(
+    *, admission, place: Place, start: datetime.date, by
+) -> Placement:
+    """Give `place` to the person of an admission request, admitting a waiting request first:
+    if the place cannot be given, the admission is rolled back with it."""
+    if admission.status == AdmissionStatus.WAITING:
+        admission = admission_admit(request=admission, by=by)
+    elif admission.status != AdmissionStatus.ADMITTED:
+        raise ValidationError(_("This request was not admitted."))
+    return placement_assign(
+        resident=admission.resident, place=place, start=start, by=by, admission=admission
+    )
+
+
+def _locked(placement: Placement) -> Placement:
+    locked = (
+        Placement.objects.select_for_update(of=("self",))
+        .select_related("resident", "place__hotel")
+        .get(pk=placement.pk)
+    )
+    if locked.end is not None:
+        raise ValidationError(_("This stay has already ended."))
+    return locked
+
+
+@transaction.atomic
+def placement_end(
+    *, placement: Placement, on: datetime.date, destination: str, comment: str = "", by
+) -> Placement:
+    """End a stay on `on` (the check-out day: the last night is the one before)."""
+    placement = _locked(placement)
+    if destination not in ExitDestination.values or destination == ExitDestination.TRANSFER:
+        raise ValidationError({"exit_destination": _("Choose where the person went.")})
+    if on <= placement.start:
+        raise ValidationError({"end": _("The exit date must be after the entry date.")})
+    if on > datetime.date.today():
+        raise ValidationError({"end": _("A stay cannot be ended in advance.")})
+    _close_absences(placement, on)
+    placement.end = on
+    placement.exit_destination = destination
+    placement.exit_comment = comment
+    placement.ended_by = by
+    placement.save(update_fields=["end", "exit_destination", "exit_comment", "ended_by"])
+    hooks.stay_ended(placement)
+    return placement
+
+
+@transaction.atomic
+def placement_transfer(
+    *, placement: Placement, to_place: Place, on: datetime.date, by
+) -> Placement:
+    """Move a resident: the stay ends on `on` and the next one starts the same day, atomically."""
+    placement = _locked(placement)
+    if to_place.pk == placement.place_id:
+        raise ValidationError({"place": _("Choose another place than the current one.")})
+    if on <= placement.start:
+        raise ValidationError({"start": _("A transfer must happen after the entry date.")})
+    errors = stay_conflicts(
+        resident=placement.resident, place=to_place, start=on, ignore=(placement.pk,)
+    )
+    if errors:
+        raise ValidationError(errors)
+    _close_absences(placement, on)
+    placement.end = on
+    placement.exit_destination = ExitDestination.TRANSFER
+    placement.ended_by = by
+    placement.save(update_fields=["end", "exit_destination", "ended_by"])
+    hooks.stay_ended(placement)
+    return placement_assign(
+        resident=placement.resident, place=to_place, start=on, by=by, previous=placement
+    )
+
+
+def _close_absences(placement: Placement, on: datetime.date) -> None:
+    for absence in placement.absences.filter(end__isnull=True):
+        absence.end = on if on > absence.start else absence.start + datetime.timedelta(days=1)
+        absence.save(update_fields=["end"])
+
+
+def admitted_requests_without_place(requests):
+    """For residents.hooks: the admitted `requests` whose person held no place since the
+    decision (a stay still open, or ended after the decision day, counts as a place)."""
+    placed = Placement.objects.filter(resident=OuterRef("resident_id")).filter(
+        Q(end__isnull=True) | Q(end__gt=OuterRef("decided_on"))
+    )
+    return requests.exclude(Exists(placed))

@@ -1,0 +1,35 @@
+import pytest
+from django.urls import reverse
+
+from placements.selectors import board_hotels, hotel_boards, occupancy_totals, overall_totals
+from placements.tests.test_board import hotel_with_every_state  # noqa: F401 (fixture)
+from tests.factories import HotelFactory, PlaceFactory, PlacementFactory
+
+
+@pytest.mark.django_db
+def test_it_shows_the_coordinator_today_s_occupancy(client_for, chloe):
+    PlacementFactory()
+    PlaceFactory()
+    response = client_for(chloe).get(reverse("home"))
+    cards = dict(response.context["cards"])
+    card = cards["placements/card_occupancy.html"]
+    assert card["totals"]["occupied"] == 1 and card["free"] == 1
+    assert reverse("placements:board") in response.content.decode()
+    assert "Occupation aujourd’hui" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_leaves_the_card_to_the_coordinator(client_for, alice, marc):
+    for user in (alice, marc):
+        cards = dict(client_for(user).get(reverse("home")).context["cards"])
+        assert "placements/card_occupancy.html" not in cards
+
+
+@pytest.mark.django_db
+def test_it_counts_like_the_board(hotel_with_every_state):  # noqa: F811
+    closed = HotelFactory(active=False)
+    PlacementFactory(place=PlaceFactory(hotel=closed))  # still housing someone: on the board
+    PlaceFactory(hotel=HotelFactory(active=False))  # empty and inactive: not on the board
+    board = overall_totals(hotel_boards(board_hotels()))
+    assert occupancy_totals() == board
+    assert board == {"occupied": 2, "free": 1, "held": 1, "out": 1, "total": 5}

@@ -1,0 +1,167 @@
+"""The operator's monthly statement: page, CSV and XLSX, on the dataset of test_occupancy.
+
+February 2025, by hand (see test_occupancy_by_place):
+  hotel A: nights 28 + 10 = 38, billable 25 + 10 = 35, available 56, entries 1, exits 1
+  hotel B: nights 9, billable 9, available 28 − 10 = 18, entries 0, exits 1
+  total:   nights 47, billable 44, available 74, entries 1, exits 2
+"""
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from placements import occupancy
+from placements.selectors import last_month
+from placements.tests.test_occupancy import dataset  # noqa: F401 (fixture)
+from tests.factories import HotelFactory, PlaceFactory, PlacementFactory
+
+URL = reverse("placements:statement")
+FEB, MARCH = datetime.date(2025, 2, 1), datetime.date(2025, 3, 1)
+
+
+def _figures(row) -> tuple:
+    return (row.nights, row.billable, row.available, row.entries, row.exits)
+
+
+@pytest.mark.django_db
+def test_it_shows_the_figures_of_the_month(client_for, marc, dataset):  # noqa: F811
+    response = client_for(marc).get(URL, {"month": "2025-02"})
+    assert response.status_code == 200
+    statement = response.context["statement"]
+    a, b = statement.hotels
+    assert (a.hotel, b.hotel) == (dataset["A"], dataset["B"])
+    assert _figures(a.total) == (38, 35, 56, 1, 1)
+    assert _figures(b.total) == (9, 9, 18, 0, 1)
+    assert _figures(statement.total) == (47, 44, 74, 1, 2)
+    assert [_figures(row) for row in a.places] == [(28, 25, 28, 0, 0), (10, 10, 28, 1, 1)]
+    assert a.total.rate == pytest.approx(35 / 56)
+    assert "62,5 %" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_agrees_with_the_occupancy_functions(client_for, marc, dataset):  # noqa: F811
+    statement = client_for(marc).get(URL, {"month": "2025-02"}).context["statement"]
+    for hotel in statement.hotels:
+        assert hotel.total.rate == pytest.approx(
+            occupancy.occupancy_rate(FEB, MARCH, hotel.hotel.pk)
+        )
+        assert hotel.total.available == occupancy.available_place_nights(FEB, MARCH, hotel.hotel.pk)
+        assert hotel.total.billable == occupancy.nights_by_hotel(FEB, MARCH).get(hotel.hotel.pk, 0)
+    assert statement.total.rate == pytest.approx(occupancy.occupancy_rate(FEB, MARCH))
+    assert statement.total.entries == sum(occupancy.entries_by_month(FEB, MARCH).values())
+    assert statement.total.exits == sum(occupancy.exits_by_month(FEB, MARCH).values())
+
+
+@pytest.mark.django_db
+def test_it_downloads_the_same_table_as_csv(client_for, marc, dataset):  # noqa: F811
+    client = client_for(marc)
+    page = client.get(URL, {"month": "2025-02"}).context["statement"]
+    response = client.get(reverse("placements:statement_csv"), {"month": "2025-02"})
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="releve-2025-02.csv"'
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == [
+        "Hôtel",
+        "Place",
+        "Nuitées",
+        "Nuitées facturables",
+        "Places-nuits disponibles",
+        "Taux d’occupation (%)",
+        "Entrées",
+        "Sorties",
+    ]
+    lines = page.lines()
+    assert len(rows) == 1 + len(lines)
+    for row, line in zip(rows[1:], lines, strict=True):
+        assert row[:2] == [line.hotel, line.label]
+        assert [int(cell) for cell in row[2:5] + row[6:]] == list(_figures(line))
+        assert row[5] == ("" if line.rate is None else str(line.rate_percent).replace(".", ","))
+    assert rows[1][5] == "89,3"  # 25 ÷ 28, rounded as on the page
+    assert rows[-1] == ["Tous les hôtels", "Total", "47", "44", "74", "59,5", "1", "2"]
+
+
+@pytest.mark.django_db
+def test_it_downloads_the_same_table_as_xlsx(client_for, marc, dataset):  # noqa: F811
+    client = client_for(marc)
+    page = client.get(URL, {"month": "2025-02"}).context["statement"]
+    response = client.get(reverse("placements:statement_xlsx"), {"month": "2025-02"})
+    assert response["Content-Disposition"] == 'attachment; filename="releve-2025-02.xlsx"'
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Hôtel" and rows[0][5] == "Taux d’occupation (%)"
+    lines = page.lines()
+    assert len(rows) == 1 + len(lines)
+    for row, line in zip(rows[1:], lines, strict=True):
+        assert row[:2] == (line.hotel, line.label)
+        assert row[2:5] + row[6:] == _figures(line)
+        assert row[5] == (None if line.rate is None else float(line.rate_percent))
+    assert rows[1][5] == 89.3
+
+
+@pytest.mark.django_db
+def test_it_shows_last_month_by_default(client_for, alice):
+    response = client_for(alice).get(URL)
+    assert response.context["month"] == last_month()
+    today = datetime.date.today()
+    assert last_month() < today.replace(day=1) and last_month().day == 1
+
+
+@pytest.mark.django_db
+def test_it_falls_back_to_last_month_when_the_month_cannot_be_read(client_for, alice):
+    response = client_for(alice).get(URL, {"month": "février"})
+    assert response.context["month"] == last_month()
+    assert "Ce mois n’a pas pu être lu" in response.content.decode()
+    csv_response = client_for(alice).get(reverse("placements:statement_csv"), {"month": "x"})
+    assert f"releve-{last_month():%Y-%m}.csv" in csv_response["Content-Disposition"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("month", ["0001-01", "9999-12", "2025-13"])
+def test_it_never_fails_on_a_month_out_of_range(client_for, alice, month):
+    for name in ("statement", "statement_csv", "statement_xlsx"):
+        response = client_for(alice).get(reverse(f"placements:{name}"), {"month": month})
+        assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_fixed_query_budget(client_for, marc):
+    month = last_month()
+    client = client_for(marc)
+
+    def add_places(hotels: int, places: int) -> None:
+        for _ in range(hotels):
+            for place in PlaceFactory.create_batch(places, hotel=HotelFactory()):
+                PlacementFactory(place=place, start=month + datetime.timedelta(days=3))
+
+    def count_queries(url) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url, {"month": f"{month:%Y-%m}"}).status_code == 200
+        return len(queries)
+
+    urls = [URL, reverse("placements:statement_csv"), reverse("placements:statement_xlsx")]
+    add_places(1, 2)
+    with_two = [count_queries(url) for url in urls]
+    add_places(2, 24)
+    # session, user, groups; stay nights; billable nights (stays, released absences); counted
+    # places and outage nights; entries; exits; the places with their hotels.
+    assert [count_queries(url) for url in urls] == with_two
+
+
+@pytest.mark.django_db
+def test_it_forbids_the_admin(client_for, ada):
+    for name in ("statement", "statement_csv", "statement_xlsx"):
+        assert client_for(ada).get(reverse(f"placements:{name}")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_only_answers_get(client_for, marc):
+    for name in ("statement", "statement_csv", "statement_xlsx"):
+        assert client_for(marc).post(reverse(f"placements:{name}")).status_code == 405
