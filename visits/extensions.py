@@ -1,0 +1,79 @@
+"""Other apps add their own fields to the visit form, saved in the same submission.
+
+The visit page is one form: the outcome buttons submit it, with the observations and whatever
+the registered extensions add (the harm-reduction app: the material given out). An extension is
+an object with:
+
+- ``name``: a short identifier, also the prefix of its form's fields;
+- ``template``: a partial rendered inside the visit form with ``form`` (its form) and ``visit``;
+- ``is_available(user) -> bool``: whether to offer it to this user;
+- ``get_form(*, visit, user, data, prefix)``: a form (or formset) bound to ``data`` (None on GET).
+  It must be valid when left empty, so that one tap still records "seen, nothing to report";
+- ``save(form, *, visit, user)``: called after the visit is saved, **inside the same
+  transaction**: raise ``ValidationError`` (e.g. not enough stock) and nothing is saved — neither
+  the visit nor any extension — and the page shows the message on the extension's form. ``visit``
+  has its outcome: an extension may ignore a visit where the person was not met.
+
+Register one instance from the app's AppConfig.ready()::
+
+    from visits import extensions
+
+    extensions.register(MaterialGivenOut())
+
+`VisitExtension` below is a convenient base class; any object with these members will do.
+"""
+
+from dataclasses import dataclass, field
+
+_extensions: list = []
+
+
+class VisitExtension:
+    name = ""
+    template = ""
+
+    def is_available(self, user) -> bool:
+        return True
+
+    def get_form(self, *, visit, user, data, prefix):
+        raise NotImplementedError
+
+    def save(self, form, *, visit, user) -> None:
+        raise NotImplementedError
+
+
+def register(extension) -> None:
+    if any(existing.name == extension.name for existing in _extensions):
+        raise ValueError(f"A visit extension named {extension.name!r} is already registered.")
+    _extensions.append(extension)
+
+
+def unregister(name: str) -> None:
+    _extensions[:] = [extension for extension in _extensions if extension.name != name]
+
+
+def registered() -> list:
+    return list(_extensions)
+
+
+@dataclass
+class BoundExtension:
+    extension: object
+    form: object
+    errors: list[str] = field(default_factory=list)  # from save(): shown with the form
+
+    @property
+    def template(self) -> str:
+        return self.extension.template
+
+
+def bind(*, visit, user, data=None) -> list[BoundExtension]:
+    """The extensions offered to `user`, each with its form for `visit`."""
+    return [
+        BoundExtension(
+            extension,
+            extension.get_form(visit=visit, user=user, data=data, prefix=extension.name),
+        )
+        for extension in _extensions
+        if extension.is_available(user)
+    ]

@@ -1,0 +1,143 @@
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import CARE_TEAM
+from core.forms import DateInput, FixedParentMixin, OneTimeTokenMixin
+from visits.models import NOT_MADE, Leave, Outcome, StaffAvailability, Visit, Weekday
+
+User = get_user_model()
+
+
+def care_workers():
+    """The people who can be sent on a visit: active members of the care team."""
+    return (
+        User.objects.filter(is_active=True, groups__name__in=CARE_TEAM)
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
+    """The outcome comes from the button pressed; the observations are optional."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[*Outcome.choices, (NOT_MADE, _("Visit not made"))],
+        error_messages={"required": _("Choose the outcome of the visit.")},
+        widget=forms.HiddenInput,
+    )
+
+    class Meta:
+        model = Visit
+        fields = ["health", "room", "consumption", "needs", "follow_up_reason", "follow_up_note"]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 2, "maxlength": 500})
+            for name in ("health", "room", "consumption", "needs")
+        }
+        labels = {"follow_up_reason": _("Follow-up needed?")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["follow_up_reason"].choices = [
+            ("", _("No follow-up needed")),
+            *self.fields["follow_up_reason"].choices[1:],
+        ]
+        if self.instance.unplanned or self.instance.pk is None:
+            self.fields["outcome"].choices = Outcome.choices
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("follow_up_note") and not cleaned.get("follow_up_reason"):
+            self.add_error("follow_up_reason", _("Choose the reason for the follow-up."))
+        day = self.instance.planned_on
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("A visit cannot be logged before its day."))
+        return cleaned
+
+    def save_for(self, user) -> Visit:
+        """Record the outcome and the observations; reopen a follow-up whose reason changed."""
+        visit = super().save(commit=False)
+        if "follow_up_reason" in self.changed_data:
+            visit.follow_up_closed_at = None
+            visit.follow_up_closed_by = None
+        visit.record(self.cleaned_data["outcome"], by=user)
+        visit.save()
+        return visit
+
+
+class WorkerChoiceMixin(forms.Form):
+    worker = forms.ModelChoiceField(label=_("Worker"), queryset=User.objects.none(), required=False)
+    partner = forms.ModelChoiceField(
+        label=_("Second worker"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = care_workers()
+        self.fields["partner"].queryset = care_workers()
+
+    def clean(self):
+        cleaned = super().clean()
+        worker, partner = cleaned.get("worker"), cleaned.get("partner")
+        if partner and not worker:
+            self.add_error("worker", _("Choose the first worker before the second."))
+        elif partner and partner == worker:
+            self.add_error("partner", _("Choose someone else than the first worker."))
+        return cleaned
+
+
+class VisitMoveForm(WorkerChoiceMixin):
+    planned_on = forms.DateField(label=_("Day"), widget=DateInput())
+
+
+class RoundMoveForm(WorkerChoiceMixin):
+    planned_on = forms.DateField(label=_("Move the round to"), widget=DateInput())
+
+    field_order = ["planned_on", "worker", "partner"]
+
+
+class StaffAvailabilityForm(forms.ModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Days worked"),
+        choices=Weekday.choices,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = StaffAvailability
+        fields = ["weekdays", "on_roster", "notes"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("on_roster") and not cleaned.get("weekdays"):
+            self.add_error("weekdays", _("Tick the days this person works."))
+        return cleaned
+
+
+class LeaveForm(FixedParentMixin, forms.ModelForm):
+    parent_field = "user"
+
+    class Meta:
+        model = Leave
+        fields = ["user", "start", "end", "reason"]
+        widgets = {"start": DateInput(), "end": DateInput()}
+
+
+class PeriodForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=DateInput(attrs={"class": "form-control"}))
+    end = forms.DateField(label=_("To"), widget=DateInput(attrs={"class": "form-control"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end date must be after the start date."))
+        if start and end and (end - start) > datetime.timedelta(days=366):
+            self.add_error("end", _("Choose a period of one year at most."))
+        return cleaned

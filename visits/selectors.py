@@ -1,0 +1,445 @@
+"""Reads that need care: a worker's day, the week grid, the follow-up tables, dashboard cards and
+the resident timeline. Each runs a fixed number of queries, whatever the number of visits."""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from accounts.roles import CARE_TEAM, STAFF
+from placements.models import Absence, Hotel, Placement
+from residents.timeline import TimelineEntry
+from visits.models import (
+    MET,
+    Leave,
+    StaffAvailability,
+    Visit,
+    VisitStatus,
+    follow_up_reasons_for,
+)
+from visits.roster import week_start
+
+User = get_user_model()
+DAY = datetime.timedelta(days=1)
+
+
+def week_days(monday: datetime.date) -> list[datetime.date]:
+    return [monday + n * DAY for n in range(7)]
+
+
+# --- A worker's day -------------------------------------------------------------------------------
+
+
+@dataclass
+class HotelRound:
+    hotel: Hotel
+    visits: list[Visit] = field(default_factory=list)
+
+    @property
+    def to_do(self) -> int:
+        return sum(visit.status == VisitStatus.PLANNED for visit in self.visits)
+
+
+def day_visits(user, day: datetime.date):
+    """The visits of `user` (as either worker of the team) on `day`, in route order. One query."""
+    return (
+        Visit.objects.of_worker(user)
+        .filter(planned_on=day)
+        .not_cancelled()
+        .select_related("resident", "hotel", "placement__place", "worker", "partner")
+        .in_route_order()
+    )
+
+
+def rounds(visits) -> list[HotelRound]:
+    """Visits grouped by hotel, keeping their (route) order."""
+    grouped: dict[int, HotelRound] = {}
+    for visit in visits:
+        grouped.setdefault(visit.hotel_id, HotelRound(hotel=visit.hotel)).visits.append(visit)
+    return list(grouped.values())
+
+
+# --- The week grid --------------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    day: datetime.date
+    total: int = 0
+    done: int = 0
+    missed: int = 0
+    teams: list[list] = field(default_factory=list)
+    on_leave: list = field(default_factory=list)  # team members away that day
+
+    @property
+    def unassigned(self) -> bool:
+        return any(not team for team in self.teams)
+
+
+@dataclass
+class GridRow:
+    hotel: Hotel
+    cells: list[GridCell]
+    housed: bool = True
+
+    @property
+    def total(self) -> int:
+        return sum(cell.total for cell in self.cells)
+
+
+@dataclass
+class WeekGrid:
+    monday: datetime.date
+    days: list[datetime.date]
+    rows: list[GridRow]
+    loads: list[tuple]  # (user, visits that week), heaviest first
+    sheets: dict[datetime.date, list]  # day -> workers with visits that day
+    totals: list[int]
+
+    @property
+    def unplanned_hotels(self) -> list[GridRow]:
+        return [row for row in self.rows if row.housed and row.total == 0]
+
+
+def week_grid(monday: datetime.date) -> WeekGrid:
+    """Hotels × days of a week: visits, their teams, what is done. Five queries.
+
+    Rows are the hotels with visits that week and those housing someone (a hotel with residents
+    and no visit stands out). A team member on leave on a day they are planned is flagged.
+    """
+    days = week_days(monday)
+    end = monday + 7 * DAY
+    counts = (
+        Visit.objects.in_week(monday)
+        .not_cancelled()
+        .values("hotel_id", "planned_on", "worker_id", "partner_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(status=VisitStatus.DONE)),
+            missed=Count("pk", filter=Q(status=VisitStatus.MISSED)),
+        )
+        .order_by()
+    )
+    counts = list(counts)
+    housed = set(
+        Placement.objects.overlapping(monday, end).values_list("place__hotel_id", flat=True)
+    )
+    hotel_ids = housed | {row["hotel_id"] for row in counts}
+    hotels = Hotel.objects.filter(pk__in=hotel_ids).order_by("arrondissement", "name", "pk")
+    worker_ids = {row[key] for row in counts for key in ("worker_id", "partner_id")} - {None}
+    users = User.objects.in_bulk(worker_ids)
+    leaves = defaultdict(list)
+    for leave in Leave.objects.filter(user_id__in=worker_ids).overlapping(monday, end):
+        leaves[leave.user_id].append(leave)
+
+    cells: dict[tuple[int, datetime.date], GridCell] = {}
+    loads: Counter = Counter()
+    sheets: dict[datetime.date, set] = defaultdict(set)
+    for row in counts:
+        cell = cells.setdefault((row["hotel_id"], row["planned_on"]), GridCell(row["planned_on"]))
+        cell.total += row["total"]
+        cell.done += row["done"]
+        cell.missed += row["missed"]
+        team = [users[pk] for pk in (row["worker_id"], row["partner_id"]) if pk in users]
+        if team not in cell.teams:
+            cell.teams.append(team)
+        for member in team:
+            loads[member.pk] += row["total"]
+            sheets[row["planned_on"]].add(member.pk)
+            if any(leave.covers(row["planned_on"]) for leave in leaves[member.pk]):
+                if member not in cell.on_leave:
+                    cell.on_leave.append(member)
+    rows = [
+        GridRow(
+            hotel=hotel,
+            cells=[cells.get((hotel.pk, day), GridCell(day)) for day in days],
+            housed=hotel.pk in housed,
+        )
+        for hotel in hotels
+    ]
+    return WeekGrid(
+        monday=monday,
+        days=days,
+        rows=rows,
+        loads=sorted(
+            ((users[pk], count) for pk, count in loads.items()),
+            key=lambda item: (-item[1], str(item[0])),
+        ),
+        sheets={
+            day: sorted((users[pk] for pk in sheets[day]), key=str) for day in days if sheets[day]
+        },
+        totals=[sum(row.cells[n].total for row in rows) for n in range(len(days))],
+    )
+
+
+def round_visits(hotel, day: datetime.date):
+    return (
+        Visit.objects.filter(hotel=hotel, planned_on=day)
+        .select_related("resident", "placement__place", "worker", "partner", "logged_by")
+        .in_route_order()
+    )
+
+
+# --- Follow-up: who was seen, who was not ---------------------------------------------------------
+
+
+def last_met(resident_ids, until: datetime.date | None = None) -> dict[int, datetime.date]:
+    """The last day (up to `until`) the team met each person: seen, or refused at the door.
+    One query."""
+    visits = Visit.objects.filter(
+        resident_id__in=resident_ids, status=VisitStatus.DONE, outcome__in=MET
+    )
+    if until is not None:
+        visits = visits.filter(planned_on__lte=until)
+    return dict(
+        visits.values("resident_id")
+        .annotate(last=Max("planned_on"))
+        .values_list("resident_id", "last")
+        .order_by()
+    )
+
+
+def last_done_visits(resident_ids) -> dict[int, datetime.date]:
+    """For placements.hooks (the occupancy board): the day of each person's last visit made."""
+    return dict(
+        Visit.objects.filter(resident_id__in=resident_ids, status=VisitStatus.DONE)
+        .values("resident_id")
+        .annotate(last=Max("planned_on"))
+        .values_list("resident_id", "last")
+        .order_by()
+    )
+
+
+@dataclass
+class ResidentWeek:
+    stay: Placement
+    planned: int
+    done: int
+    last_seen: datetime.date | None
+    days_unseen: int
+    away: Absence | None
+
+    @property
+    def resident(self):
+        return self.stay.resident
+
+    @property
+    def alert(self) -> bool:
+        return self.away is None and self.days_unseen >= settings.VISIT_ALERT_DAYS
+
+
+def _unseen_days(stay: Placement, last_seen, on: datetime.date) -> int:
+    since = last_seen if last_seen is not None else stay.start
+    return max((on - since).days, 0)
+
+
+def week_follow_up(monday: datetime.date, on: datetime.date | None = None) -> list[ResidentWeek]:
+    """Every person housed during the week: visits planned and done that week, the last time they
+    were met and for how long they have not been, longest first. Four queries."""
+    on = on or timezone.localdate()
+    end = monday + 7 * DAY
+    stays: dict[int, Placement] = {}
+    for stay in (
+        Placement.objects.overlapping(monday, end)
+        .select_related("resident", "place__hotel")
+        .order_by("resident_id", "start")
+    ):
+        stays[stay.resident_id] = stay  # the latest stay of the week
+    counts = {
+        row["resident_id"]: row
+        for row in Visit.objects.in_week(monday)
+        .filter(resident_id__in=stays)
+        .values("resident_id")
+        .annotate(
+            planned=Count("pk", filter=Q(unplanned=False) & ~Q(status=VisitStatus.CANCELLED)),
+            done=Count("pk", filter=Q(status=VisitStatus.DONE)),
+        )
+        .order_by()
+    }
+    reference = min(on, end - DAY)  # a past week is seen from its Sunday
+    seen = last_met(stays, until=reference)
+    away = {
+        absence.placement_id: absence
+        for absence in Absence.objects.filter(placement_id__in=[s.pk for s in stays.values()])
+        .filter(start__lte=reference)
+        .filter(Q(end__isnull=True) | Q(end__gt=reference))
+    }
+    rows = [
+        ResidentWeek(
+            stay=stay,
+            planned=counts.get(resident_id, {}).get("planned", 0),
+            done=counts.get(resident_id, {}).get("done", 0),
+            last_seen=seen.get(resident_id),
+            days_unseen=_unseen_days(stay, seen.get(resident_id), reference),
+            away=away.get(stay.pk),
+        )
+        for resident_id, stay in stays.items()
+    ]
+    rows.sort(key=lambda row: (-row.days_unseen, row.resident.nickname, row.resident.pk))
+    return rows
+
+
+def residents_not_seen(on: datetime.date | None = None) -> list[ResidentWeek]:
+    """People housed today and not met for VISIT_ALERT_DAYS days or more (not those known to be
+    away), longest first."""
+    on = on or timezone.localdate()
+    return [
+        row
+        for row in week_follow_up(week_start(on), on)
+        if row.alert and row.stay.start <= on and (row.stay.end is None or row.stay.end > on)
+    ]
+
+
+# --- Per worker -----------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkerStats:
+    user: object
+    planned: int = 0
+    done: int = 0
+    missed: int = 0
+    to_come: int = 0
+
+    @property
+    def done_rate(self) -> float | None:
+        past = self.done + self.missed
+        return self.done / past * 100 if past else None
+
+
+def worker_stats(start: datetime.date, end: datetime.date, on: datetime.date | None = None):
+    """For each worker, in [start, end]: visits planned (not cancelled), made, not made (marked so,
+    or still planned after their day) and still to come. Three queries."""
+    on = on or timezone.localdate()
+    aggregates = {
+        "planned": Count("pk"),
+        "done": Count("pk", filter=Q(status=VisitStatus.DONE)),
+        "missed": Count(
+            "pk",
+            filter=Q(status=VisitStatus.MISSED) | Q(status=VisitStatus.PLANNED, planned_on__lt=on),
+        ),
+        "to_come": Count("pk", filter=Q(status=VisitStatus.PLANNED, planned_on__gte=on)),
+    }
+    visits = Visit.objects.filter(planned_on__gte=start, planned_on__lte=end).not_cancelled()
+    stats: dict[int, dict[str, int]] = defaultdict(Counter)
+    for column in ("worker_id", "partner_id"):
+        rows = (
+            visits.filter(**{f"{column}__isnull": False})
+            .values(column)
+            .annotate(**aggregates)
+            .order_by()
+        )
+        for row in rows:
+            for key in aggregates:
+                stats[row[column]][key] += row[key]
+    rostered = set(
+        StaffAvailability.objects.filter(on_roster=True, user__is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+    users = User.objects.in_bulk(set(stats) | rostered)
+    rows = [WorkerStats(user=users[pk], **stats.get(pk, {})) for pk in users]
+    return sorted(rows, key=lambda row: (str(row.user.last_name), str(row.user)))
+
+
+# --- Dashboard cards ------------------------------------------------------------------------------
+
+
+def today_card(request) -> dict | None:
+    user = request.user
+    if not user.has_role(*CARE_TEAM):
+        return None
+    visits = Visit.objects.of_worker(user).filter(planned_on=timezone.localdate()).not_cancelled()
+    counts = visits.aggregate(
+        total=Count("pk"),
+        done=Count("pk", filter=~Q(status=VisitStatus.PLANNED)),
+    )
+    if not counts["total"] and not StaffAvailability.objects.filter(user=user).exists():
+        return None
+    return {
+        "total": counts["total"],
+        "logged": counts["done"],
+        "to_do": counts["total"] - counts["done"],
+    }
+
+
+CARD_NAMES = 5
+
+
+def not_seen_card(request) -> dict | None:
+    if not request.user.has_role(*STAFF):
+        return None
+    rows = residents_not_seen()
+    return {"count": len(rows), "rows": rows[:CARD_NAMES], "days": settings.VISIT_ALERT_DAYS}
+
+
+def follow_up_card(request) -> dict | None:
+    reasons = follow_up_reasons_for(request.user)
+    if not reasons:
+        return None
+    alerts = list(
+        Visit.objects.open_follow_ups()
+        .filter(follow_up_reason__in=reasons)
+        .select_related("resident", "hotel", "logged_by")
+        .order_by("-planned_on", "-pk")[: CARD_NAMES + 1]
+    )
+    return {"alerts": alerts[:CARD_NAMES], "more": len(alerts) > CARD_NAMES}
+
+
+def follow_ups_for(user):
+    return (
+        Visit.objects.open_follow_ups()
+        .filter(follow_up_reason__in=follow_up_reasons_for(user))
+        .select_related("resident", "hotel", "logged_by")
+        .order_by("-planned_on", "-pk")
+    )
+
+
+# --- Timeline source of the resident page ---------------------------------------------------------
+
+
+def visit_entries(resident, user) -> list[TimelineEntry]:
+    """Visits made or not made, one entry each, with their observations. One query."""
+    visits = (
+        Visit.objects.filter(resident=resident)
+        .filter(status__in=[VisitStatus.DONE, VisitStatus.MISSED])
+        .select_related("hotel", "logged_by")
+    )
+    entries = []
+    for visit in visits:
+        if visit.status == VisitStatus.MISSED:
+            title = _("Home visit not made")
+            icon = "calendar-x"
+        else:
+            kind = _("Unplanned visit") if visit.unplanned else _("Home visit")
+            title = _("%(kind)s: %(outcome)s") % {
+                "kind": kind,
+                "outcome": visit.get_outcome_display().lower(),
+            }
+            icon = "door-open" if visit.outcome in MET else "door-closed"
+        parts = [
+            _("%(label)s: %(text)s") % {"label": label, "text": text}
+            for label, text in visit.observations()
+        ]
+        if visit.follow_up_reason:
+            parts.insert(
+                0, _("Follow-up: %(reason)s") % {"reason": visit.get_follow_up_reason_display()}
+            )
+        entries.append(
+            TimelineEntry(
+                at=visit.planned_on,
+                kind="visit",
+                title=title,
+                detail=Truncator(" · ".join(parts)).chars(160),
+                url=reverse("visits:visit_detail", args=[visit.pk]),
+                icon=icon,
+            )
+        )
+    return entries

@@ -1,0 +1,138 @@
+"""Workflows on visits that touch several rows: stays starting and ending, moving a round."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from visits.models import Visit, VisitStatus
+from visits.roster import roster_generate, week_start
+
+# --- Listeners of placements.hooks: called inside the transaction that starts or ends a stay ------
+
+
+def plan_started_stay(placement, *, today: datetime.date | None = None) -> None:
+    """A stay starts: plan the person's visits for the rest of the week, and for next week when
+    its roster already exists (the weekly generation ran before the entry)."""
+    today = today or timezone.localdate()
+    from_day = max(placement.start, today)
+    this_week = week_start(today)
+    weeks = [this_week]
+    next_week = this_week + datetime.timedelta(days=7)
+    if Visit.objects.in_week(next_week).filter(unplanned=False).exists():
+        weeks.append(next_week)
+    for monday in weeks:
+        if week_start(from_day) <= monday:
+            roster_generate(
+                week=monday, from_day=max(from_day, monday), resident_ids={placement.resident_id}
+            )
+
+
+def cancel_after_stay(placement) -> int:
+    """A stay ends (an exit or a transfer): its visits still planned from the exit day on are
+    cancelled, even those the coordinator had moved: the person no longer lives there."""
+    if placement.end is None:
+        return 0
+    return Visit.objects.filter(
+        placement=placement, status=VisitStatus.PLANNED, planned_on__gte=placement.end
+    ).update(status=VisitStatus.CANCELLED)
+
+
+# --- The coordinator's changes --------------------------------------------------------------------
+
+
+def _day(value: datetime.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def _check_move(visits: list[Visit], to_day: datetime.date) -> None:
+    if to_day < timezone.localdate():
+        raise ValidationError({"planned_on": _("A visit cannot be moved to a past day.")})
+    for visit in visits:
+        stay = visit.placement
+        if to_day < stay.start or (stay.end is not None and to_day >= stay.end):
+            raise ValidationError(
+                {
+                    "planned_on": _("%(resident)s is not housed at %(hotel)s on %(day)s.")
+                    % {
+                        "resident": visit.resident.nickname,
+                        "hotel": visit.hotel,
+                        "day": _day(to_day),
+                    }
+                }
+            )
+
+
+def _save_moved(visits: list[Visit], to_day: datetime.date) -> None:
+    try:
+        with transaction.atomic():
+            for visit in visits:
+                visit.save(update_fields=["planned_on", "worker", "partner", "manually_edited"])
+    except IntegrityError:
+        taken = (
+            Visit.objects.filter(
+                resident_id__in=[visit.resident_id for visit in visits],
+                planned_on=to_day,
+                unplanned=False,
+            )
+            .exclude(pk__in=[visit.pk for visit in visits])
+            .not_cancelled()
+            .select_related("resident")
+        )
+        names = ", ".join(sorted(visit.resident.nickname for visit in taken))
+        raise ValidationError(
+            {
+                "planned_on": _("Already planned on %(day)s: %(names)s.")
+                % {"day": _day(to_day), "names": names or "?"}
+            }
+        ) from None
+
+
+@transaction.atomic
+def visit_move(*, visit: Visit, to_day: datetime.date, worker, partner=None) -> Visit:
+    """Move one planned visit to another day or team; the roster will not undo it."""
+    visit = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("resident", "hotel", "placement")
+        .get(pk=visit.pk)
+    )
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(_("Only a planned visit can be moved."))
+    _check_move([visit], to_day)
+    visit.planned_on, visit.worker, visit.partner = to_day, worker, partner
+    visit.manually_edited = True
+    visit.full_clean(exclude=["resident", "placement", "hotel"], validate_constraints=False)
+    _save_moved([visit], to_day)
+    return visit
+
+
+@transaction.atomic
+def round_move(*, hotel, day: datetime.date, to_day: datetime.date, worker, partner=None) -> int:
+    """Move every planned visit of a hotel on a day (a round) to another day or team, at once."""
+    visits = list(
+        Visit.objects.select_for_update(of=("self",))
+        .filter(hotel=hotel, planned_on=day, status=VisitStatus.PLANNED)
+        .select_related("resident", "hotel", "placement")
+    )
+    if not visits:
+        raise ValidationError(_("This round has no planned visit left to move."))
+    _check_move(visits, to_day)
+    for visit in visits:
+        visit.planned_on, visit.worker, visit.partner = to_day, worker, partner
+        visit.manually_edited = True
+    _save_moved(visits, to_day)
+    return len(visits)
+
+
+@transaction.atomic
+def visit_cancel(*, visit: Visit) -> Visit:
+    visit = Visit.objects.select_for_update(of=("self",)).get(pk=visit.pk)
+    if visit.status != VisitStatus.PLANNED:
+        raise ValidationError(_("Only a planned visit can be cancelled."))
+    visit.status = VisitStatus.CANCELLED
+    visit.manually_edited = True
+    visit.save(update_fields=["status", "manually_edited"])
+    return visit

@@ -1,0 +1,104 @@
+"""Per person and week: visits planned and made, and who has not been met for too long."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from placements.models import Absence
+from tests.factories import PlacementFactory, VisitFactory
+from visits.models import Outcome, VisitStatus
+from visits.tests.conftest import DAY, THIS_MONDAY, TODAY, WEEK
+
+URL = reverse("visits:follow_up")
+
+
+def _done(stay, day, outcome=Outcome.SEEN, **kwargs):
+    return VisitFactory(
+        placement=stay,
+        planned_on=day,
+        status=VisitStatus.DONE,
+        outcome=outcome,
+        logged_at=timezone.now(),
+        **kwargs,
+    )
+
+
+@pytest.fixture
+def housed(db):
+    """Four people housed this week: met yesterday; absent at every visit; away; new."""
+    seen = PlacementFactory(start=TODAY - 40 * DAY, resident__nickname="Vue Hier")
+    _done(seen, TODAY - DAY)
+    missing = PlacementFactory(start=TODAY - 40 * DAY, resident__nickname="Introuvable")
+    _done(missing, TODAY - 12 * DAY, Outcome.REFUSED)
+    _done(missing, TODAY - 8 * DAY, Outcome.ABSENT)
+    away = PlacementFactory(start=TODAY - 40 * DAY, resident__nickname="À l’hôpital")
+    Absence.objects.create(placement=away, start=TODAY - 9 * DAY, reason="hospital")
+    new = PlacementFactory(start=TODAY - 2 * DAY, resident__nickname="Nouvelle")
+    return {"seen": seen, "missing": missing, "away": away, "new": new}
+
+
+@pytest.mark.django_db
+def test_it_shows_who_has_not_been_met_for_a_week_first(client_for, chloe, housed):
+    response = client_for(chloe).get(URL)
+    rows = {row.resident.nickname: row for row in response.context["page_obj"]}
+    assert list(rows)[0] == "À l’hôpital"  # never met, housed 40 days ago, but known to be away
+    missing = rows["Introuvable"]
+    assert (missing.last_seen, missing.days_unseen, missing.alert) == (TODAY - 12 * DAY, 12, True)
+    assert not rows["À l’hôpital"].alert and rows["À l’hôpital"].away is not None
+    assert not rows["Vue Hier"].alert and not rows["Nouvelle"].alert
+    alerts = client_for(chloe).get(URL, {"alerte": "1"})
+    assert [row.resident.nickname for row in alerts.context["page_obj"]] == ["Introuvable"]
+    assert "12 jours" in alerts.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_counts_the_visits_planned_and_made_in_the_week(client_for, marc):
+    stay = PlacementFactory(start=TODAY - 40 * DAY)
+    _done(stay, THIS_MONDAY)
+    VisitFactory(placement=stay, planned_on=THIS_MONDAY + 3 * DAY)
+    VisitFactory(placement=stay, planned_on=THIS_MONDAY + DAY, status=VisitStatus.CANCELLED)
+    _done(stay, THIS_MONDAY + 2 * DAY, unplanned=True)
+    _done(stay, THIS_MONDAY - WEEK)
+    (row,) = client_for(marc).get(URL).context["page_obj"]
+    assert (row.planned, row.done) == (2, 2)
+
+
+@pytest.mark.django_db
+def test_it_shows_another_week(client_for, alice):
+    old = PlacementFactory(start=TODAY - 60 * DAY, end=TODAY - 20 * DAY, exit_destination="chrs")
+    _done(old, THIS_MONDAY - 5 * WEEK)
+    _done(old, TODAY - 21 * DAY)  # after that week: not known then
+    response = client_for(alice).get(URL, {"semaine": (THIS_MONDAY - 4 * WEEK).isoformat()})
+    (row,) = response.context["page_obj"]
+    assert (row.stay, row.last_seen) == (old, THIS_MONDAY - 5 * WEEK)
+    assert row.days_unseen == 13 and row.alert  # counted on that week's Sunday
+
+
+@pytest.mark.django_db
+def test_it_is_for_the_staff_and_answers_only_get(client_for, ada, alice):
+    assert client_for(ada).get(URL).status_code == 403
+    assert client_for(alice).post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_fixed_query_budget(client_for, chloe):
+    client = client_for(chloe)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        _done(PlacementFactory(start=TODAY - 20 * DAY), TODAY - DAY)
+    with_two = count_queries()
+    for n in range(48):
+        stay = PlacementFactory(start=TODAY - 20 * DAY)
+        _done(stay, TODAY - (n % 10) * DAY)
+        if n % 7 == 0:
+            Absence.objects.create(placement=stay, start=TODAY - DAY, reason="travel")
+    # session, user, groups; the week's stays with residents and hotels; visits counted per
+    # person; the last meeting per person; absences today: nothing per person (50 a page).
+    assert count_queries() == with_two

@@ -1,0 +1,690 @@
+import datetime
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import CreateView, UpdateView
+
+from accounts.access import allow_roles
+from accounts.roles import CARE_TEAM, STAFF, Role
+from core.forms import TokenAlreadyUsed
+from core.pagination import paginate
+from core.views import RoleViewMixin
+from placements.models import Hotel, Placement
+from residents.models import Resident
+from visits import extensions, pdf, selectors, services
+from visits.forms import (
+    LeaveForm,
+    PeriodForm,
+    RoundMoveForm,
+    StaffAvailabilityForm,
+    VisitLogForm,
+    VisitMoveForm,
+    care_workers,
+)
+from visits.models import (
+    NOT_MADE,
+    Leave,
+    Outcome,
+    StaffAvailability,
+    Visit,
+    VisitStatus,
+    follow_up_reasons_for,
+)
+from visits.roster import roster_generate, week_start
+
+User = get_user_model()
+
+LOG = CARE_TEAM
+PLAN = frozenset({Role.COORDINATOR})
+READ = STAFF
+SUPERVISE = frozenset({Role.COORDINATOR, Role.MANAGER})
+WEEK = datetime.timedelta(days=7)
+DAY = datetime.timedelta(days=1)
+STATS_DAYS = 28
+
+
+def _date_param(request, name: str, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _day_url(day: datetime.date, worker=None, user=None) -> str:
+    params = {}
+    if day != timezone.localdate():
+        params["jour"] = day.isoformat()
+    if worker is not None and worker != user:
+        params["intervenant"] = worker.pk
+    url = reverse("visits:today")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _get_visit(pk: int) -> Visit:
+    return get_object_or_404(
+        Visit.objects.select_related(
+            "resident",
+            "hotel",
+            "placement__place",
+            "worker",
+            "partner",
+            "logged_by",
+            "corrected_by",
+            "follow_up_closed_by",
+        ),
+        pk=pk,
+    )
+
+
+# --- A worker's day -------------------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*LOG)
+def today(request):
+    """ "My visits of the day": the rounds of the day, hotel by hotel in route order.
+
+    The coordinator may look at another worker's day (`?intervenant=`); anyone may look at
+    another day (`?jour=`).
+    """
+    day = _date_param(request, "jour", timezone.localdate())
+    worker = request.user
+    worker_pk = request.GET.get("intervenant", "")
+    if worker_pk.isdigit() and int(worker_pk) != request.user.pk:
+        if not request.user.has_role(*PLAN):
+            raise PermissionDenied
+        worker = get_object_or_404(User, pk=int(worker_pk))
+    visits = list(selectors.day_visits(worker, day))
+    to_do = sum(visit.status == VisitStatus.PLANNED for visit in visits)
+    return render(
+        request,
+        "visits/today.html",
+        {
+            "day": day,
+            "is_today": day == timezone.localdate(),
+            "worker": worker,
+            "is_me": worker == request.user,
+            "rounds": selectors.rounds(visits),
+            "to_do": to_do,
+            "logged": len(visits) - to_do,
+            "previous_url": _day_url(day - DAY, worker, request.user),
+            "next_url": _day_url(day + DAY, worker, request.user),
+            "today_url": _day_url(timezone.localdate(), worker, request.user),
+        },
+    )
+
+
+def _safe_next(request, default: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+def _render_visit(request, visit: Visit, form, bound, *, status: int = 200, creating=False):
+    can_log = form is not None
+    return render(
+        request,
+        "visits/visit_detail.html",
+        {
+            "visit": visit,
+            "form": form,
+            "extensions": bound,
+            "seen": (Outcome.SEEN.value, Outcome.SEEN.label),
+            "other_outcomes": [choice for choice in Outcome.choices if choice[0] != Outcome.SEEN],
+            "not_made": NOT_MADE,
+            "can_log": can_log,
+            "creating": creating,
+            "can_plan": not creating
+            and request.user.has_role(*PLAN)
+            and visit.status == VisitStatus.PLANNED,
+            "can_close_follow_up": visit.needs_follow_up
+            and visit.follow_up_reason in follow_up_reasons_for(request.user),
+            "next": _safe_next(request, ""),
+            "back_url": _safe_next(request, _day_url(visit.planned_on)),
+        },
+        status=status,
+    )
+
+
+def _already_recorded(request, visit: Visit):
+    messages.info(
+        request,
+        gettext("This visit was already recorded: nothing was saved a second time."),
+    )
+    return redirect(_safe_next(request, _day_url(visit.planned_on)))
+
+
+def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
+    """Save the outcome, the observations and every extension's form in one transaction."""
+    bound = extensions.bind(visit=visit, user=request.user, data=request.POST)
+    forms_valid = form.is_valid()
+    if all([forms_valid, *(item.form.is_valid() for item in bound)]):
+        try:
+            with transaction.atomic():
+                form.spend_token()
+                saved = form.save_for(request.user)
+                for item in bound:
+                    try:
+                        item.extension.save(item.form, visit=saved, user=request.user)
+                    except ValidationError as error:
+                        item.errors = error.messages
+                        raise
+        except TokenAlreadyUsed:
+            return _already_recorded(request, visit)
+        except ValidationError:
+            form.renew_token()
+            if creating:
+                form.instance.pk = None
+                form.instance._state.adding = True
+            return _render_visit(
+                request, _get_visit(visit.pk) if not creating else visit, form, bound,
+                status=400, creating=creating,
+            )  # fmt: skip
+        if saved.status == VisitStatus.MISSED:
+            text = gettext("The visit to %(resident)s is recorded as not made.")
+        else:
+            text = gettext("Visit to %(resident)s recorded: %(outcome)s.")
+        messages.success(
+            request,
+            text
+            % {"resident": saved.resident.nickname, "outcome": saved.get_outcome_display().lower()},
+        )
+        return redirect(_safe_next(request, _day_url(saved.planned_on)))
+    if form.has_error(NON_FIELD_ERRORS, "already_submitted"):
+        return _already_recorded(request, visit)
+    return _render_visit(request, visit, form, bound, status=400, creating=creating)
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*READ)
+def visit_detail(request, pk: int):
+    """The visit page: outcome buttons first, optional details below (the care team logs; the
+    manager reads). Logging a visit already logged corrects it."""
+    visit = _get_visit(pk)
+    may_log = request.user.has_role(*LOG)
+    loggable = visit.status != VisitStatus.CANCELLED and visit.planned_on <= timezone.localdate()
+    if request.method == "POST":
+        if not may_log:
+            raise PermissionDenied
+        if not loggable:
+            messages.error(request, gettext("This visit cannot be logged."))
+            return redirect("visits:visit_detail", pk=visit.pk)
+        return _log(request, visit, VisitLogForm(request.POST, instance=visit))
+    if may_log and loggable:
+        form = VisitLogForm(instance=visit)
+        bound = extensions.bind(visit=visit, user=request.user)
+    else:
+        form, bound = None, []
+    return _render_visit(request, visit, form, bound)
+
+
+@require_GET
+@allow_roles(*LOG)
+def unplanned_start(request):
+    """An unplanned visit: the hotel, then the person (housed there today)."""
+    today_ = timezone.localdate()
+    housing = Placement.objects.current(today_)
+    hotels = Hotel.objects.filter(pk__in=housing.values("place__hotel_id")).order_by(
+        "arrondissement", "name"
+    )
+    hotel_id = request.GET.get("hotel", "")
+    hotel = get_object_or_404(hotels, pk=int(hotel_id)) if hotel_id.isdigit() else None
+    stays = []
+    if hotel is not None:
+        stays = (
+            housing.filter(place__hotel=hotel)
+            .select_related("resident", "place")
+            .order_by("place__floor", "place__room", "place__bed")
+        )
+    return render(
+        request,
+        "visits/unplanned_start.html",
+        {"hotels": hotels, "hotel": hotel, "stays": stays},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*LOG)
+def unplanned_log(request, resident_pk: int):
+    resident = get_object_or_404(Resident.objects.active(), pk=resident_pk)
+    today_ = timezone.localdate()
+    stay = (
+        Placement.objects.current(today_)
+        .filter(resident=resident)
+        .select_related("place__hotel")
+        .first()
+    )
+    if stay is None:
+        messages.error(
+            request,
+            gettext("%(resident)s is not housed today: a home visit cannot be logged.")
+            % {"resident": resident.nickname},
+        )
+        return redirect("visits:unplanned_start")
+    planned = Visit.objects.filter(
+        resident=resident, planned_on=today_, unplanned=False, status=VisitStatus.PLANNED
+    ).first()
+    if planned is not None:
+        messages.info(
+            request,
+            gettext("%(resident)s has a visit planned today: log it here.")
+            % {"resident": resident.nickname},
+        )
+        return redirect("visits:visit_detail", pk=planned.pk)
+    visit = Visit(
+        resident=resident,
+        placement=stay,
+        hotel=stay.place.hotel,
+        planned_on=today_,
+        unplanned=True,
+        worker=request.user,
+    )
+    if request.method == "POST":
+        form = VisitLogForm(request.POST, instance=visit)
+        return _log(request, visit, form, creating=True)
+    form = VisitLogForm(instance=visit)
+    bound = extensions.bind(visit=visit, user=request.user)
+    return _render_visit(request, visit, form, bound, creating=True)
+
+
+@require_GET
+@allow_roles(*LOG)
+def alerts(request):
+    """Open follow-up alerts for the reader's roles (a medical concern: the medical team…)."""
+    return render(
+        request,
+        "visits/alert_list.html",
+        {"page_obj": paginate(request, selectors.follow_ups_for(request.user), per_page=25)},
+    )
+
+
+@require_POST
+@allow_roles(*LOG)
+def follow_up_close(request, pk: int):
+    visit = get_object_or_404(Visit.objects.select_related("resident"), pk=pk)
+    if visit.follow_up_reason not in follow_up_reasons_for(request.user):
+        raise PermissionDenied
+    if visit.needs_follow_up:
+        visit.close_follow_up(by=request.user)
+        messages.success(
+            request,
+            gettext("The follow-up for %(resident)s is marked as handled.")
+            % {"resident": visit.resident.nickname},
+        )
+    return redirect(_safe_next(request, reverse("visits:alerts")))
+
+
+# --- The coordinator's week -----------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*READ)
+def week(request):
+    today_ = timezone.localdate()
+    monday = week_start(_date_param(request, "semaine", today_))
+    return render(
+        request,
+        "visits/week.html",
+        {
+            "grid": selectors.week_grid(monday),
+            "monday": monday,
+            "sunday": monday + 6 * DAY,
+            "previous_week": monday - WEEK,
+            "next_week": monday + WEEK,
+            "this_week": week_start(today_),
+            "today": today_,
+            "can_plan": request.user.has_role(*PLAN),
+            "can_supervise": request.user.has_role(*SUPERVISE),
+            "can_generate": monday + 6 * DAY >= today_,
+        },
+    )
+
+
+@require_POST
+@allow_roles(*PLAN)
+def week_generate(request):
+    today_ = timezone.localdate()
+    try:
+        monday = week_start(datetime.date.fromisoformat(request.POST.get("semaine", "")))
+    except ValueError:
+        monday = week_start(today_)
+    if monday + 6 * DAY < today_:
+        messages.error(request, gettext("A past week cannot be planned."))
+    else:
+        result = roster_generate(week=monday, from_day=max(today_, monday))
+        if result.created:
+            messages.success(
+                request,
+                ngettext(
+                    "%(visits)s visits planned for %(residents)s person.",
+                    "%(visits)s visits planned for %(residents)s people.",
+                    result.residents,
+                )
+                % {"visits": result.created, "residents": result.residents},
+            )
+        else:
+            messages.info(
+                request, gettext("Nothing to add: every housed person has their visits planned.")
+            )
+        if result.unassigned:
+            messages.warning(
+                request,
+                ngettext(
+                    "%(count)s visit has no worker: nobody on the roster is available that day. "
+                    "Check the availabilities.",
+                    "%(count)s visits have no worker: nobody on the roster is available those "
+                    "days. Check the availabilities.",
+                    result.unassigned,
+                )
+                % {"count": result.unassigned},
+            )
+    return redirect(f"{reverse('visits:week')}?semaine={monday.isoformat()}")
+
+
+def _round_context(request, hotel, day, form=None):
+    visits = list(selectors.round_visits(hotel, day))
+    planned = [visit for visit in visits if visit.status == VisitStatus.PLANNED]
+    can_plan = request.user.has_role(*PLAN) and bool(planned)
+    if can_plan and form is None:
+        first = planned[0]
+        form = RoundMoveForm(
+            initial={"planned_on": day, "worker": first.worker_id, "partner": first.partner_id}
+        )
+    return {
+        "hotel": hotel,
+        "day": day,
+        "visits": visits,
+        "teams": {tuple(visit.team) for visit in visits if visit.status != VisitStatus.CANCELLED},
+        "form": form if can_plan else None,
+        "can_plan": request.user.has_role(*PLAN),
+        "week_url": f"{reverse('visits:week')}?semaine={week_start(day).isoformat()}",
+    }
+
+
+@require_GET
+@allow_roles(*READ)
+def round_detail(request, hotel_pk: int, day: datetime.date):
+    hotel = get_object_or_404(Hotel, pk=hotel_pk)
+    return render(request, "visits/round_detail.html", _round_context(request, hotel, day))
+
+
+@require_POST
+@allow_roles(*PLAN)
+def round_move(request, hotel_pk: int, day: datetime.date):
+    hotel = get_object_or_404(Hotel, pk=hotel_pk)
+    form = RoundMoveForm(request.POST)
+    if form.is_valid():
+        to_day = form.cleaned_data["planned_on"]
+        try:
+            moved = services.round_move(
+                hotel=hotel,
+                day=day,
+                to_day=to_day,
+                worker=form.cleaned_data["worker"],
+                partner=form.cleaned_data["partner"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s visit at %(hotel)s moved to %(day)s.",
+                    "%(count)s visits at %(hotel)s moved to %(day)s.",
+                    moved,
+                )
+                % {"count": moved, "hotel": hotel, "day": date_format(to_day, "DATE_FORMAT")},
+            )
+            return redirect("visits:round_detail", hotel_pk=hotel.pk, day=to_day)
+    return render(
+        request,
+        "visits/round_detail.html",
+        _round_context(request, hotel, day, form),
+        status=400,
+    )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*PLAN)
+def visit_move(request, pk: int):
+    visit = _get_visit(pk)
+    if visit.status != VisitStatus.PLANNED:
+        messages.info(request, gettext("Only a planned visit can be moved."))
+        return redirect("visits:visit_detail", pk=visit.pk)
+    form = VisitMoveForm(
+        request.POST or None,
+        initial={"planned_on": visit.planned_on, "worker": visit.worker, "partner": visit.partner},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = services.visit_move(
+                visit=visit,
+                to_day=form.cleaned_data["planned_on"],
+                worker=form.cleaned_data["worker"],
+                partner=form.cleaned_data["partner"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(
+                request,
+                gettext("The visit to %(resident)s is moved to %(day)s.")
+                % {
+                    "resident": visit.resident.nickname,
+                    "day": date_format(moved.planned_on, "DATE_FORMAT"),
+                },
+            )
+            return redirect("visits:round_detail", hotel_pk=moved.hotel_id, day=moved.planned_on)
+    return render(
+        request,
+        "visits/visit_move.html",
+        {"visit": visit, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_POST
+@allow_roles(*PLAN)
+def visit_cancel(request, pk: int):
+    visit = _get_visit(pk)
+    try:
+        services.visit_cancel(visit=visit)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            gettext("The visit to %(resident)s is cancelled.")
+            % {"resident": visit.resident.nickname},
+        )
+    return redirect("visits:round_detail", hotel_pk=visit.hotel_id, day=visit.planned_on)
+
+
+@require_GET
+@allow_roles(*READ)
+def round_sheet(request, day: datetime.date, worker_pk: int):
+    """A worker's round sheet for a day, as a PDF to print."""
+    worker = get_object_or_404(User, pk=worker_pk)
+    visits = list(selectors.day_visits(worker, day))
+    content = pdf.round_sheet(worker=worker, day=day, rounds=selectors.rounds(visits))
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'inline; filename="tournee-{day.isoformat()}-{worker.username}.pdf"'
+    )
+    return response
+
+
+# --- Follow-up ------------------------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*READ)
+def follow_up(request):
+    """Per person for a week: visits planned and made, and for how long they were not met."""
+    today_ = timezone.localdate()
+    monday = week_start(_date_param(request, "semaine", today_))
+    rows = selectors.week_follow_up(monday, today_)
+    only_alerts = request.GET.get("alerte") == "1"
+    if only_alerts:
+        rows = [row for row in rows if row.alert]
+    extra = {"semaine": monday.isoformat()}
+    if only_alerts:
+        extra["alerte"] = "1"
+    return render(
+        request,
+        "visits/follow_up.html",
+        {
+            "page_obj": paginate(request, rows, per_page=50),
+            "monday": monday,
+            "sunday": monday + 6 * DAY,
+            "previous_week": monday - WEEK,
+            "next_week": monday + WEEK,
+            "this_week": week_start(today_),
+            "only_alerts": only_alerts,
+            "alert_days": settings.VISIT_ALERT_DAYS,
+            "extra_query": urlencode(extra),
+            "housed": len(rows),
+            "can_supervise": request.user.has_role(*SUPERVISE),
+            "complete": sum(row.done >= 2 for row in rows),
+        },
+    )
+
+
+@require_GET
+@allow_roles(*SUPERVISE)
+def workers(request):
+    today_ = timezone.localdate()
+    default = {"start": today_ - (STATS_DAYS - 1) * DAY, "end": today_}
+    form = PeriodForm(request.GET if "start" in request.GET else None, initial=default)
+    period = form.cleaned_data if form.is_bound and form.is_valid() else default
+    return render(
+        request,
+        "visits/worker_stats.html",
+        {
+            "form": form,
+            "start": period["start"],
+            "end": period["end"],
+            "rows": selectors.worker_stats(period["start"], period["end"], today_),
+            "can_supervise": True,
+        },
+    )
+
+
+# --- Availability and leave -----------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*SUPERVISE)
+def availability_list(request):
+    today_ = timezone.localdate()
+    people = (
+        care_workers()
+        .select_related("visit_availability")
+        .prefetch_related(
+            "groups",
+            Prefetch(
+                "visit_leaves",
+                queryset=Leave.objects.filter(Q(end__isnull=True) | Q(end__gt=today_)).order_by(
+                    "start"
+                ),
+                to_attr="coming_leaves",
+            ),
+        )
+    )
+    return render(
+        request,
+        "visits/availability_list.html",
+        {
+            "people": people,
+            "can_plan": request.user.has_role(*PLAN),
+            "can_supervise": True,
+            "today": today_,
+        },
+    )
+
+
+def _get_worker(pk: int):
+    return get_object_or_404(care_workers(), pk=pk)
+
+
+class AvailabilityUpdateView(RoleViewMixin, UpdateView):
+    allowed_roles = PLAN
+    model = StaffAvailability
+    form_class = StaffAvailabilityForm
+    template_name = "visits/availability_form.html"
+    success_message = _("The availability of %(worker)s was saved.")
+
+    def get_object(self, queryset=None):
+        self.worker = _get_worker(self.kwargs["user_pk"])
+        return StaffAvailability.objects.filter(user=self.worker).first() or StaffAvailability(
+            user=self.worker, weekdays=[0, 1, 2, 3, 4]
+        )
+
+    def get_context_data(self, **kwargs):
+        leaves = Leave.objects.filter(user=self.worker).order_by("-start")[:20]
+        return {**super().get_context_data(**kwargs), "worker": self.worker, "leaves": leaves}
+
+    def get_success_message(self, cleaned_data):
+        return self.success_message % {"worker": self.worker}
+
+    def get_success_url(self):
+        return reverse("visits:availability_list")
+
+
+class LeaveCreateView(RoleViewMixin, CreateView):
+    allowed_roles = PLAN
+    model = Leave
+    form_class = LeaveForm
+    template_name = "visits/leave_form.html"
+    success_message = _("The leave was saved.")
+
+    def get_worker(self):
+        if not hasattr(self, "_worker"):
+            self._worker = _get_worker(self.kwargs["user_pk"])
+        return self._worker
+
+    def get_initial(self):
+        return {"start": timezone.localdate()}
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parent": self.get_worker()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "worker": self.get_worker()}
+
+    def get_success_url(self):
+        return reverse("visits:availability_update", args=[self.get_worker().pk])
+
+
+class LeaveUpdateView(LeaveCreateView, UpdateView):
+    success_message = _("The leave was updated.")
+
+    def get_initial(self):
+        return {}
+
+    def get_queryset(self):
+        return Leave.objects.filter(user=self.get_worker())
