@@ -1,0 +1,252 @@
+"""The figures of this app for a period, as the yearly report prints them.
+
+Each function answers for a half-open period [start, end) of days (Paris time) and is checked by
+the tests against a hand-built dataset: the report calls them, it never counts on its own.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, DateField, Q, Sum
+from django.db.models.functions import TruncMonth, TruncYear
+
+from harmreduction.models import (
+    CATEGORY_ORDER,
+    AdviceSession,
+    Collection,
+    Item,
+    NaloxoneKit,
+    NaloxoneTraining,
+    Overdose,
+    Sample,
+    SupplyDistribution,
+    SupplyDistributionLine,
+    VoucherDistribution,
+    VoucherStatus,
+)
+
+PERIODS = {"month": TruncMonth, "year": TruncYear}
+
+
+def _trunc(per: str, expression: str):
+    try:
+        return PERIODS[per](expression, output_field=DateField())
+    except KeyError:
+        raise ValueError(f"per must be one of {sorted(PERIODS)}, not {per!r}") from None
+
+
+def periods(start: datetime.date, end: datetime.date, per: str = "month") -> list[datetime.date]:
+    """The first day of each month (or year) touching [start, end)."""
+    if per not in PERIODS:
+        raise ValueError(f"per must be one of {sorted(PERIODS)}, not {per!r}")
+    found = []
+    day = start.replace(day=1) if per == "month" else start.replace(month=1, day=1)
+    while day < end:
+        found.append(day)
+        if per == "year":
+            day = day.replace(year=day.year + 1)
+        else:
+            day = (day + datetime.timedelta(days=32)).replace(day=1)
+    return found
+
+
+# --- Material handed out --------------------------------------------------------------------------
+
+
+@dataclass
+class SupplyFigures:
+    """Units handed out in [start, end), per month or year, per item and per category."""
+
+    start: datetime.date
+    end: datetime.date
+    per: str
+    periods: list[datetime.date]
+    items: list[Item] = field(default_factory=list)  # items with units, in catalogue order
+    by_item: dict[int, dict[datetime.date, int]] = field(default_factory=dict)
+    by_category: dict[str, dict[datetime.date, int]] = field(default_factory=dict)
+    item_totals: dict[int, int] = field(default_factory=dict)
+    category_totals: dict[str, int] = field(default_factory=dict)
+    total: int = 0
+    handouts: int = 0  # distributions (one person, one moment)
+    anonymous_handouts: int = 0
+    people: int = 0  # distinct residents who received material
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted(self.category_totals, key=CATEGORY_ORDER.get)
+
+
+def supply_totals(start: datetime.date, end: datetime.date, *, per: str = "month") -> SupplyFigures:
+    """Material handed out in [start, end), per `per` ("month" or "year"), item and category.
+
+    Naloxone kits and sharps boxes given out count here like any item (they are items of the
+    catalogue); used material collected back is in `activity_totals`.
+    """
+    figures = SupplyFigures(start=start, end=end, per=per, periods=periods(start, end, per))
+    in_period = Q(distribution__given_at__date__gte=start, distribution__given_at__date__lt=end)
+    rows = (
+        SupplyDistributionLine.objects.filter(in_period)
+        .annotate(period=_trunc(per, "distribution__given_at"))
+        .values("period", "item_id", "item__category")
+        .annotate(units=Sum("quantity"))
+        .order_by()
+    )
+    by_item: dict[int, dict] = defaultdict(lambda: defaultdict(int))
+    by_category: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        by_item[row["item_id"]][row["period"]] += row["units"]
+        by_category[row["item__category"]][row["period"]] += row["units"]
+    figures.by_item = {key: dict(value) for key, value in by_item.items()}
+    figures.by_category = {key: dict(value) for key, value in by_category.items()}
+    figures.item_totals = {key: sum(value.values()) for key, value in figures.by_item.items()}
+    figures.category_totals = {
+        key: sum(value.values()) for key, value in figures.by_category.items()
+    }
+    figures.total = sum(figures.item_totals.values())
+    figures.items = list(Item.objects.filter(pk__in=figures.by_item).in_catalogue_order())
+    handouts = SupplyDistribution.objects.filter(
+        given_at__date__gte=start, given_at__date__lt=end
+    ).aggregate(
+        handouts=Count("pk"),
+        anonymous=Count("pk", filter=Q(resident__isnull=True)),
+        people=Count("resident", distinct=True),
+    )
+    figures.handouts = handouts["handouts"]
+    figures.anonymous_handouts = handouts["anonymous"]
+    figures.people = handouts["people"]
+    return figures
+
+
+# --- Meal vouchers --------------------------------------------------------------------------------
+
+
+@dataclass
+class VoucherFigures:
+    """Weekly vouchers handed out in [start, end) — by the day they were given — and weeks not
+    given, by the week they were due."""
+
+    start: datetime.date
+    end: datetime.date
+    per: str
+    periods: list[datetime.date]
+    weeks_given: dict[datetime.date, int] = field(default_factory=dict)
+    vouchers: dict[datetime.date, int] = field(default_factory=dict)
+    value_cents: dict[datetime.date, int] = field(default_factory=dict)
+    weeks_given_total: int = 0
+    vouchers_total: int = 0
+    value_cents_total: int = 0
+    people: int = 0
+    weeks_not_given: int = 0
+    not_given_by_reason: dict[str, int] = field(default_factory=dict)
+
+
+def voucher_totals(
+    start: datetime.date, end: datetime.date, *, per: str = "month"
+) -> VoucherFigures:
+    """Vouchers handed out in [start, end): weeks, vouchers and value per month or year.
+
+    Corrected lines (unticked) do not count; a catch-up counts on the day it was given. Each line
+    keeps the amount and value of its day, so changing the settings never rewrites the past.
+    """
+    figures = VoucherFigures(start=start, end=end, per=per, periods=periods(start, end, per))
+    given = VoucherDistribution.objects.given().filter(
+        recorded_at__date__gte=start, recorded_at__date__lt=end
+    )
+    rows = (
+        given.annotate(period=_trunc(per, "recorded_at"))
+        .values("period", "quantity", "unit_value_cents")
+        .annotate(weeks=Count("pk"))
+        .order_by()
+    )
+    weeks, vouchers, value = Counter(), Counter(), Counter()
+    for row in rows:
+        weeks[row["period"]] += row["weeks"]
+        vouchers[row["period"]] += row["weeks"] * row["quantity"]
+        value[row["period"]] += row["weeks"] * row["quantity"] * row["unit_value_cents"]
+    figures.weeks_given, figures.vouchers, figures.value_cents = (
+        dict(weeks),
+        dict(vouchers),
+        dict(value),
+    )
+    figures.weeks_given_total = sum(weeks.values())
+    figures.vouchers_total = sum(vouchers.values())
+    figures.value_cents_total = sum(value.values())
+    figures.people = given.values("resident").distinct().count()
+    missed = (
+        VoucherDistribution.objects.active()
+        .filter(status=VoucherStatus.NOT_GIVEN, week__gte=start, week__lt=end)
+        .values("missed_reason")
+        .annotate(weeks=Count("pk"))
+        .order_by()
+    )
+    figures.not_given_by_reason = {row["missed_reason"]: row["weeks"] for row in missed}
+    figures.weeks_not_given = sum(figures.not_given_by_reason.values())
+    return figures
+
+
+# --- Collection, naloxone, overdoses, advice, drug checking ---------------------------------------
+
+
+@dataclass
+class ActivityFigures:
+    sharps_boxes: int = 0
+    returned_items: int = 0
+    collections_by_hotel: dict[int | None, tuple[int, int]] = field(default_factory=dict)
+    naloxone_kits: int = 0
+    naloxone_trainings: int = 0
+    overdoses: int = 0
+    overdoses_with_naloxone: int = 0
+    overdoses_by_outcome: dict[str, int] = field(default_factory=dict)
+    advice_sessions: int = 0
+    advice_by_topic: dict[str, int] = field(default_factory=dict)
+    samples_collected: int = 0
+    samples_sent: int = 0
+    results_unexpected: int = 0
+
+
+def activity_totals(start: datetime.date, end: datetime.date) -> ActivityFigures:
+    """The other harm-reduction figures of [start, end), each dated by the day it happened."""
+    figures = ActivityFigures()
+    collections = (
+        Collection.objects.filter(collected_on__gte=start, collected_on__lt=end)
+        .values("hotel_id")
+        .annotate(boxes=Sum("sharps_boxes"), items=Sum("returned_items"))
+        .order_by()
+    )
+    for row in collections:
+        figures.collections_by_hotel[row["hotel_id"]] = (row["boxes"], row["items"])
+    figures.sharps_boxes = sum(boxes for boxes, _items in figures.collections_by_hotel.values())
+    figures.returned_items = sum(items for _boxes, items in figures.collections_by_hotel.values())
+
+    kits = NaloxoneKit.objects.filter(
+        line__distribution__given_at__date__gte=start, line__distribution__given_at__date__lt=end
+    ).aggregate(kits=Count("pk"), trained=Count("pk", filter=~Q(training=NaloxoneTraining.NONE)))
+    figures.naloxone_kits, figures.naloxone_trainings = kits["kits"], kits["trained"]
+
+    overdoses = Overdose.objects.filter(occurred_on__gte=start, occurred_on__lt=end)
+    figures.overdoses_by_outcome = dict(
+        overdoses.values_list("outcome").annotate(count=Count("pk")).order_by()
+    )
+    figures.overdoses = sum(figures.overdoses_by_outcome.values())
+    figures.overdoses_with_naloxone = overdoses.filter(naloxone_used=True).count()
+
+    figures.advice_by_topic = dict(
+        AdviceSession.objects.filter(held_on__gte=start, held_on__lt=end)
+        .values_list("topic")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    figures.advice_sessions = sum(figures.advice_by_topic.values())
+
+    samples = Sample.objects.aggregate(
+        collected=Count("pk", filter=Q(collected_on__gte=start, collected_on__lt=end)),
+        sent=Count("pk", filter=Q(sent_on__gte=start, sent_on__lt=end)),
+        unexpected=Count(
+            "pk", filter=Q(result_unexpected=True, result_on__gte=start, result_on__lt=end)
+        ),
+    )
+    figures.samples_collected = samples["collected"]
+    figures.samples_sent = samples["sent"]
+    figures.results_unexpected = samples["unexpected"]
+    return figures

@@ -1,0 +1,89 @@
+"""The daily low-stock check (once per crossing) and the drug-checking alert task."""
+
+import pytest
+from django.conf import settings
+from django.core import mail
+
+from config.celery import app
+from harmreduction import alerts, tasks
+from harmreduction.models import LowStockAlert, StockLevel
+from harmreduction.services import stock_adjust, stock_receive
+from tests.factories import SampleFactory
+
+
+@pytest.fixture
+def low_bag(bag, kit_base, stock, chloe):
+    stock(bag, {kit_base: 10})
+    StockLevel.objects.filter(location=bag, item=kit_base).update(threshold=5)
+    stock_adjust(
+        location=bag, item=kit_base, quantity=-7, reason="Distribué hors registre", by=chloe
+    )
+    return StockLevel.objects.get(location=bag, item=kit_base)
+
+
+@pytest.mark.django_db
+def test_it_tells_the_coordinators_once_per_crossing(chloe, alice, bag, kit_base, low_bag):
+    assert alerts.check_low_stock() == 1
+
+    alert = LowStockAlert.objects.get()
+    assert (alert.location, alert.item, alert.quantity, alert.threshold) == (bag, kit_base, 3, 5)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == [chloe.email]
+    assert message.subject == "Ancrage : 1 article sous son seuil de stock"
+    assert "Kit base (Sac équipe A) – reste 3, seuil 5" in message.body
+    assert "Kit base" in message.alternatives[0][0]
+
+    assert alerts.check_low_stock() == 0  # still below: no second e-mail
+    assert len(mail.outbox) == 1
+
+
+@pytest.mark.django_db
+def test_it_tells_again_after_the_stock_went_back_up_and_down(chloe, bag, kit_base, low_bag):
+    alerts.check_low_stock()
+    stock_receive(location=bag, quantities={kit_base: 10}, by=chloe)
+    assert alerts.check_low_stock() == 0
+    assert LowStockAlert.objects.get().resolved_at is not None
+
+    stock_adjust(location=bag, item=kit_base, quantity=-12, reason="Inventaire", by=chloe)
+    assert alerts.check_low_stock() == 1
+    assert LowStockAlert.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_it_ignores_levels_without_threshold_and_retired_locations(chloe, bag, kit_base, stock):
+    stock(bag, {kit_base: 1})
+    assert alerts.check_low_stock() == 0
+    StockLevel.objects.update(threshold=5)
+    bag.active = False
+    bag.save()
+    assert alerts.check_low_stock() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_it_runs_as_a_daily_task_with_an_expiry(chloe, low_bag):
+    entry = settings.CELERY_BEAT_SCHEDULE["harmreduction-low-stock"]
+    assert entry["task"] == "harmreduction.tasks.check_low_stock"
+    assert entry["options"]["expires"] > 0
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
+    assert tasks.check_low_stock.delay().get() == 1
+
+
+@pytest.mark.django_db
+def test_it_alerts_about_a_sample_once_and_tolerates_a_missing_one(alice, nina):
+    sample = SampleFactory(sent_on=None)
+    assert alerts.send_sample_alert(sample.pk) is False  # not flagged
+    sample.sent_on = sample.collected_on
+    sample.result_on, sample.result, sample.result_unexpected = (
+        sample.collected_on,
+        "Fentanyl",
+        True,
+    )
+    sample.save()
+    assert tasks.send_sample_alert.delay(sample.pk).get() is True
+    assert tasks.send_sample_alert.delay(sample.pk).get() is False
+    assert len(mail.outbox) == 1
+    assert alerts.send_sample_alert(999999) is False

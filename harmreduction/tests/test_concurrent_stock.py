@@ -1,0 +1,122 @@
+"""Two workers give out the last units at the same moment: exactly one succeeds.
+
+Real PostgreSQL connections, one per thread. The first transaction takes the last units and
+waits before committing; the second one blocks on the balance row's lock, then reads the balance
+the first one left and gets the French message — never a negative stock, never a 500.
+
+`serialized_rollback`: the flush after a transactional test then leaves the content types alone,
+so the browser tests that run after it can restore the database as it was.
+"""
+
+import threading
+import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+
+from harmreduction.models import StockLevel, SupplyDistribution, VoucherDistribution, VoucherStock
+from harmreduction.services import stock_receive, supply_give, voucher_give, voucher_receive
+from harmreduction.tests.conftest import DAY, THIS_MONDAY, TODAY
+from tests.factories import ItemFactory, LocationFactory, PlacementFactory, UserFactory
+
+
+def _race(first, second) -> dict:
+    """Run `first` in a transaction held open until `second` has started and is blocked."""
+    done, release = threading.Event(), threading.Event()
+    outcome: dict[str, object] = {}
+
+    def hold():
+        try:
+            with transaction.atomic():
+                first()
+                done.set()
+                release.wait(10)
+            outcome["first"] = "ok"
+        except Exception as error:  # reported by the assertions of the test
+            outcome["first"] = error
+        finally:
+            done.set()
+            connection.close()
+
+    def meanwhile():
+        done.wait(10)
+        try:
+            second()
+            outcome["second"] = "ok"
+        except ValidationError as error:
+            outcome["second"] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=hold), threading.Thread(target=meanwhile)]
+    for thread in threads:
+        thread.start()
+    done.wait(10)
+    time.sleep(0.5)  # the second connection now waits for the lock
+    release.set()
+    for thread in threads:
+        thread.join(20)
+    return outcome
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_lets_one_of_two_workers_give_out_the_last_kit():
+    worker = UserFactory()
+    bag = LocationFactory(name="Sac équipe B")
+    kit = ItemFactory(name="Kit base", category="inhalation", unit="kit")
+    stock_receive(location=bag, quantities={kit: 1}, by=worker)
+
+    outcome = _race(
+        lambda: supply_give(location=bag, quantities={kit: 1}, by=worker),
+        lambda: supply_give(location=bag, quantities={kit: 1}, by=worker),
+    )
+
+    assert outcome["first"] == "ok"
+    error = outcome["second"]
+    assert isinstance(error, ValidationError)
+    assert "Pas assez de « Kit base » dans Sac équipe B : il en reste 0, 1 demandé(s)." in (
+        " ".join(error.messages)
+    )
+    assert StockLevel.objects.get(location=bag, item=kit).quantity == 0
+    assert SupplyDistribution.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_lets_one_of_two_workers_give_out_the_last_vouchers(settings):
+    settings.VOUCHERS_PER_WEEK = 5
+    worker = UserFactory()
+    first = PlacementFactory(resident__nickname="Premier", start=TODAY - 20 * DAY)
+    second = PlacementFactory(resident__nickname="Second", start=TODAY - 20 * DAY)
+    voucher_receive(quantity=5, on=TODAY, by=worker)
+
+    outcome = _race(
+        lambda: voucher_give(resident=first.resident, week=THIS_MONDAY, by=worker, where="visit"),
+        lambda: voucher_give(resident=second.resident, week=THIS_MONDAY, by=worker, where="visit"),
+    )
+
+    assert outcome["first"] == "ok"
+    error = outcome["second"]
+    assert isinstance(error, ValidationError)
+    assert "Pas assez de tickets en stock : il en reste 0, il en faut 5." in error.messages[0]
+    assert VoucherStock.objects.get().balance == 0
+    assert list(VoucherDistribution.objects.values_list("resident__nickname", flat=True)) == [
+        "Premier"
+    ]
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_it_lets_one_of_two_workers_tick_the_same_line():
+    worker = UserFactory()
+    stay = PlacementFactory(resident__nickname="Unique", start=TODAY - 20 * DAY)
+    voucher_receive(quantity=50, on=TODAY, by=worker)
+
+    def give():
+        voucher_give(resident=stay.resident, week=THIS_MONDAY, by=worker, where="office")
+
+    outcome = _race(give, give)
+
+    assert outcome["first"] == "ok"
+    assert "ont déjà été remis par" in outcome["second"].messages[0]
+    assert VoucherDistribution.objects.count() == 1
+    assert VoucherStock.objects.get().balance == 45

@@ -1,0 +1,131 @@
+"""The visit form's harm-reduction part: saved with the visit, in the same transaction."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from harmreduction.models import AdviceSession, StockLevel, SupplyDistribution, VoucherDistribution
+from tests.factories import VisitFactory
+from visits.models import Visit, VisitStatus
+
+
+@pytest.fixture
+def visit(db, housed, alice):
+    return VisitFactory(placement=housed, worker=alice)
+
+
+def _url(visit) -> str:
+    return reverse("visits:visit_detail", args=[visit.pk])
+
+
+def _post(client, visit, outcome="seen", **material):
+    data = {"outcome": outcome, "form_token": str(uuid.uuid4())}
+    data.update({f"rdr-{name}": value for name, value in material.items()})
+    return client.post(_url(visit), data)
+
+
+def _level(location, item) -> int:
+    return StockLevel.objects.get(location=location, item=item).quantity
+
+
+@pytest.mark.django_db
+def test_it_offers_the_material_part_to_the_care_team(client_for, alice, visit, bag, kit_base):
+    response = client_for(alice).get(_url(visit))
+    body = response.content.decode()
+    assert "Tickets, matériel et conseils" in body
+    assert f'name="rdr-item_{kit_base.pk}"' in body
+    assert 'name="rdr-vouchers"' in body
+    (bound,) = [item for item in response.context["extensions"] if item.extension.name == "rdr"]
+    assert bound.form["location"].value() == bag.pk
+
+
+@pytest.mark.django_db
+def test_it_records_a_seen_visit_in_one_tap(client_for, alice, visit):
+    response = _post(client_for(alice), visit)
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert (visit.status, visit.outcome) == (VisitStatus.DONE, "seen")
+    assert not SupplyDistribution.objects.exists()
+    assert not VoucherDistribution.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_saves_material_vouchers_and_advice_with_the_visit(
+    client_for, alice, visit, bag, kit_base, pipe, stock, vouchers
+):
+    stock(bag, {kit_base: 4, pipe: 2})
+    vouchers(10)
+    material = {"location": bag.pk, f"item_{kit_base.pk}": 1, f"item_{pipe.pk}": 1}
+    _post(client_for(alice), visit, vouchers="on", advice_topic="safer_smoking", **material)
+
+    handout = SupplyDistribution.objects.get()
+    assert (handout.visit, handout.resident, handout.setting, handout.location) == (
+        visit,
+        visit.resident,
+        "visit",
+        bag,
+    )
+    assert (_level(bag, kit_base), _level(bag, pipe)) == (3, 1)
+    week = VoucherDistribution.objects.get()
+    assert (week.visit, week.given_where, week.recorded_by) == (visit, "visit", alice)
+    advice = AdviceSession.objects.get()
+    assert (advice.resident, advice.topic, advice.setting) == (
+        visit.resident,
+        "safer_smoking",
+        "visit",
+    )
+    page = client_for(alice).get(_url(visit)).content.decode()
+    assert "Déjà remis pendant cette visite" in page
+    assert "Les tickets service de la semaine sont déjà remis." in page
+
+
+@pytest.mark.django_db
+def test_it_rolls_the_visit_back_when_the_bag_is_short(
+    client_for, alice, visit, bag, kit_base, stock
+):
+    stock(bag, {kit_base: 1})
+    response = _post(client_for(alice), visit, location=bag.pk, **{f"item_{kit_base.pk}": 2})
+    assert response.status_code == 400
+    assert "Pas assez de « Kit base » dans Sac équipe A : il en reste 1, 2 demandé(s)." in (
+        response.content.decode()
+    )
+    visit.refresh_from_db()
+    assert visit.status == VisitStatus.PLANNED
+    assert not SupplyDistribution.objects.exists()
+    assert _level(bag, kit_base) == 1
+
+
+@pytest.mark.django_db
+def test_it_rolls_the_visit_back_when_the_safe_has_no_vouchers(client_for, alice, visit):
+    response = _post(client_for(alice), visit, vouchers="on")
+    assert response.status_code == 400
+    assert "Pas assez de tickets en stock" in response.content.decode()
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.PLANNED
+
+
+@pytest.mark.django_db
+def test_it_refuses_material_for_a_person_not_met(client_for, alice, visit, bag, kit_base, stock):
+    stock(bag, {kit_base: 3})
+    response = _post(
+        client_for(alice), visit, "absent", location=bag.pk, **{f"item_{kit_base.pk}": 1}
+    )
+    assert response.status_code == 400
+    assert "ne s’enregistrent que pour une personne rencontrée" in response.content.decode()
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.PLANNED
+    assert _level(bag, kit_base) == 3
+
+
+@pytest.mark.django_db
+def test_it_asks_which_bag(client_for, alice, visit, kit_base):
+    response = _post(client_for(alice), visit, location="", **{f"item_{kit_base.pk}": 1})
+    assert response.status_code == 400
+    assert "Indiquez dans quel sac le matériel a été pris." in response.content.decode()
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.PLANNED
+
+
+@pytest.mark.django_db
+def test_it_is_not_offered_to_the_manager(client_for, marc, visit):
+    response = client_for(marc).get(_url(visit))
+    assert response.context["extensions"] == []
+    assert "rdr-location" not in response.content.decode()

@@ -1,0 +1,184 @@
+"""The weekly sheet: every person housed that week, hotel by hotel, with their vouchers."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from harmreduction.services import voucher_give, voucher_record_missed
+from harmreduction.tests.conftest import DAY, LAST_MONDAY, THIS_MONDAY, WEEK
+from tests.factories import HotelFactory, PlaceFactory, PlacementFactory, ResidentFactory
+
+URL = reverse("harmreduction:voucher_week")
+
+
+def _names(response) -> list[str]:
+    return [line.resident.nickname for line in response.context["sheet"].lines]
+
+
+@pytest.fixture
+def canal(db):
+    return HotelFactory(name="Hôtel du Canal")
+
+
+@pytest.mark.django_db
+def test_it_lists_everyone_housed_during_the_week(client_for, alice, canal):
+    place = lambda room: PlaceFactory(hotel=canal, room=room)  # noqa: E731
+    PlacementFactory(resident__nickname="Ancien", place=place("1"), start=THIS_MONDAY - 9 * WEEK)
+    PlacementFactory(
+        resident__nickname="Parti lundi",
+        place=place("2"),
+        start=THIS_MONDAY - 9 * WEEK,
+        end=THIS_MONDAY + DAY,
+        exit_destination="chrs",
+    )
+    PlacementFactory(
+        resident__nickname="Arrivé dimanche", place=place("3"), start=THIS_MONDAY + 6 * DAY
+    )
+    PlacementFactory(
+        resident__nickname="Parti avant",
+        place=place("4"),
+        start=THIS_MONDAY - 9 * WEEK,
+        end=THIS_MONDAY,
+        exit_destination="chrs",
+    )
+
+    response = client_for(alice).get(URL, {"semaine": (THIS_MONDAY + 3 * DAY).isoformat()})
+
+    assert response.context["sheet"].week == THIS_MONDAY
+    assert _names(response) == ["Ancien", "Parti lundi", "Arrivé dimanche"]
+    assert response.context["sheet"].to_do == 3
+
+
+@pytest.mark.django_db
+def test_it_shows_a_transferred_person_once_at_their_last_hotel(client_for, alice, canal):
+    person = ResidentFactory(nickname="Bambou")
+    first = PlacementFactory(
+        resident=person,
+        start=THIS_MONDAY - 4 * WEEK,
+        end=THIS_MONDAY + 2 * DAY,
+        exit_destination="transfer",
+    )
+    PlacementFactory(
+        resident=person,
+        place=PlaceFactory(hotel=canal),
+        start=THIS_MONDAY + 2 * DAY,
+        previous=first,
+    )
+    response = client_for(alice).get(URL)
+    assert _names(response) == ["Bambou"]
+    assert response.context["sheet"].lines[0].hotel == canal
+    filtered = client_for(alice).get(URL, {"hotel": first.place.hotel_id})
+    assert _names(filtered) == ["Bambou"]
+
+
+@pytest.mark.django_db
+def test_it_filters_by_hotel_and_shows_each_status(client_for, alice, nina, canal, vouchers):
+    vouchers(50)
+    given = PlacementFactory(
+        resident__nickname="Coco", place=PlaceFactory(hotel=canal), start=LAST_MONDAY
+    )
+    missed = PlacementFactory(
+        resident__nickname="Dédé", place=PlaceFactory(hotel=canal), start=LAST_MONDAY
+    )
+    PlacementFactory(resident__nickname="Ailleurs", start=LAST_MONDAY)
+    voucher_give(resident=given.resident, week=THIS_MONDAY, by=nina, where="visit")
+    voucher_record_missed(resident=missed.resident, week=THIS_MONDAY, reason="refused", by=nina)
+
+    response = client_for(alice).get(URL, {"hotel": canal.pk})
+
+    assert _names(response) == ["Coco", "Dédé"]
+    sheet = response.context["sheet"]
+    assert (sheet.due, sheet.given, sheet.not_given, sheet.to_do) == (2, 1, 1, 0)
+    body = response.content.decode()
+    assert "Remis" in body and "Refusé·e" in body
+    assert sheet.value_given == "35,00 €"
+
+
+@pytest.mark.django_db
+def test_it_lets_the_manager_read_without_ticking(client_for, marc, housed):
+    response = client_for(marc).get(URL)
+    assert _names(response) == ["Caramel"]
+    assert response.context["can_give"] is False
+    assert reverse("harmreduction:voucher_give", args=[housed.resident_id]) not in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_it_closes_old_weeks(client_for, alice, housed):
+    response = client_for(alice).get(URL, {"semaine": (THIS_MONDAY - 3 * WEEK).isoformat()})
+    assert response.context["can_give"] is False
+    assert "Cette feuille est close" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_points_to_last_weeks_vouchers_still_due(client_for, alice, housed):
+    response = client_for(alice).get(URL)
+    assert response.context["last_week_due"] == 1
+    assert "1 personne hébergée la semaine dernière n’a pas encore eu ses tickets." in (
+        response.content.decode()
+    )
+
+
+@pytest.mark.django_db
+def test_it_answers_404_for_an_unknown_hotel(client_for, alice):
+    assert client_for(alice).get(URL, {"hotel": 999999}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_fixed_query_budget_whatever_the_number_of_residents(
+    client_for, alice, nina, vouchers
+):
+    vouchers(1000)
+    client = client_for(alice)
+
+    def add(count: int) -> None:
+        for _ in range(count):
+            stay = PlacementFactory(start=LAST_MONDAY)
+            voucher_give(resident=stay.resident, week=THIS_MONDAY, by=nina, where="visit")
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    add(2)
+    with_two = count_queries()
+    add(48)
+    # session, user, groups; the stays with residents, places and hotels; the week's rows with
+    # their authors; the hotels of the filter; last week's count still due: none per line.
+    assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_it_forbids_the_admin(client_for, ada):
+    assert client_for(ada).get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_it_only_answers_get(client_for, alice):
+    assert client_for(alice).post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_prints_the_sheet_to_sign(client_for, marc, canal, housed):
+    from pypdf import PdfReader
+
+    PlacementFactory(resident__nickname="Zaza", place=PlaceFactory(hotel=canal), start=LAST_MONDAY)
+    url = reverse("harmreduction:voucher_week_pdf")
+    response = client_for(marc).get(url, {"hotel": canal.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Zaza" in text and "Caramel" not in text
+    assert "Signature" in text
+
+
+@pytest.mark.django_db
+def test_it_forbids_the_sheet_to_the_admin_and_other_methods(client_for, ada, alice):
+    url = reverse("harmreduction:voucher_week_pdf")
+    assert client_for(ada).get(url).status_code == 403
+    assert client_for(alice).post(url).status_code == 405
