@@ -1,0 +1,411 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import CreateView, UpdateView
+
+from accounts.access import AUTHENTICATED, allow_roles
+from accounts.roles import CARE_TEAM, MEDICAL_TEAM, STAFF
+from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from core.pagination import paginate
+from core.views import RoleViewMixin, SingleSubmissionMixin
+from residents.models import AccessLog, Resident
+from support import services
+from support.forms import NoteForm, ReferralForm, StepForm
+from support.models import (
+    NOTE_WRITERS,
+    Note,
+    Referral,
+    Step,
+    StepDomain,
+    kinds_of,
+)
+
+READ = STAFF
+EDIT = CARE_TEAM
+PER_PAGE = 25
+
+
+def _get_resident_for(user, pk: int, *, for_change: bool = False) -> Resident:
+    """The file `pk` as `user` may open it; an archived file can be read but not changed."""
+    if not user.has_role(*(EDIT if for_change else READ)):
+        raise PermissionDenied
+    residents = Resident.objects.active() if for_change else Resident.objects.all()
+    return get_object_or_404(residents, pk=pk)
+
+
+def _get_note_for(user, pk: int, *, for_change: bool = False) -> Note:
+    """The note `pk` if `user` may read it in full, else 404 whatever the reason: a note's URL
+    tells nobody that it exists. To correct it: the current version of the user's own note."""
+    notes = Note.objects.visible_to(user).filter(full_access=True)
+    if for_change:
+        notes = notes.current().filter(author=user, resident__archived_at__isnull=True)
+    return get_object_or_404(notes.select_related("resident", "author"), pk=pk)
+
+
+def _record_access(request, resident: Resident) -> None:
+    AccessLog.record(user=request.user, resident=resident, page=request.path)
+
+
+def _save_once(form, save):
+    """Spend the form's one-time token and run `save()` in one transaction; on a replay or a
+    refusal, put the message on the form and return None."""
+    try:
+        with transaction.atomic():
+            form.spend_token()
+            return save()
+    except TokenAlreadyUsed:
+        form.add_error(None, ALREADY_SUBMITTED)
+    except ValidationError as error:
+        form.add_error(None, error.messages)
+    form.renew_token()
+    return None
+
+
+# --- Notes ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*READ)
+def note_list(request, resident_pk: int):
+    resident = _get_resident_for(request.user, resident_pk)
+    notes = (
+        Note.objects.visible_to(request.user)
+        .current()
+        .filter(resident=resident)
+        .select_related("author")
+        .order_by("-written_at", "-pk")
+    )
+    page = paginate(request, notes, PER_PAGE)
+    _record_access(request, resident)
+    return render(
+        request,
+        "support/note_list.html",
+        {
+            "resident": resident,
+            "page_obj": page,
+            "can_write": request.user.has_role(*EDIT) and not resident.is_archived,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*EDIT)
+def note_create(request, resident_pk: int):
+    resident = _get_resident_for(request.user, resident_pk, for_change=True)
+    form = NoteForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        note = _save_once(
+            form,
+            lambda: services.note_create(
+                resident=resident,
+                kind=data["kind"],
+                text=data["text"],
+                shared_summary=data.get("shared_summary", ""),
+                by=request.user,
+            ),
+        )
+        if note is not None:
+            messages.success(
+                request, gettext("The %(kind)s was recorded.") % {"kind": _lower_kind(note)}
+            )
+            return redirect("residents:resident_detail", pk=resident.pk)
+    else:
+        _record_access(request, resident)
+    return render(request, "support/note_form.html", {"form": form, "resident": resident})
+
+
+def _lower_kind(note: Note) -> str:
+    return note.get_kind_display().lower()
+
+
+@require_GET
+@allow_roles(AUTHENTICATED)
+def note_detail(request, pk: int):
+    """A note and its earlier versions. Open to any signed-in user on purpose: whoever may not
+    read this note gets the same 404 as for a note that does not exist."""
+    note = _get_note_for(request.user, pk)
+    visible = Note.objects.visible_to(request.user).select_related("author")
+    versions = list(visible.filter(pk__in=note.version_ids()).order_by("-version"))
+    newer = visible.filter(supersedes=note).values_list("pk", flat=True).first()
+    _record_access(request, note.resident)
+    return render(
+        request,
+        "support/note_detail.html",
+        {
+            "note": note,
+            "resident": note.resident,
+            "versions": versions,
+            "newer_pk": newer,
+            "can_correct": (
+                newer is None
+                and note.author_id == request.user.pk
+                and request.user.has_role(*NOTE_WRITERS[note.kind])
+                and not note.resident.is_archived
+            ),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*EDIT)
+def note_correct(request, pk: int):
+    note = _get_note_for(request.user, pk, for_change=True)
+    form = NoteForm(
+        request.POST or None,
+        user=request.user,
+        note=note,
+        initial={"text": note.body, "shared_summary": note.shared_summary},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        correction = _save_once(
+            form,
+            lambda: services.note_correct(
+                note=note,
+                text=data["text"],
+                shared_summary=data.get("shared_summary", ""),
+                by=request.user,
+            ),
+        )
+        if correction is not None:
+            messages.success(
+                request,
+                gettext("The correction was recorded; the earlier version stays readable."),
+            )
+            return redirect(correction)
+    else:
+        _record_access(request, note.resident)
+    return render(
+        request,
+        "support/note_form.html",
+        {"form": form, "resident": note.resident, "note": note},
+    )
+
+
+# --- Steps ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*READ)
+def step_list(request):
+    """Open steps, soonest deadline first: the user's own by default, the team's on request."""
+    follows = request.user.has_role(*EDIT)
+    show_all = request.GET.get("tous") == "1" or not follows
+    domain = request.GET.get("domaine", "")
+    steps = (
+        Step.objects.visible_to(request.user)
+        .open()
+        .filter(resident__archived_at__isnull=True)
+        .select_related("resident", "followed_by")
+    )
+    if not show_all:
+        steps = steps.filter(followed_by=request.user)
+    if domain in StepDomain.values:
+        steps = steps.filter(kind__in=kinds_of(domain))
+    else:
+        domain = ""
+    steps = steps.order_by(F("due_on").asc(nulls_last=True), "pk")
+    extra = {
+        key: value
+        for key, value in (("tous", "1" if show_all else ""), ("domaine", domain))
+        if value
+    }
+    return render(
+        request,
+        "support/step_list.html",
+        {
+            "page_obj": paginate(request, steps, PER_PAGE),
+            "show_all": show_all,
+            "follows": follows,
+            "domain": domain,
+            "domains": StepDomain.choices,
+            "extra_query": urlencode(extra),
+        },
+    )
+
+
+@require_GET
+@allow_roles(*READ)
+def resident_steps(request, resident_pk: int):
+    resident = _get_resident_for(request.user, resident_pk)
+    steps = (
+        Step.objects.visible_to(request.user)
+        .filter(resident=resident)
+        .select_related("followed_by")
+        .order_by(F("closed_on").desc(nulls_first=True), F("due_on").asc(nulls_last=True), "pk")
+    )
+    _record_access(request, resident)
+    return render(
+        request,
+        "support/resident_steps.html",
+        {
+            "resident": resident,
+            "page_obj": paginate(request, steps, PER_PAGE),
+            "can_edit": request.user.has_role(*EDIT) and not resident.is_archived,
+        },
+    )
+
+
+class CaseFormMixin(SingleSubmissionMixin, RoleViewMixin):
+    """A form about one resident's file: the file is the form's fixed parent, opening the form
+    is a file access."""
+
+    allowed_roles = EDIT
+
+    def get_resident(self) -> Resident:
+        return self.object.resident
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "parent": self.get_resident()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "resident": self.get_resident()}
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        _record_access(request, self.get_resident())
+        return response
+
+
+class CreateForResidentMixin:
+    """Creation for the open file named in the URL, by the current user."""
+
+    def get_resident(self) -> Resident:
+        if not hasattr(self, "_resident"):
+            self._resident = _get_resident_for(
+                self.request.user, self.kwargs["resident_pk"], for_change=True
+            )
+        return self._resident
+
+    def save_valid(self, form):
+        form.instance.created_by = self.request.user
+        return super().save_valid(form)
+
+
+class StepFormMixin(CaseFormMixin):
+    model = Step
+    form_class = StepForm
+
+    def get_success_url(self):
+        return reverse("support:resident_steps", args=[self.get_resident().pk])
+
+
+class StepCreateView(CreateForResidentMixin, StepFormMixin, CreateView):
+    success_message = _("The step was recorded.")
+
+    def get_initial(self):
+        return {"followed_by": self.request.user.pk}
+
+
+class StepUpdateView(StepFormMixin, UpdateView):
+    success_message = _("The step was updated.")
+
+    def get_queryset(self):
+        return (
+            Step.objects.visible_to(self.request.user)
+            .filter(resident__archived_at__isnull=True)
+            .select_related("resident")
+        )
+
+
+# --- Referrals -----------------------------------------------------------------------------------
+
+REFERRAL_VIEWS = {"a-venir": _("Upcoming"), "a-renseigner": _("Outcome to record")}
+
+
+@require_GET
+@allow_roles(*READ)
+def referral_list(request):
+    """Upcoming appointments of the programme (to plan visits around them), or past ones whose
+    outcome is still to record; all of them or those the user accompanies."""
+    view = request.GET.get("vue", "a-venir")
+    if view not in REFERRAL_VIEWS:
+        view = "a-venir"
+    mine = request.GET.get("moi") == "1"
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .filter(resident__archived_at__isnull=True)
+        .select_related("resident", "accompanied_by")
+    )
+    referrals = referrals.upcoming() if view == "a-venir" else referrals.to_record()
+    if mine:
+        referrals = referrals.filter(accompanied_by=request.user)
+    extra = {"vue": view, **({"moi": "1"} if mine else {})}
+    return render(
+        request,
+        "support/referral_list.html",
+        {
+            "page_obj": paginate(request, referrals, PER_PAGE),
+            "view": view,
+            "views": REFERRAL_VIEWS,
+            "mine": mine,
+            "extra_query": urlencode(extra),
+            "can_edit": request.user.has_role(*EDIT),
+        },
+    )
+
+
+@require_GET
+@allow_roles(*READ)
+def resident_referrals(request, resident_pk: int):
+    resident = _get_resident_for(request.user, resident_pk)
+    referrals = (
+        Referral.objects.visible_to(request.user)
+        .filter(resident=resident)
+        .select_related("accompanied_by")
+    )
+    _record_access(request, resident)
+    return render(
+        request,
+        "support/resident_referrals.html",
+        {
+            "resident": resident,
+            "page_obj": paginate(request, referrals, PER_PAGE),
+            "can_edit": request.user.has_role(*EDIT) and not resident.is_archived,
+        },
+    )
+
+
+class ReferralFormMixin(CaseFormMixin):
+    model = Referral
+    form_class = ReferralForm
+
+    def get_success_url(self):
+        return reverse("support:resident_referrals", args=[self.get_resident().pk])
+
+    def save_valid(self, form):
+        response = super().save_valid(form)
+        if form.instance.is_medical and not self.request.user.has_role(*MEDICAL_TEAM):
+            messages.info(
+                self.request,
+                gettext(
+                    "This referral is medical: its service and notes are now visible to the "
+                    "nurse and the psychiatrist only."
+                ),
+            )
+        return response
+
+
+class ReferralCreateView(CreateForResidentMixin, ReferralFormMixin, CreateView):
+    success_message = _("The referral was recorded.")
+
+
+class ReferralUpdateView(ReferralFormMixin, UpdateView):
+    success_message = _("The referral was updated.")
+
+    def get_queryset(self):
+        """A medical referral is edited by the medical team only: to the others it answers 404,
+        like a referral that does not exist."""
+        return (
+            Referral.objects.visible_to(self.request.user)
+            .filter(detail_visible=True, resident__archived_at__isnull=True)
+            .select_related("resident")
+        )
