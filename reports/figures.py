@@ -1,0 +1,1064 @@
+"""Every figure of the yearly activity report, one function each, for a half-open period
+[start, end) of days.
+
+A figure function returns a *table* as plain JSON data, or None when the programme does not
+record what it needs:
+
+    {"columns": [[key, header, kind], ...], "rows": [[...], ...], "labels": {code: label}}
+
+- the first cell of a row is usually a code (a choice value, a hotel id, a month "YYYY-MM-01");
+  ``labels`` maps it to the French text printed (built under the active language);
+- ``kind`` says how a cell prints: ``label`` (looked up in labels), ``count`` (an integer; in
+  tables that could single someone out, 1 to 4 print as "< 5"), ``number`` (an integer never
+  hidden: nights, places, units of material), ``share`` (0–1, printed as %),
+  ``days`` (a mean or median in days), ``euros`` (cents), ``month``, or ``mixed`` (the kind is
+  ``kinds[row code]``).
+
+The report stores these tables as they were printed (`Report.figures`), so the PDF, the CSV and
+the XLSX of a report never change after data are corrected. Figures of other apps are read
+through their own functions (placements.occupancy, harmreduction.figures, support.outcomes):
+this module only shapes them into tables.
+
+**File active** — distinct people with at least one contact in the period: a stay overlapping
+it, a home visit done, material or vouchers handed out to them, a note written about them, a
+referral with its appointment (or, without one, its creation) in the period, or a situation or
+consumption assessment dated in it.
+"""
+
+import datetime
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Count, Min, Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from harmreduction import figures as hr_figures
+from harmreduction.models import (
+    Category,
+    OverdoseOutcome,
+    SupplyDistribution,
+    VoucherDistribution,
+)
+from placements import occupancy
+from placements.models import ExitDestination, Hotel, Incident, IncidentKind, Place, Placement
+from residents.models import (
+    AdmissionRequest,
+    ConsumptionAssessment,
+    ConsumptionLine,
+    Gender,
+    HealthCover,
+    HousingBefore,
+    Income,
+    Product,
+    ReferringStructure,
+    Resident,
+    Route,
+    SituationAssessment,
+)
+from support.models import (
+    DOMAIN_OF_KIND,
+    Note,
+    Referral,
+    ReferralOutcome,
+    ReferralService,
+    Step,
+    StepDomain,
+    StepStatus,
+)
+from support.outcomes import Outcome, outcome_summary
+from visits.models import Visit, VisitStatus
+
+DAY = datetime.timedelta(days=1)
+UNKNOWN = "unknown"
+
+Table = dict
+
+
+def _table(columns, rows, labels=None, kinds=None) -> Table:
+    table = {
+        "columns": [[key, str(header), kind] for key, header, kind in columns],
+        "rows": rows,
+        "labels": {str(code): str(label) for code, label in (labels or {}).items()},
+    }
+    if kinds:
+        table["kinds"] = kinds
+    return table
+
+
+def _choice_labels(choices) -> dict[str, str]:
+    return {value: str(label) for value, label in choices.choices}
+
+
+def _months(start: datetime.date, end: datetime.date) -> list[datetime.date]:
+    return hr_figures.periods(start, end, "month")
+
+
+def _month_end(month: datetime.date, end: datetime.date) -> datetime.date:
+    return min((month + datetime.timedelta(days=32)).replace(day=1), end)
+
+
+def _in_period(field: str, start: datetime.date, end: datetime.date) -> Q:
+    return Q(**{f"{field}__gte": start, f"{field}__lt": end})
+
+
+# --- People ---------------------------------------------------------------------------------------
+
+
+# While `compute` runs, the file active of a period is looked up once for all the figures.
+_file_active_cache: ContextVar[dict | None] = ContextVar("file_active_cache", default=None)
+
+
+def file_active_ids(start: datetime.date, end: datetime.date) -> set[int]:
+    """The people with at least one contact in [start, end) (see the module docstring)."""
+    cache = _file_active_cache.get()
+    if cache is not None and (start, end) in cache:
+        return set(cache[start, end])
+    ids = _file_active_ids(start, end)
+    if cache is not None:
+        cache[start, end] = frozenset(ids)
+    return ids
+
+
+def _file_active_ids(start: datetime.date, end: datetime.date) -> set[int]:
+    ids: set[int] = set()
+    ids.update(Placement.objects.overlapping(start, end).values_list("resident_id", flat=True))
+    ids.update(
+        Visit.objects.filter(
+            _in_period("planned_on", start, end), status=VisitStatus.DONE
+        ).values_list("resident_id", flat=True)
+    )
+    ids.update(
+        SupplyDistribution.objects.filter(
+            _in_period("given_at__date", start, end), resident__isnull=False
+        ).values_list("resident_id", flat=True)
+    )
+    ids.update(
+        VoucherDistribution.objects.given()
+        .filter(_in_period("recorded_at__date", start, end))
+        .values_list("resident_id", flat=True)
+    )
+    ids.update(
+        Note.objects.filter(_in_period("written_at__date", start, end)).values_list(
+            "resident_id", flat=True
+        )
+    )
+    ids.update(
+        Referral.objects.filter(
+            _in_period("appointment_at__date", start, end)
+            | (Q(appointment_at__isnull=True) & _in_period("created_at__date", start, end))
+        ).values_list("resident_id", flat=True)
+    )
+    for model in (SituationAssessment, ConsumptionAssessment):
+        ids.update(
+            model.objects.filter(_in_period("assessed_on", start, end)).values_list(
+                "resident_id", flat=True
+            )
+        )
+    ids.discard(None)
+    return ids
+
+
+def _first_entries(resident_ids) -> dict[int, datetime.date]:
+    return dict(
+        Placement.objects.filter(resident_id__in=resident_ids)
+        .values("resident_id")
+        .annotate(first=Min("start"))
+        .values_list("resident_id", "first")
+    )
+
+
+def activity(start: datetime.date, end: datetime.date) -> Table:
+    """File active; new people (whose first stay began in the period); people housed."""
+    people = file_active_ids(start, end)
+    first = _first_entries(people)
+    new = sum(1 for day in first.values() if start <= day < end)
+    housed = Placement.objects.overlapping(start, end).values("resident_id").distinct().count()
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("people", _("People"), "count")],
+        [["file_active", len(people)], ["new_people", new], ["housed", housed]],
+        {
+            "file_active": _("File active"),
+            "new_people": _("New people (first stay in the period)"),
+            "housed": _("People housed in the period"),
+        },
+    )
+
+
+def sex(start: datetime.date, end: datetime.date) -> Table:
+    """The file active by gender, as recorded (an empty gender counts as not stated)."""
+    counts = Counter(
+        Resident.objects.filter(pk__in=file_active_ids(start, end)).values_list("gender", flat=True)
+    )
+    rows = []
+    for value in Gender.values:
+        count = counts.pop(value, 0)
+        if value == Gender.NOT_STATED:
+            count += sum(counts.values())
+        if count:
+            rows.append([value, count])
+    return _table(
+        [("gender", _("Gender"), "label"), ("people", _("People"), "count")],
+        rows,
+        _choice_labels(Gender),
+    )
+
+
+def age_bands() -> list[tuple[str, int | None, int | None]]:
+    """The bands of REPORT_AGE_BANDS: [(code, lowest age, highest age), ...]."""
+    limits = list(settings.REPORT_AGE_BANDS)
+    bands = []
+    low = None
+    for limit in [*limits, None]:
+        code = f"{low if low is not None else ''}-{limit - 1 if limit is not None else ''}"
+        bands.append((code, low, limit - 1 if limit is not None else None))
+        low = limit
+    return bands
+
+
+def _band_label(low: int | None, high: int | None) -> str:
+    if low is None:
+        return _("Under %(age)s") % {"age": high + 1}
+    if high is None:
+        return _("%(age)s and over") % {"age": low}
+    return _("%(low)s to %(high)s") % {"low": low, "high": high}
+
+
+def age(start: datetime.date, end: datetime.date) -> Table:
+    """The file active by age on the first day of the period (from the date of birth, or from
+    the year of birth when only that is known)."""
+    bands = age_bands()
+    counts: Counter = Counter()
+    people = Resident.objects.filter(pk__in=file_active_ids(start, end)).values_list(
+        "birth_date", "birth_year"
+    )
+    for birth_date, birth_year in people:
+        if birth_date:
+            years = (
+                start.year
+                - birth_date.year
+                - ((start.month, start.day) < (birth_date.month, birth_date.day))
+            )
+        elif birth_year:
+            years = start.year - birth_year
+        else:
+            counts[UNKNOWN] += 1
+            continue
+        for code, low, high in bands:
+            if (low is None or years >= low) and (high is None or years <= high):
+                counts[code] += 1
+                break
+    labels = {code: _band_label(low, high) for code, low, high in bands}
+    labels[UNKNOWN] = _("Unknown")
+    rows = [[code, counts[code]] for code, _low, _high in bands]
+    if counts[UNKNOWN]:
+        rows.append([UNKNOWN, counts[UNKNOWN]])
+    return _table([("band", _("Age"), "label"), ("people", _("People"), "count")], rows, labels)
+
+
+def _situations_at_entry(
+    start: datetime.date, end: datetime.date
+) -> dict[int, SituationAssessment | None]:
+    """For each person of the file active, the situation assessment closest to their first
+    entry (or, never housed, to the opening of their case file); ties go to the earlier one."""
+    people = file_active_ids(start, end)
+    first = _first_entries(people)
+    opened = dict(Resident.objects.filter(pk__in=people).values_list("pk", "created_at__date"))
+    candidates = defaultdict(list)
+    for assessment in SituationAssessment.objects.filter(resident_id__in=people).only(
+        "resident_id", "assessed_on", "housing_before", "income", "health_cover"
+    ):
+        candidates[assessment.resident_id].append(assessment)
+    chosen = {}
+    for pk in people:
+        entry = first.get(pk) or opened.get(pk)
+        found = candidates.get(pk)
+        chosen[pk] = (
+            min(found, key=lambda a: (abs((a.assessed_on - entry).days), a.assessed_on, a.pk))
+            if found
+            else None
+        )
+    return chosen
+
+
+def _situation_table(choices, values_of, header) -> Callable:
+    def figure(start: datetime.date, end: datetime.date) -> Table:
+        counts: Counter = Counter()
+        for assessment in _situations_at_entry(start, end).values():
+            if assessment is None:
+                counts[UNKNOWN] += 1
+            else:
+                counts.update(values_of(assessment) or [UNKNOWN])
+        labels = _choice_labels(choices) | {UNKNOWN: _("Not recorded")}
+        rows = [[value, counts[value]] for value in choices.values if counts[value]]
+        if counts[UNKNOWN]:
+            rows.append([UNKNOWN, counts[UNKNOWN]])
+        return _table(
+            [("situation", header(), "label"), ("people", _("People"), "count")], rows, labels
+        )
+
+    return figure
+
+
+housing_at_entry = _situation_table(
+    HousingBefore, lambda a: [a.housing_before], lambda: _("Housing before entry")
+)
+income_at_entry = _situation_table(Income, lambda a: a.income, lambda: _("Income"))
+health_cover_at_entry = _situation_table(
+    HealthCover, lambda a: [a.health_cover], lambda: _("Health cover")
+)
+housing_at_entry.__doc__ = "The file active by housing before entry (assessment closest to entry)."
+income_at_entry.__doc__ = "The file active by income at entry; a person may have several incomes."
+health_cover_at_entry.__doc__ = "The file active by health cover at entry."
+
+
+def products(start: datetime.date, end: datetime.date) -> Table:
+    """People of the file active using each product (frequency above "not used"), from their
+    last consumption assessment up to the end of the period, with the main route of use. A
+    prescribed substitution treatment is care, not use: it is left out."""
+    people = file_active_ids(start, end)
+    last = {}
+    for resident_id, pk in (
+        ConsumptionAssessment.objects.filter(resident_id__in=people, assessed_on__lt=end)
+        .order_by("resident_id", "assessed_on", "pk")
+        .values_list("resident_id", "pk")
+    ):
+        last[resident_id] = pk
+    users: Counter = Counter()
+    routes: dict[str, Counter] = defaultdict(Counter)
+    for line in ConsumptionLine.objects.filter(assessment_id__in=last.values(), frequency__gt=0):
+        if line.product == Product.OST and line.ost_prescribed:
+            continue
+        users[line.product] += 1
+        routes[line.product][line.route or UNKNOWN] += 1
+    route_codes = [*Route.values, UNKNOWN]
+    rows = [
+        [product, users[product], *(routes[product][route] for route in route_codes)]
+        for product in Product.values
+        if users[product]
+    ]
+    return _table(
+        [
+            ("product", _("Product"), "label"),
+            ("people", _("People"), "count"),
+            *((route, label, "count") for route, label in Route.choices),
+            (UNKNOWN, _("Route not stated"), "count"),
+        ],
+        rows,
+        _choice_labels(Product),
+    )
+
+
+def consumption_outcomes(start: datetime.date, end: datetime.date) -> Table:
+    """Outcomes of the people housed in the period between their first and last consumption
+    assessment in it (rule in support.outcomes), and the shares among those assessed twice."""
+    summary = outcome_summary(start, end - DAY)
+    rows = [[outcome.value, summary.counts[outcome]] for outcome in Outcome]
+    rows += [
+        ["assessed", summary.assessed],
+        ["share_fell", summary.share_fell],
+        ["share_stopped", summary.share_stopped],
+    ]
+    kinds = {outcome.value: "count" for outcome in Outcome} | {
+        "assessed": "count",
+        "share_fell": "share",
+        "share_stopped": "share",
+    }
+    labels = _choice_labels(Outcome) | {
+        "assessed": _("People assessed twice"),
+        "share_fell": _("Share whose consumption fell (stopped or reduced)"),
+        "share_stopped": _("Share who stopped"),
+    }
+    return _table(
+        [("outcome", _("Outcome"), "label"), ("value", _("People"), "mixed")], rows, labels, kinds
+    )
+
+
+def deaths(start: datetime.date, end: datetime.date) -> Table:
+    """Stays that ended in the period with the destination "death"."""
+    count = occupancy.exits_by_destination(start, end).get(ExitDestination.DEATH, 0)
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("people", _("People"), "count")],
+        [["deaths", count]],
+        {"deaths": _("Deaths")},
+    )
+
+
+# --- Visits ---------------------------------------------------------------------------------------
+
+
+def visits_by_month(start: datetime.date, end: datetime.date) -> Table:
+    """Home visits per month: planned by the roster (called-off and unplanned ones excluded)
+    and done (every visit logged as done, unplanned ones included)."""
+    rows = (
+        Visit.objects.filter(_in_period("planned_on", start, end))
+        .values_list("planned_on__year", "planned_on__month")
+        .annotate(
+            planned=Count("pk", filter=~Q(status=VisitStatus.CANCELLED) & Q(unplanned=False)),
+            done=Count("pk", filter=Q(status=VisitStatus.DONE)),
+        )
+        .order_by()
+    )
+    found = {datetime.date(year, month, 1): (planned, done) for year, month, planned, done in rows}
+    table_rows = [[month.isoformat(), *found.get(month, (0, 0))] for month in _months(start, end)]
+    return _table(
+        [
+            ("month", _("Month"), "month"),
+            ("planned", _("Visits planned"), "count"),
+            ("done", _("Visits done"), "count"),
+        ],
+        table_rows,
+    )
+
+
+def two_visits_a_week(start: datetime.date, end: datetime.date) -> Table:
+    """Of the resident-weeks (Monday to Sunday, inside the period) a person was housed all week,
+    the share with at least two visits done."""
+    first_monday = start + datetime.timedelta(days=(7 - start.weekday()) % 7)
+    weeks = []
+    monday = first_monday
+    while monday + 7 * DAY <= end:
+        weeks.append(monday)
+        monday += 7 * DAY
+    housed_weeks = set()
+    for resident_id, stay_start, stay_end in Placement.objects.overlapping(start, end).values_list(
+        "resident_id", "start", "end"
+    ):
+        for monday in weeks:
+            if stay_start <= monday and (stay_end is None or stay_end >= monday + 7 * DAY):
+                housed_weeks.add((resident_id, monday))
+    done = Counter()
+    for resident_id, day in Visit.objects.filter(
+        _in_period("planned_on", start, end), status=VisitStatus.DONE
+    ).values_list("resident_id", "planned_on"):
+        done[resident_id, day - day.weekday() * DAY] += 1
+    with_two = sum(1 for key in housed_weeks if done[key] >= 2)
+    share = with_two / len(housed_weeks) if housed_weeks else None
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("value", _("Value"), "mixed")],
+        [["housed_weeks", len(housed_weeks)], ["with_two", with_two], ["share", share]],
+        {
+            "housed_weeks": _("Weeks housed (resident-weeks)"),
+            "with_two": _("Weeks with at least two visits done"),
+            "share": _("Share of weeks with two visits"),
+        },
+        {"housed_weeks": "count", "with_two": "count", "share": "share"},
+    )
+
+
+# --- Harm reduction -------------------------------------------------------------------------------
+
+
+def material_by_category(start: datetime.date, end: datetime.date) -> Table:
+    """Units of material handed out per category of the catalogue."""
+    supplies = hr_figures.supply_totals(start, end, per="year")
+    rows = [[category, supplies.category_totals[category]] for category in supplies.categories]
+    return _table(
+        [("category", _("Category"), "label"), ("units", _("Units"), "count")],
+        rows,
+        _choice_labels(Category),
+    )
+
+
+def material_by_item(start: datetime.date, end: datetime.date) -> Table:
+    """Units handed out per item of the catalogue, in catalogue order."""
+    supplies = hr_figures.supply_totals(start, end, per="year")
+    rows = [[str(item.pk), item.category, supplies.item_totals[item.pk]] for item in supplies.items]
+    labels = {str(item.pk): item.name for item in supplies.items} | _choice_labels(Category)
+    return _table(
+        [
+            ("item", _("Item"), "label"),
+            ("category", _("Category"), "label"),
+            ("units", _("Units"), "count"),
+        ],
+        rows,
+        labels,
+    )
+
+
+def harm_reduction_activity(start: datetime.date, end: datetime.date) -> Table:
+    """Used material collected, naloxone, overdoses and drug checking (harmreduction.figures)."""
+    figures = hr_figures.activity_totals(start, end)
+    rows = [
+        ["sharps_boxes", figures.sharps_boxes],
+        ["returned_items", figures.returned_items],
+        ["naloxone_kits", figures.naloxone_kits],
+        ["naloxone_trainings", figures.naloxone_trainings],
+        ["overdoses", figures.overdoses],
+        ["overdoses_with_naloxone", figures.overdoses_with_naloxone],
+        *(
+            [f"overdose_{outcome}", figures.overdoses_by_outcome.get(outcome, 0)]
+            for outcome in OverdoseOutcome.values
+        ),
+        ["samples_collected", figures.samples_collected],
+        ["samples_sent", figures.samples_sent],
+        ["results_unexpected", figures.results_unexpected],
+    ]
+    labels = {
+        "sharps_boxes": _("Sharps boxes (DASRI) collected"),
+        "returned_items": _("Used items returned"),
+        "naloxone_kits": _("Naloxone kits given"),
+        "naloxone_trainings": _("Naloxone kits given with a training"),
+        "overdoses": _("Overdoses reported"),
+        "overdoses_with_naloxone": _("Overdoses where naloxone was used"),
+        "samples_collected": _("Samples collected for analysis"),
+        "samples_sent": _("Samples sent for analysis"),
+        "results_unexpected": _("Results with an alert (unexpected product)"),
+    } | {
+        f"overdose_{value}": _("Overdoses: %(outcome)s") % {"outcome": label}
+        for value, label in OverdoseOutcome.choices
+    }
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("count", _("Count"), "count")], rows, labels
+    )
+
+
+# --- Support --------------------------------------------------------------------------------------
+
+
+def referrals(start: datetime.date, end: datetime.date) -> Table:
+    """Referrals by service and outcome, dated by their appointment (or, without one, by the
+    day they were recorded)."""
+    rows = (
+        Referral.objects.filter(
+            _in_period("appointment_at__date", start, end)
+            | (Q(appointment_at__isnull=True) & _in_period("created_at__date", start, end))
+        )
+        .values_list("service", "outcome")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for service, outcome, count in rows:
+        counts[service][outcome] += count
+    table_rows = [
+        [
+            service,
+            sum(counts[service].values()),
+            *(counts[service][o] for o in ReferralOutcome.values),
+        ]
+        for service in ReferralService.values
+        if counts[service]
+    ]
+    return _table(
+        [
+            ("service", _("Service"), "label"),
+            ("total", _("Referrals"), "count"),
+            *((value, label, "count") for value, label in ReferralOutcome.choices),
+        ],
+        table_rows,
+        _choice_labels(ReferralService),
+    )
+
+
+def steps_obtained(start: datetime.date, end: datetime.date) -> Table:
+    """Steps closed as obtained in the period, by domain."""
+    counts: Counter = Counter()
+    for kind, count in (
+        Step.objects.filter(_in_period("closed_on", start, end), status=StepStatus.OBTAINED)
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    ):
+        counts[DOMAIN_OF_KIND[kind]] += count
+    rows = [[domain.value, counts[domain]] for domain in StepDomain if counts[domain]]
+    return _table(
+        [("domain", _("Domain"), "label"), ("obtained", _("Steps obtained"), "count")],
+        rows,
+        _choice_labels(StepDomain),
+    )
+
+
+# --- Places, nights, flows (operator) -------------------------------------------------------------
+
+
+def places_and_hotels(start: datetime.date, end: datetime.date) -> Table:
+    """Per hotel: places counted, place-nights available, nights and occupancy rate."""
+    available = occupancy.available_place_nights_by_place(start, end)
+    hotel_of = dict(Place.objects.filter(pk__in=available).values_list("pk", "hotel_id"))
+    places: Counter = Counter(hotel_of.values())
+    nights = occupancy.nights_by_hotel(start, end)
+    hotels = Hotel.objects.filter(pk__in=set(places) | set(nights)).order_by(
+        "arrondissement", "name"
+    )
+    rows = []
+    for hotel in hotels:
+        offered = occupancy.available_place_nights(start, end, hotel.pk)
+        rows.append(
+            [
+                str(hotel.pk),
+                places[hotel.pk],
+                offered,
+                nights.get(hotel.pk, 0),
+                occupancy.occupancy_rate(start, end, hotel.pk),
+            ]
+        )
+    rows.append(
+        [
+            "total",
+            sum(places.values()),
+            occupancy.available_place_nights(start, end),
+            sum(nights.values()),
+            occupancy.occupancy_rate(start, end),
+        ]
+    )
+    labels = {str(hotel.pk): hotel.name for hotel in hotels} | {"total": _("All hotels")}
+    return _table(
+        [
+            ("hotel", _("Hotel"), "label"),
+            ("places", _("Places"), "number"),
+            ("available", _("Place-nights available"), "number"),
+            ("nights", _("Nights"), "number"),
+            ("occupancy", _("Occupancy rate"), "share"),
+        ],
+        rows,
+        labels,
+    )
+
+
+def occupancy_by_month(start: datetime.date, end: datetime.date) -> Table:
+    """Nights, place-nights available and occupancy rate per month."""
+    rows = []
+    for month in _months(start, end):
+        month_start, month_end = max(month, start), _month_end(month, end)
+        nights = sum(occupancy.nights_by_place(month_start, month_end).values())
+        rows.append(
+            [
+                month.isoformat(),
+                nights,
+                occupancy.available_place_nights(month_start, month_end),
+                occupancy.occupancy_rate(month_start, month_end),
+            ]
+        )
+    return _table(
+        [
+            ("month", _("Month"), "month"),
+            ("nights", _("Nights"), "number"),
+            ("available", _("Place-nights available"), "number"),
+            ("occupancy", _("Occupancy rate"), "share"),
+        ],
+        rows,
+    )
+
+
+def nights_by_hotel_and_month(start: datetime.date, end: datetime.date) -> Table:
+    """Billable nights per month (rows) and hotel (columns)."""
+    nights = occupancy.nights_by_hotel_and_month(start, end)
+    hotels = list(
+        Hotel.objects.filter(pk__in={hotel_id for hotel_id, _month in nights}).order_by(
+            "arrondissement", "name"
+        )
+    )
+    rows = [
+        [
+            month.isoformat(),
+            *(nights.get((hotel.pk, month), 0) for hotel in hotels),
+            sum(nights.get((hotel.pk, month), 0) for hotel in hotels),
+        ]
+        for month in _months(start, end)
+    ]
+    return _table(
+        [
+            ("month", _("Month"), "month"),
+            *((f"hotel_{hotel.pk}", hotel.name, "number") for hotel in hotels),
+            ("total", _("Total"), "number"),
+        ],
+        rows,
+    )
+
+
+def entries(start: datetime.date, end: datetime.date) -> Table:
+    """Entries into the programme (transfers excluded) by the structure that referred them."""
+    counts: Counter = Counter(
+        structure or UNKNOWN
+        for structure in Placement.objects.entries()
+        .filter(_in_period("start", start, end))
+        .values_list("admission__referring_structure", flat=True)
+    )
+    rows = [[value, counts[value]] for value in ReferringStructure.values if counts[value]]
+    if counts[UNKNOWN]:
+        rows.append([UNKNOWN, counts[UNKNOWN]])
+    rows.append(["total", sum(counts.values())])
+    labels = _choice_labels(ReferringStructure) | {
+        UNKNOWN: _("No admission request recorded"),
+        "total": _("All entries"),
+    }
+    return _table(
+        [("structure", _("Referring structure"), "label"), ("entries", _("Entries"), "count")],
+        rows,
+        labels,
+    )
+
+
+def exits_by_destination(start: datetime.date, end: datetime.date) -> Table:
+    """Departures from the programme (transfers excluded) by destination."""
+    exits = occupancy.exits_by_destination(start, end)
+    rows = [[value, exits[value]] for value in ExitDestination.values if exits.get(value)]
+    return _table(
+        [("destination", _("Destination"), "label"), ("exits", _("Exits"), "count")],
+        rows,
+        _choice_labels(ExitDestination),
+    )
+
+
+def stays(start: datetime.date, end: datetime.date) -> Table:
+    """Exits, share to mainstream housing, and length of stay of the people who left."""
+    exits = occupancy.exits_by_destination(start, end)
+    length = occupancy.length_of_stay(start, end)
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("value", _("Value"), "mixed")],
+        [
+            ["exits", sum(exits.values())],
+            ["mainstream_share", occupancy.mainstream_housing_share(start, end)],
+            ["mean_length", length.mean],
+            ["median_length", length.median],
+        ],
+        {
+            "exits": _("Exits"),
+            "mainstream_share": _("Share of exits to mainstream housing"),
+            "mean_length": _("Mean length of stay"),
+            "median_length": _("Median length of stay"),
+        },
+        {
+            "exits": "number",
+            "mainstream_share": "share",
+            "mean_length": "days",
+            "median_length": "days",
+        },
+    )
+
+
+def waiting_list(start: datetime.date, end: datetime.date) -> Table:
+    """Admission requests received in the period; requests still waiting on the last day of the
+    period (received before its end, not decided before its end); waiting time from request to
+    entry for the entries of the period."""
+    received = AdmissionRequest.objects.filter(_in_period("received_on", start, end)).count()
+    waiting = (
+        AdmissionRequest.objects.filter(received_on__lt=end)
+        .filter(Q(decided_on__isnull=True) | Q(decided_on__gte=end))
+        .exclude(Q(decided_on__isnull=True) & ~Q(status="waiting"))
+        .count()
+    )
+    wait = occupancy.waiting_time(start, end)
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("value", _("Value"), "mixed")],
+        [
+            ["received", received],
+            ["waiting_at_end", waiting],
+            ["mean_wait", wait.mean],
+            ["median_wait", wait.median],
+        ],
+        {
+            "received": _("Admission requests received"),
+            "waiting_at_end": _("Requests waiting at the end of the period"),
+            "mean_wait": _("Mean waiting time (request to entry)"),
+            "median_wait": _("Median waiting time (request to entry)"),
+        },
+        {
+            "received": "number",
+            "waiting_at_end": "number",
+            "mean_wait": "days",
+            "median_wait": "days",
+        },
+    )
+
+
+def incidents(start: datetime.date, end: datetime.date) -> Table:
+    """Incidents at the hotels by kind, and exits by exclusion."""
+    counts = dict(
+        Incident.objects.filter(_in_period("occurred_on", start, end))
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    rows = [[kind, counts[kind]] for kind in IncidentKind.values if counts.get(kind)]
+    rows.append(
+        ["exclusions", occupancy.exits_by_destination(start, end).get(ExitDestination.EXCLUSION, 0)]
+    )
+    labels = _choice_labels(IncidentKind) | {"exclusions": _("Exits by exclusion")}
+    return _table([("kind", _("Incident"), "label"), ("count", _("Count"), "count")], rows, labels)
+
+
+def vouchers(start: datetime.date, end: datetime.date) -> Table:
+    """Weekly meal vouchers handed out (harmreduction.figures.voucher_totals)."""
+    figures = hr_figures.voucher_totals(start, end, per="year")
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("value", _("Value"), "mixed")],
+        [
+            ["people", figures.people],
+            ["weeks_given", figures.weeks_given_total],
+            ["vouchers", figures.vouchers_total],
+            ["value", figures.value_cents_total],
+            ["weeks_not_given", figures.weeks_not_given],
+        ],
+        {
+            "people": _("People who received vouchers"),
+            "weeks_given": _("Weeks of vouchers given"),
+            "vouchers": _("Vouchers given"),
+            "value": _("Value of the vouchers given"),
+            "weeks_not_given": _("Weeks not given (absence, hospital…)"),
+        },
+        {
+            "people": "number",
+            "weeks_given": "number",
+            "vouchers": "number",
+            "value": "euros",
+            "weeks_not_given": "number",
+        },
+    )
+
+
+# --- The two reports ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    title: object
+    function: Callable[[datetime.date, datetime.date], Table | None]
+    # Tables about people, where a count of 1 to 4 could single someone out.
+    small_counts_hidden: bool = True
+    chart: str = ""  # "bars" (first count column per row) or "months" (one series per column)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    title: object
+    method: object
+    figures: list[Figure] = field(default_factory=list)
+
+
+ARS_SECTIONS = [
+    Section(
+        "activity",
+        gettext_lazy("File active and new people"),
+        gettext_lazy(
+            "File active: distinct people with at least one contact in the period (a stay "
+            "overlapping it, a home visit done, material or vouchers handed out, a note, a "
+            "referral, an assessment). New people: people of the file active whose first stay "
+            "began in the period."
+        ),
+        [Figure("activity", gettext_lazy("File active"), activity)],
+    ),
+    Section(
+        "profile",
+        gettext_lazy("Sex and age"),
+        gettext_lazy(
+            "People of the file active by gender as recorded, and by age on the first day of "
+            "the period (from the year of birth when the date is not known)."
+        ),
+        [Figure("sex", gettext_lazy("Gender"), sex), Figure("age", gettext_lazy("Age bands"), age)],
+    ),
+    Section(
+        "situation",
+        gettext_lazy("Situation at entry"),
+        gettext_lazy(
+            "For each person of the file active, the situation assessment closest to their "
+            "first entry (or to the opening of their case file when never housed). A person may "
+            "have several incomes."
+        ),
+        [
+            Figure("housing_at_entry", gettext_lazy("Housing before entry"), housing_at_entry),
+            Figure("income_at_entry", gettext_lazy("Income at entry"), income_at_entry),
+            Figure(
+                "health_cover_at_entry",
+                gettext_lazy("Health cover at entry"),
+                health_cover_at_entry,
+            ),
+        ],
+    ),
+    Section(
+        "consumption",
+        gettext_lazy("Products used and consumption outcomes"),
+        gettext_lazy(
+            "Products: from each person's last consumption assessment up to the end of the "
+            "period, products used in the last 30 days and their main route; a prescribed "
+            "substitution treatment is not counted as use. Outcomes: for the people housed in "
+            "the period, the first and last consumption assessments in the period are compared "
+            "(sum of the 0–4 frequency levels over the products recorded at both); shares are "
+            "among the people assessed twice."
+        ),
+        [
+            Figure("products", gettext_lazy("Products used and routes"), products),
+            Figure(
+                "consumption_outcomes", gettext_lazy("Consumption outcomes"), consumption_outcomes
+            ),
+        ],
+    ),
+    Section(
+        "visits",
+        gettext_lazy("Home visits"),
+        gettext_lazy(
+            "Visits planned by the roster (called-off and unplanned visits excluded) against "
+            "visits done (unplanned ones included), by month of the planned date. The share of "
+            "weeks with two visits counts the full weeks each person was housed."
+        ),
+        [
+            Figure(
+                "visits_by_month",
+                gettext_lazy("Visits planned and done"),
+                visits_by_month,
+                small_counts_hidden=False,
+                chart="months",
+            ),
+            Figure(
+                "two_visits_a_week",
+                gettext_lazy("Two visits a week"),
+                two_visits_a_week,
+                small_counts_hidden=False,
+            ),
+        ],
+    ),
+    Section(
+        "harm_reduction",
+        gettext_lazy("Harm reduction"),
+        gettext_lazy(
+            "Units of material handed out by category and item of the catalogue (naloxone kits "
+            "and sharps boxes included), used material collected back, naloxone kits with the "
+            "training given, overdoses reported, and samples collected and sent for analysis."
+        ),
+        [
+            Figure(
+                "material_by_category",
+                gettext_lazy("Material by category"),
+                material_by_category,
+                small_counts_hidden=False,
+                chart="bars",
+            ),
+            Figure(
+                "material_by_item",
+                gettext_lazy("Material by item"),
+                material_by_item,
+                small_counts_hidden=False,
+            ),
+            Figure(
+                "harm_reduction_activity",
+                gettext_lazy("Collection, naloxone, overdoses and drug checking"),
+                harm_reduction_activity,
+            ),
+        ],
+    ),
+    Section(
+        "support",
+        gettext_lazy("Referrals and social steps"),
+        gettext_lazy(
+            "Referrals by service and outcome, dated by their appointment (or by the day they "
+            "were recorded when there is none). Steps: those closed as obtained in the period, "
+            "by domain."
+        ),
+        [
+            Figure("referrals", gettext_lazy("Referrals by service and outcome"), referrals),
+            Figure("steps_obtained", gettext_lazy("Steps obtained by domain"), steps_obtained),
+        ],
+    ),
+    Section(
+        "deaths",
+        gettext_lazy("Deaths"),
+        gettext_lazy("Stays that ended in the period with the destination “death”."),
+        [Figure("deaths", gettext_lazy("Deaths"), deaths)],
+    ),
+]
+
+OPERATOR_SECTIONS = [
+    Section(
+        "places",
+        gettext_lazy("Places, nights and occupancy"),
+        gettext_lazy(
+            "A night belongs to the day it starts; nights released during an absence are not "
+            "billed. Occupancy rate = billable nights ÷ place-nights available (places of the "
+            "active hotels and any place used in the period, minus out-of-service nights)."
+        ),
+        [
+            Figure(
+                "places_and_hotels",
+                gettext_lazy("Places and hotels"),
+                places_and_hotels,
+                small_counts_hidden=False,
+                chart="bars",
+            ),
+            Figure(
+                "occupancy_by_month",
+                gettext_lazy("Occupancy by month"),
+                occupancy_by_month,
+                small_counts_hidden=False,
+                chart="occupancy",
+            ),
+            Figure(
+                "nights_by_hotel_and_month",
+                gettext_lazy("Nights per hotel and month"),
+                nights_by_hotel_and_month,
+                small_counts_hidden=False,
+            ),
+        ],
+    ),
+    Section(
+        "entries",
+        gettext_lazy("Entries and waiting list"),
+        gettext_lazy(
+            "Entries: first stays of the period (a transfer is not an entry), by the structure "
+            "of the admission request. Waiting time: days from the request to the entry."
+        ),
+        [
+            Figure("entries", gettext_lazy("Entries by referring structure"), entries),
+            Figure(
+                "waiting_list",
+                gettext_lazy("Waiting list"),
+                waiting_list,
+                small_counts_hidden=False,
+            ),
+        ],
+    ),
+    Section(
+        "exits",
+        gettext_lazy("Exits and length of stay"),
+        gettext_lazy(
+            "Departures from the programme in the period (transfers excluded) by destination. "
+            "Mainstream housing: social, private or intermediate housing. Length of stay: from "
+            "the first entry to the final exit, transfers included."
+        ),
+        [
+            Figure(
+                "exits_by_destination",
+                gettext_lazy("Exits by destination"),
+                exits_by_destination,
+                chart="bars",
+            ),
+            Figure("stays", gettext_lazy("Length of stay"), stays, small_counts_hidden=False),
+        ],
+    ),
+    Section(
+        "incidents",
+        gettext_lazy("Incidents and exclusions"),
+        gettext_lazy("Incidents recorded at the hotels by kind, and exits by exclusion."),
+        [Figure("incidents", gettext_lazy("Incidents and exclusions"), incidents)],
+    ),
+    Section(
+        "vouchers",
+        gettext_lazy("Meal vouchers"),
+        gettext_lazy(
+            "Weekly vouchers handed out in the period, counted on the day they were given, at "
+            "the value of that day; weeks not given are counted by the week they were due."
+        ),
+        [Figure("vouchers", gettext_lazy("Vouchers given"), vouchers, small_counts_hidden=False)],
+    ),
+]
+
+
+SECTIONS = {"ars": ARS_SECTIONS, "operator": OPERATOR_SECTIONS}
+
+
+def compute(audience: str, start: datetime.date, end: datetime.date) -> dict[str, Table | None]:
+    """Every figure of one report, by key: the data `Report.figures` stores."""
+    token = _file_active_cache.set({})
+    try:
+        return {
+            figure.key: figure.function(start, end)
+            for section in SECTIONS[audience]
+            for figure in section.figures
+        }
+    finally:
+        _file_active_cache.reset(token)

@@ -1,0 +1,136 @@
+"""Building a report: compute the figures, store them, render the PDF, mark it ready.
+
+`report_build` is what the Celery task runs, and what tests and the `build_report` command call
+directly. It is idempotent: a report already ready is left alone, so a retried or duplicated
+task produces one report.
+"""
+
+import datetime
+import json
+import logging
+import time
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMultiAlternatives
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from accounts.roles import Role
+from reports import figures as report_figures
+from reports import rendering
+from reports.models import Audience, Report, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+BUILD_FAILED = _("The report could not be built. Try again; if it fails again, tell the support.")
+BUILD_TOO_LONG = _("The report took too long to build. Try again later or with a shorter period.")
+DATABASE_UNAVAILABLE = _("The database did not answer while the report was built. Try again.")
+
+
+def report_build(report_id: int, *, notify: bool = False) -> Report | None:
+    """Build the report of this id unless it is already ready (or no longer exists)."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().filter(pk=report_id).first()
+        if report is None or report.status == ReportStatus.READY:
+            return report
+        report.status = ReportStatus.BUILDING
+        report.error = ""
+        report.save(update_fields=["status", "error"])
+    started = time.monotonic()
+    with translation.override(settings.LANGUAGE_CODE):
+        figures = report_figures.compute(report.audience, report.period_start, report.end_exclusive)
+    # Stored as JSON exactly as printed: what the PDF shows is what the database keeps.
+    report.figures = json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
+    report.built_at = timezone.now()
+    pdf = rendering.render_pdf(rendering.report_html(report))
+    with transaction.atomic():
+        report.pdf.save(rendering.file_name(report, "pdf"), ContentFile(pdf), save=False)
+        report.status = ReportStatus.READY
+        report.build_seconds = round(time.monotonic() - started, 3)
+        report.save()
+        if notify:
+            transaction.on_commit(lambda: _notify_managers(report))
+    return report
+
+
+def report_fail(report_id: int, message) -> None:
+    """Mark a build failed with a French message for the manager; nothing is offered."""
+    with translation.override(settings.LANGUAGE_CODE):
+        Report.objects.filter(pk=report_id).exclude(status=ReportStatus.READY).update(
+            status=ReportStatus.FAILED, error=str(message)
+        )
+
+
+def report_request(*, audience: str, start, end, key: str, by=None) -> tuple[Report, bool]:
+    """Create (or find, for the same key) a queued report and enqueue its build on commit."""
+    from reports.tasks import build_report
+
+    report, created = Report.request(
+        audience=audience, period_start=start, period_end=end, idempotency_key=key, by=by
+    )
+    if created:
+        transaction.on_commit(lambda: build_report.delay(report.pk))
+    return report, created
+
+
+def report_retry(report: Report) -> None:
+    report.retry()
+    from reports.tasks import build_report
+
+    transaction.on_commit(lambda: build_report.delay(report.pk))
+
+
+def last_year(today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    year = (today or timezone.localdate()).year - 1
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def yearly_reports(today: datetime.date | None = None) -> list[Report]:
+    """Both reports of the previous calendar year, once (keyed by year): for Celery beat."""
+    from reports.tasks import build_report
+
+    start, end = last_year(today)
+    reports = []
+    for audience in Audience.values:
+        report, created = Report.request(
+            audience=audience,
+            period_start=start,
+            period_end=end,
+            idempotency_key=f"yearly-{audience}-{start.year}",
+        )
+        if created:
+            transaction.on_commit(lambda pk=report.pk: build_report.delay(pk, notify=True))
+        reports.append(report)
+    return reports
+
+
+def _notify_managers(report: Report) -> None:
+    managers = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=Role.MANAGER)
+        .exclude(email="")
+        .distinct()
+    )
+    emails = [user.email for user in managers]
+    if not emails:
+        return
+    context = {
+        "report": report,
+        "url": f"{settings.SITE_URL}{reverse('reports:report_list')}" if settings.SITE_URL else "",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = render_to_string("reports/email/report_ready_subject.txt", context)
+        text = render_to_string("reports/email/report_ready.txt", context)
+        html = render_to_string("reports/email/report_ready.html", context)
+    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, bcc=emails)
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except OSError:
+        logger.exception("Could not notify the managers that report %s is ready", report.pk)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="report_list"),
+    path("nouveau/", views.report_create, name="report_create"),
+    path("<int:pk>/relancer/", views.report_retry, name="report_retry"),
+    path("<int:pk>/rapport.pdf", views.report_pdf, name="report_pdf"),
+    path("<int:pk>/tableaux.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("<int:pk>/tableaux/<slug:key>.csv", views.report_csv, name="report_csv"),
+]

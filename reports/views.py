@@ -1,0 +1,123 @@
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import allow_roles
+from accounts.roles import Role
+from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from core.pagination import paginate
+from reports import rendering, services
+from reports.forms import ReportRequestForm
+from reports.models import Report, ReportStatus
+
+# The manager builds the reports; the coordinator, who prepares the activity review with them,
+# may read and download them (aggregates only) but not generate.
+READERS = (Role.MANAGER, Role.COORDINATOR)
+
+
+def _get_report(pk: int, *, ready: bool = False) -> Report:
+    """The report of this id; for a download, only once its build is complete."""
+    report = get_object_or_404(Report.objects.select_related("requested_by"), pk=pk)
+    if ready and (report.status != ReportStatus.READY or not report.pdf):
+        raise Http404
+    return report
+
+
+def _list_context(request, form=None) -> dict:
+    page = paginate(request, Report.objects.select_related("requested_by"), per_page=25)
+    return {
+        "page": page,
+        "form": form,
+        "pending": any(report.is_pending for report in page.object_list),
+        "may_generate": request.user.has_role(Role.MANAGER),
+    }
+
+
+@require_GET
+@allow_roles(*READERS)
+def report_list(request):
+    if request.htmx:
+        return render(request, "reports/includes/report_rows.html", _list_context(request))
+    form = ReportRequestForm() if request.user.has_role(Role.MANAGER) else None
+    return render(request, "reports/report_list.html", _list_context(request, form))
+
+
+@require_POST
+@allow_roles(Role.MANAGER)
+def report_create(request):
+    form = ReportRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                form.spend_token()
+                services.report_request(
+                    audience=form.cleaned_data["audience"],
+                    start=form.cleaned_data["period_start"],
+                    end=form.cleaned_data["period_end"],
+                    key=f"form-{form.cleaned_data['form_token']}",
+                    by=request.user,
+                )
+        except TokenAlreadyUsed:
+            form.add_error(None, ALREADY_SUBMITTED)
+            form.renew_token()
+        else:
+            messages.success(request, _("The report is queued: it will be ready in a moment."))
+            return redirect("reports:report_list")
+    return render(request, "reports/report_list.html", _list_context(request, form), status=400)
+
+
+@require_POST
+@allow_roles(Role.MANAGER)
+def report_retry(request, pk: int):
+    report = _get_report(pk)
+    if report.status != ReportStatus.FAILED:
+        messages.info(request, _("Only a failed report can be built again."))
+        return redirect("reports:report_list")
+    with transaction.atomic():
+        services.report_retry(report)
+    messages.success(request, _("The report is queued again."))
+    return redirect("reports:report_list")
+
+
+def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@allow_roles(*READERS)
+def report_pdf(request, pk: int):
+    report = _get_report(pk, ready=True)
+    with report.pdf.open("rb") as pdf:
+        content = pdf.read()
+    return _attachment(content, "application/pdf", rendering.file_name(report, "pdf"))
+
+
+@require_GET
+@allow_roles(*READERS)
+def report_csv(request, pk: int, key: str):
+    report = _get_report(pk, ready=True)
+    content = rendering.table_csv(report, key)
+    if content is None:
+        raise Http404
+    # A byte-order mark so that spreadsheet software reads the accents as UTF-8.
+    return _attachment(
+        "\ufeff" + content, "text/csv; charset=utf-8", rendering.file_name(report, "csv", key)
+    )
+
+
+@require_GET
+@allow_roles(*READERS)
+def report_xlsx(request, pk: int):
+    report = _get_report(pk, ready=True)
+    return _attachment(
+        rendering.workbook(report),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        rendering.file_name(report, "xlsx"),
+    )
