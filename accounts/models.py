@@ -22,7 +22,8 @@ class User(AbstractUser):
     def role_names(self) -> frozenset[str]:
         if not self.is_active:
             return frozenset()
-        return frozenset(self.groups.values_list("name", flat=True))
+        # groups.all() rather than values_list(): lists that prefetch the groups stay at one query.
+        return frozenset(group.name for group in self.groups.all())
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_names.intersection(roles))

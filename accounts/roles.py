@@ -25,13 +25,50 @@ CARE_TEAM = frozenset({Role.SOCIAL_WORKER, Role.NURSE, Role.PSYCHIATRIST, Role.C
 # Everyone who may read the programme's operational pages.
 STAFF = CARE_TEAM | {Role.MANAGER}
 
+# Who may read the change history of case-file data (identity, situation, consumption, incidents):
+# the history shows every field, so it follows the case file's rules, not the admin's.
+CASE_FILE_HISTORY = frozenset({Role.MANAGER})
+
 # role -> {app_label: actions}; an action grants that permission on every model of the app.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.SOCIAL_WORKER: {"placements": ("view",)},
-    Role.NURSE: {"placements": ("view",)},
-    Role.PSYCHIATRIST: {"placements": ("view",)},
-    Role.COORDINATOR: {"placements": ("view", "add", "change")},
-    Role.MANAGER: {"placements": ("view",), "accounts": ("view",)},
+    Role.SOCIAL_WORKER: {
+        "placements": ("view",),
+        "residents": ("view", "add", "change"),
+        "support": ("view", "add", "change"),
+        "visits": ("view", "add", "change"),
+        "harmreduction": ("view", "add", "change"),
+    },
+    Role.NURSE: {
+        "placements": ("view",),
+        "residents": ("view", "add", "change"),
+        "support": ("view", "add", "change"),
+        "visits": ("view", "add", "change"),
+        "harmreduction": ("view", "add", "change"),
+    },
+    Role.PSYCHIATRIST: {
+        "placements": ("view",),
+        "residents": ("view", "add", "change"),
+        "support": ("view", "add", "change"),
+        "visits": ("view", "add", "change"),
+        "harmreduction": ("view", "add", "change"),
+    },
+    Role.COORDINATOR: {
+        "placements": ("view", "add", "change"),
+        "residents": ("view", "add", "change"),
+        "support": ("view", "add", "change"),
+        "visits": ("view", "add", "change"),
+        "harmreduction": ("view", "add", "change"),
+        "reports": ("view",),
+    },
+    Role.MANAGER: {
+        "placements": ("view",),
+        "accounts": ("view",),
+        "residents": ("view",),
+        "support": ("view",),
+        "visits": ("view",),
+        "harmreduction": ("view",),
+        "reports": ("view", "add", "change"),
+    },
     Role.ADMIN: {"accounts": ("view", "add", "change")},
 }
 

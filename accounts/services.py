@@ -1,0 +1,71 @@
+"""Account workflows: a departing worker loses access at once; no account is ever deleted."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.twofactor import second_factor_reset
+
+
+def _end_sessions(user: User) -> int:
+    """Delete the user's open sessions (a team holds tens of sessions: a scan is fine)."""
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()):
+        if session.get_decoded().get("_auth_user_id") == str(user.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+@transaction.atomic
+def account_deactivate(*, user: User, by: User) -> int:
+    """Close a departing worker's account in one action: no login, open sessions ended now."""
+    if user.pk == by.pk:
+        raise ValidationError(_("You cannot deactivate your own account."))
+    user.is_active = False
+    user.save(update_fields=["is_active"])
+    return _end_sessions(user)
+
+
+@transaction.atomic
+def account_reactivate(*, user: User) -> None:
+    user.is_active = True
+    user.save(update_fields=["is_active"])
+
+
+@transaction.atomic
+def account_reset_second_factor(*, user: User) -> None:
+    """For a lost phone: the next login asks the person to set up a new authenticator."""
+    second_factor_reset(user)
+    _end_sessions(user)
+
+
+def account_send_welcome(*, user: User, request) -> None:
+    """E-mail a new colleague the link to choose a password (valid as a password-reset link)."""
+    link = request.build_absolute_uri(
+        reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    )
+    context = {"user": user, "link": link}
+    subject = render_to_string("accounts/email/welcome_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject, render_to_string("accounts/email/welcome.txt", context), to=[user.email]
+    )
+    message.attach_alternative(
+        render_to_string("accounts/email/welcome.html", context), "text/html"
+    )
+    message.send()
