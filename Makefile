@@ -11,7 +11,7 @@ ARGS ?=
 # makemessages reads the settings but never connects: placeholders are enough.
 NO_SERVICES := DATABASE_URL=$${DATABASE_URL:-postgres://unused/ancrage} SECRET_KEY=$${SECRET_KEY:-makemessages}
 
-.PHONY: install run test messages lint bench
+.PHONY: install run test messages lint bench backup restore
 
 install: $(STAMP)
 
@@ -41,3 +41,12 @@ lint: install
 
 bench: install
 	$(PY) bench/run.py $(ARGS)
+
+# pg_dump of the database (DATABASE_URL, or the embedded one) into BACKUP_DIR (.data/backups).
+backup: install
+	$(PY) -m config.devservices manage backup $(ARGS)
+
+# make restore FILE=.data/backups/ancrage-….dump — replaces the database's content.
+restore: install
+	@test -n "$(FILE)" || { echo "Usage: make restore FILE=path/to/ancrage-….dump"; exit 1; }
+	$(PY) -m config.devservices manage restore "$(FILE)" --yes

@@ -44,6 +44,21 @@ def _browser_missing() -> str | None:
     return None
 
 
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrations' rows (content types, role groups, the
+    seeded catalogue) instead of letting the flush re-create them with new ids, which would make
+    the next test that restores them fail on duplicates."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and not marker.kwargs.get("serialized_rollback")
+        ):
+            kwargs = {**marker.kwargs, "serialized_rollback": True}
+            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+
+
 def pytest_runtest_setup(item):
     for marker, probe in (("redis", _redis_missing), ("browser", _browser_missing)):
         if item.get_closest_marker(marker) is None:

@@ -3,6 +3,7 @@
     python -m config.devservices run              # web, Celery worker and beat on :8000
     python -m config.devservices test [pytest…]   # the test suite
     python -m config.devservices compilemessages  # locale/*/LC_MESSAGES/*.po -> .mo
+    python -m config.devservices manage backup    # any manage.py command (make backup/restore)
 
 Without DATABASE_URL an embedded PostgreSQL is started in .data/postgres (and stopped on exit);
 without REDIS_URL the settings fall back to kombu's filesystem transport in .data. With either
@@ -159,6 +160,8 @@ def run() -> int:
     """Migrate, seed the demo data, then supervise the web server, a Celery worker and beat."""
     os.environ.setdefault("SECRET_KEY", local_secret_key())
     os.environ.setdefault("DEBUG", "true")
+    # The demo accounts have no authenticator app: the second factor is relaxed for the demo.
+    os.environ.setdefault("TWO_FACTOR_REQUIRED", "false")
     ensure_data_dirs()
     compile_catalogues()
     port = os.environ.get("PORT", "8000")
@@ -236,12 +239,30 @@ def test(pytest_args: list[str]) -> int:
             return 130
 
 
+def manage_command(args: list[str]) -> int:
+    """Any manage.py command against DATABASE_URL or the embedded PostgreSQL (make backup)."""
+    os.environ.setdefault("SECRET_KEY", local_secret_key())
+    ensure_data_dirs()
+    with stop_on_signals():
+        try:
+            with database() as url:
+                env = {**os.environ, "DATABASE_URL": url}
+                return subprocess.run(
+                    [sys.executable, "manage.py", *args], cwd=BASE_DIR, env=env
+                ).returncode
+        except StopRequested as stop:
+            say(f"{stop} received: stopped.")
+            return 130
+
+
 def main(argv: list[str]) -> int:
     command, *args = argv or ["help"]
     if command == "run" and not args:
         return run()
     if command == "test":
         return test(args)
+    if command == "manage" and args:
+        return manage_command(args)
     if command == "compilemessages" and not args:
         for mo_path in compile_catalogues():
             say(f"Compiled {mo_path.relative_to(BASE_DIR)}")

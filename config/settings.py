@@ -3,8 +3,11 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import env_bool, env_database_url, env_int, env_list, env_str
 
@@ -32,9 +35,13 @@ INSTALLED_APPS = [
     "pghistory",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "accounts",
     "core",
     "residents",
+    "support",
     "placements",
     "visits",
     "harmreduction",
@@ -49,6 +56,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.RoleAccessMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -100,6 +108,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Second factor (TOTP with recovery codes) for every account; relaxed only for the demo.
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = "Ancrage"
+OTP_TOTP_THROTTLE_FACTOR = 1
 
 # Idle expiry: the cookie lives SESSION_IDLE_MINUTES and is renewed on every request.
 SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
@@ -207,8 +220,48 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE_FILENAME = str(DATA_DIR / "celerybeat-schedule")
-# Periodic tasks, one row each; later features add theirs here.
-CELERY_BEAT_SCHEDULE: dict = {}
+# Home visits: when celery beat plans next week's roster, a cron line in Paris time
+# ("minute hour day-of-month month day-of-week"; default Thursday 14:00).
+try:
+    ROSTER_GENERATION_SCHEDULE = crontab.from_string(
+        env_str("ROSTER_GENERATION_CRONTAB", "0 14 * * thu")
+    )
+except ValueError as exc:
+    raise ImproperlyConfigured(f"ROSTER_GENERATION_CRONTAB is not a cron line: {exc}") from None
+# Periodic tasks, one row each; `expires` drops a run that could not start in time (the next
+# one will do its work), so a stopped worker does not pile up stale runs.
+CELERY_BEAT_SCHEDULE: dict = {
+    "purge-used-form-tokens": {
+        "task": "core.tasks.purge_used_form_tokens",
+        "schedule": crontab(hour=3, minute=17),
+        "options": {"expires": 6 * 3600},
+    },
+    "generate-visit-rosters": {
+        "task": "visits.tasks.generate_rosters",
+        "schedule": ROSTER_GENERATION_SCHEDULE,
+        "options": {"expires": 12 * 3600},
+    },
+    "support-step-digests": {
+        "task": "support.tasks.send_step_digests",
+        "schedule": crontab(day_of_week="mon", hour=7, minute=30),
+        "options": {"expires": 6 * 3600},
+    },
+    "harmreduction-low-stock": {
+        "task": "harmreduction.tasks.check_low_stock",
+        "schedule": crontab(hour=7, minute=5),
+        "options": {"expires": 6 * 3600},
+    },
+    "reports-yearly": {
+        "task": "reports.tasks.build_yearly_reports",
+        "schedule": crontab(month_of_year=1, day_of_month=2, hour=6, minute=0),
+        "options": {"expires": 24 * 3600},
+    },
+}
+# Activity reports build on their own queue, so a dedicated worker can take them one at a time
+# (`celery -A config worker -Q reports`); a worker started without -Q consumes both queues.
+CELERY_TASK_QUEUES = [Queue(name, routing_key=name) for name in ("celery", "reports")]
+CELERY_TASK_ROUTES = {"reports.tasks.build_report": {"queue": "reports"}}
+REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 600)  # seconds for one build
 
 # --- E-mail ------------------------------------------------------------------------------------
 EMAIL_BACKEND = env_str(
@@ -224,6 +277,36 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "ancrage@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+ADMISSION_REVIEW_DAYS = env_int("ADMISSION_REVIEW_DAYS", 90)  # waiting requests without news
+VISIT_ALERT_DAYS = env_int("VISIT_ALERT_DAYS", 7)  # a housed person not met for this long
+CONSUMPTION_REVIEW_DAYS = env_int("CONSUMPTION_REVIEW_DAYS", 90)  # housed: reassess consumption
+# Weekly meal vouchers ("tickets service"): how many each housed resident is due every week, and
+# the value of one voucher in euro cents (the figures of the reports).
+VOUCHERS_PER_WEEK = env_int("VOUCHERS_PER_WEEK", 5)
+VOUCHER_UNIT_VALUE_CENTS = env_int("VOUCHER_UNIT_VALUE_CENTS", 700)
+if VOUCHERS_PER_WEEK < 1 or VOUCHER_UNIT_VALUE_CENTS < 0:
+    raise ImproperlyConfigured(
+        "VOUCHERS_PER_WEEK must be 1 or more, VOUCHER_UNIT_VALUE_CENTS 0 or more."
+    )
+# The site's address as users reach it, for links in e-mails (none without it).
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+
+# --- Activity reports -----------------------------------------------------------------------
+# Uploaded and generated files (the reports' PDFs), served only through views that check roles.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(DATA_DIR / "media"))
+# Counts from 1 to SMALL_COUNT_THRESHOLD - 1 print as "< N" in the reports' tables about people.
+SMALL_COUNT_THRESHOLD = env_int("SMALL_COUNT_THRESHOLD", 5)
+# Age bands of the reports: the first age of each band after the first ("under 25", "25 to 34"…).
+try:
+    REPORT_AGE_BANDS = [int(age) for age in env_list("REPORT_AGE_BANDS", ["25", "35", "45", "55"])]
+except ValueError:
+    raise ImproperlyConfigured("REPORT_AGE_BANDS must be ages separated by commas.") from None
+REPORT_ORGANISATION = env_str("REPORT_ORGANISATION", "CAARUD")  # the reports' cover page
+
+# --- Backups (make backup / make restore) -----------------------------------------------------
+BACKUP_DIR = env_str("BACKUP_DIR", str(DATA_DIR / "backups"))
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 
 # --- Audit trail -----------------------------------------------------------------------------
 # Writes made during a request carry its user and URL (pghistory.middleware.HistoryMiddleware).

@@ -4,6 +4,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "tests-only-not-a-secret")
 os.environ.setdefault("SECURE_HTTPS", "false")
+# Tests of the second factor turn it on with the `settings` fixture.
+os.environ.setdefault("TWO_FACTOR_REQUIRED", "false")
 
 from config.settings import *  # noqa: E402,F403
 

@@ -11,12 +11,31 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from pghistory.models import Event, MiddlewareEvents
 
+from accounts.roles import Role
 
-def audited(**kwargs):
-    """Class decorator for a domain model: keep an event for each insert, update and delete."""
-    return pghistory.track(
+# Who may read a model's change history, unless the model says otherwise: the history shows
+# every field, so a model holding case-file data restricts it (see `audited(readers=...)`).
+DEFAULT_READERS = frozenset({Role.MANAGER, Role.ADMIN})
+
+
+def audited(*, readers: frozenset[str] = DEFAULT_READERS, **kwargs):
+    """Class decorator for a domain model: keep an event for each insert, update and delete.
+
+    `readers` are the roles that may read this model's history in the UI.
+    """
+    track = pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **kwargs
     )
+
+    def decorate(model):
+        model.history_readers = frozenset(readers)
+        return track(model)
+
+    return decorate
+
+
+def may_read_history(user, model) -> bool:
+    return user.has_role(*getattr(model, "history_readers", DEFAULT_READERS))
 
 
 def _event_models() -> dict[type[models.Model], type[Event]]:
@@ -27,19 +46,22 @@ def _event_models() -> dict[type[models.Model], type[Event]]:
     return found
 
 
-def tracked_models() -> list[dict]:
+def tracked_models(user=None) -> list[dict]:
+    """The audited models, or those whose history `user` may read."""
     return sorted(
         (
             {"label": model._meta.label_lower, "name": model._meta.verbose_name_plural}
             for model in _event_models()
+            if user is None or may_read_history(user, model)
         ),
         key=lambda entry: str(entry["name"]),
     )
 
 
-def tracked_model(label: str) -> type[models.Model] | None:
+def tracked_model(label: str, user) -> type[models.Model] | None:
+    """The audited model named `label`, if `user` may read its history (else None: a 404)."""
     for model in _event_models():
-        if model._meta.label_lower == label:
+        if model._meta.label_lower == label and may_read_history(user, model):
             return model
     return None
 

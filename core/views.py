@@ -3,7 +3,7 @@ import os
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.db import connection
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import AUTHENTICATED, allow_roles
 from accounts.roles import Role
 from core import audit
+from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
 from core.navigation import cards_for
 from core.pagination import paginate
 
@@ -25,6 +26,23 @@ class RoleViewMixin(SuccessMessageMixin):
     """
 
     allowed_roles: frozenset[str] | str | None = None
+
+
+class SingleSubmissionMixin:
+    """For forms with a one-time token: spend it and save in one transaction, or say it is spent."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                form.spend_token()
+                return self.save_valid(form)
+        except TokenAlreadyUsed:
+            form.add_error(None, ALREADY_SUBMITTED)
+            form.renew_token()
+            return self.form_invalid(form)
+
+    def save_valid(self, form):
+        return super().form_valid(form)
 
 
 @require_GET
@@ -82,13 +100,15 @@ def _broker_ok() -> bool:
 @require_GET
 @allow_roles(Role.MANAGER, Role.ADMIN)
 def history_index(request):
-    return render(request, "core/history_index.html", {"models": audit.tracked_models()})
+    return render(
+        request, "core/history_index.html", {"models": audit.tracked_models(request.user)}
+    )
 
 
 @require_GET
 @allow_roles(Role.MANAGER, Role.ADMIN)
 def history_model(request, label: str, pk: str | None = None):
-    model = audit.tracked_model(label)
+    model = audit.tracked_model(label, request.user)
     if model is None:
         raise Http404
     events = audit.events_for(model, pk=pk)

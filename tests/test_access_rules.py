@@ -11,8 +11,25 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from accounts.access import PUBLIC, view_rule
 from accounts.roles import Role
-from placements.models import PlaceOutage
-from tests.factories import PlaceFactory
+from harmreduction.models import VoucherDistribution, week_start
+from placements.models import Absence, PlaceOutage
+from tests.factories import (
+    AdmissionRequestFactory,
+    ConsumptionAssessmentFactory,
+    IncidentFactory,
+    ItemFactory,
+    LocationFactory,
+    NoteFactory,
+    PlaceFactory,
+    PlacementFactory,
+    ReferralFactory,
+    SampleFactory,
+    SituationAssessmentFactory,
+    StepFactory,
+    UserFactory,
+    VisitFactory,
+)
+from visits.models import Leave
 
 SW, NURSE, PSY, COORD, MANAGER, ADMIN = (
     Role.SOCIAL_WORKER,
@@ -24,6 +41,7 @@ SW, NURSE, PSY, COORD, MANAGER, ADMIN = (
 )
 EVERYONE = {SW, NURSE, PSY, COORD, MANAGER, ADMIN}
 STAFF = {SW, NURSE, PSY, COORD, MANAGER}
+CARE = {SW, NURSE, PSY, COORD}
 
 # url name -> (roles allowed, or "public"; the URL's arguments from the objects fixture)
 POLICY = {
@@ -33,6 +51,21 @@ POLICY = {
     "login": ("public", {}),
     "logout": (EVERYONE, {}),
     "set_language": ("public", {}),
+    "second_factor_verify": (EVERYONE, {}),
+    "second_factor_setup": (EVERYONE, {}),
+    "my_account": (EVERYONE, {}),
+    "recovery_codes_renew": (EVERYONE, {}),
+    "password_change": (EVERYONE, {}),
+    "password_reset": ("public", {}),
+    "password_reset_done": ("public", {}),
+    "password_reset_confirm": ("public", {"uidb64": "MQ", "token": "set-password"}),
+    "password_reset_complete": ("public", {}),
+    "accounts:account_list": ({MANAGER, ADMIN}, {}),
+    "accounts:account_create": ({MANAGER, ADMIN}, {}),
+    "accounts:account_update": ({MANAGER, ADMIN}, {"pk": "account"}),
+    "accounts:account_deactivate": ({MANAGER, ADMIN}, {"pk": "account"}),
+    "accounts:account_reactivate": ({MANAGER, ADMIN}, {"pk": "account"}),
+    "accounts:account_reset_second_factor": ({MANAGER, ADMIN}, {"pk": "account"}),
     "history_index": ({MANAGER, ADMIN}, {}),
     "history_model": ({MANAGER, ADMIN}, {"label": "placements.hotel"}),
     "history_object": ({MANAGER, ADMIN}, {"label": "placements.hotel", "pk": "hotel"}),
@@ -45,6 +78,113 @@ POLICY = {
     "placements:outage_create": ({COORD}, {"place_pk": "place"}),
     "placements:outage_update": ({COORD}, {"place_pk": "place", "pk": "outage"}),
     "placements:outage_end": ({COORD}, {"place_pk": "place", "pk": "outage"}),
+    "placements:board": (STAFF, {}),
+    "placements:assign_candidates": ({COORD}, {"place_pk": "free_place"}),
+    "placements:assign_confirm": ({COORD}, {"place_pk": "free_place", "admission_pk": "admission"}),
+    "placements:resident_assign": ({COORD}, {"resident_pk": "resident"}),
+    "placements:placement_detail": (STAFF, {"pk": "stay"}),
+    "placements:placement_end": ({COORD}, {"pk": "stay"}),
+    "placements:placement_transfer": ({COORD}, {"pk": "stay"}),
+    "placements:absence_create": ({COORD}, {"placement_pk": "stay"}),
+    "placements:absence_return": ({COORD}, {"placement_pk": "stay", "pk": "absence"}),
+    "placements:statement": (STAFF, {}),
+    "placements:statement_csv": (STAFF, {}),
+    "placements:statement_xlsx": (STAFF, {}),
+    "placements:incident_list": (STAFF, {}),
+    "placements:incident_create": (CARE, {}),
+    "placements:incident_detail": (STAFF, {"pk": "incident"}),
+    "placements:incident_action_create": (CARE, {"pk": "incident"}),
+    "placements:incident_close": (CARE, {"pk": "incident"}),
+    "residents:resident_list": (STAFF, {}),
+    "residents:resident_create": (CARE, {}),
+    "residents:resident_detail": (STAFF, {"pk": "resident"}),
+    "residents:resident_update": (CARE, {"pk": "resident"}),
+    "residents:resident_archive": ({COORD}, {"pk": "resident"}),
+    "residents:resident_unarchive": ({COORD}, {"pk": "resident"}),
+    "residents:access_log": ({MANAGER}, {"pk": "resident"}),
+    "residents:situation_create": (CARE, {"resident_pk": "resident"}),
+    "residents:situation_update": (CARE, {"resident_pk": "resident", "pk": "situation"}),
+    "residents:consumption_create": (CARE, {"resident_pk": "resident"}),
+    "residents:consumption_update": (CARE, {"resident_pk": "resident", "pk": "consumption"}),
+    "residents:waiting_list": (STAFF, {}),
+    "residents:admission_create": (CARE, {}),
+    "residents:admission_detail": (STAFF, {"pk": "admission"}),
+    "residents:admission_update": (CARE, {"pk": "admission"}),
+    "residents:admission_admit": ({COORD}, {"pk": "admission"}),
+    "residents:admission_refuse": ({COORD}, {"pk": "admission"}),
+    "residents:admission_lost": ({COORD}, {"pk": "admission"}),
+    "residents:admission_news": (CARE, {"pk": "admission"}),
+    "support:note_list": (STAFF, {"resident_pk": "resident"}),
+    "support:note_create": (CARE, {"resident_pk": "resident"}),
+    "support:note_detail": (EVERYONE, {"pk": "note"}),  # 404 to whoever may not read the note
+    "support:note_correct": (CARE, {"pk": "note"}),
+    "support:step_list": (STAFF, {}),
+    "support:resident_steps": (STAFF, {"resident_pk": "resident"}),
+    "support:step_create": (CARE, {"resident_pk": "resident"}),
+    "support:step_update": (CARE, {"pk": "step"}),
+    "support:referral_list": (STAFF, {}),
+    "support:resident_referrals": (STAFF, {"resident_pk": "resident"}),
+    "support:referral_create": (CARE, {"resident_pk": "resident"}),
+    "support:referral_update": (CARE, {"pk": "referral"}),
+    "visits:today": (CARE, {}),
+    "visits:visit_detail": (STAFF, {"pk": "visit"}),  # the manager reads; the care team logs
+    "visits:visit_move": ({COORD}, {"pk": "visit"}),
+    "visits:visit_cancel": ({COORD}, {"pk": "visit"}),
+    "visits:follow_up_close": (CARE, {"pk": "visit"}),
+    "visits:unplanned_start": (CARE, {}),
+    "visits:unplanned_log": (CARE, {"resident_pk": "housed_resident"}),
+    "visits:alerts": (CARE, {}),
+    "visits:week": (STAFF, {}),
+    "visits:week_generate": ({COORD}, {}),
+    "visits:round_detail": (STAFF, {"hotel_pk": "hotel", "day": "2030-01-07"}),
+    "visits:round_move": ({COORD}, {"hotel_pk": "hotel", "day": "2030-01-07"}),
+    "visits:round_sheet": (STAFF, {"day": "2030-01-07", "worker_pk": "worker"}),
+    "visits:follow_up": (STAFF, {}),
+    "visits:workers": ({COORD, MANAGER}, {}),
+    "visits:availability_list": ({COORD, MANAGER}, {}),
+    "visits:availability_update": ({COORD}, {"user_pk": "worker"}),
+    "visits:leave_create": ({COORD}, {"user_pk": "worker"}),
+    "visits:leave_update": ({COORD}, {"user_pk": "worker", "pk": "leave"}),
+    "harmreduction:voucher_week": (STAFF, {}),
+    "harmreduction:voucher_week_pdf": (STAFF, {}),
+    "harmreduction:voucher_give": (CARE, {"resident_pk": "housed_resident"}),  # POST only
+    "harmreduction:voucher_missed": (CARE, {"resident_pk": "housed_resident"}),
+    "harmreduction:voucher_cancel": (CARE, {"pk": "voucher_line"}),  # POST only
+    "harmreduction:voucher_stock": (STAFF, {}),
+    "harmreduction:voucher_receipt": ({COORD}, {}),
+    "harmreduction:voucher_removal": ({COORD}, {}),
+    "harmreduction:stock": (STAFF, {}),
+    "harmreduction:item_list": (STAFF, {}),
+    "harmreduction:item_create": ({COORD}, {}),
+    "harmreduction:item_update": ({COORD}, {"pk": "item"}),
+    "harmreduction:location_create": ({COORD}, {}),
+    "harmreduction:location_detail": (STAFF, {"pk": "location"}),
+    "harmreduction:location_update": ({COORD}, {"pk": "location"}),
+    "harmreduction:stock_count": (CARE, {"pk": "location"}),
+    "harmreduction:thresholds": ({COORD}, {"pk": "location"}),
+    "harmreduction:stock_receipt": ({COORD}, {}),
+    "harmreduction:stock_transfer": ({COORD}, {}),
+    "harmreduction:stock_adjustment": ({COORD}, {}),
+    "harmreduction:distribution_list": (STAFF, {}),
+    "harmreduction:distribution_create": (CARE, {}),
+    "harmreduction:naloxone": (STAFF, {}),
+    "harmreduction:naloxone_create": (CARE, {}),
+    "harmreduction:overdose_create": (CARE, {}),
+    "harmreduction:collection_list": (STAFF, {}),
+    "harmreduction:collection_create": (CARE, {}),
+    "harmreduction:advice_list": (STAFF, {}),
+    "harmreduction:advice_create": (CARE, {}),
+    "harmreduction:sample_list": (STAFF, {}),
+    "harmreduction:sample_create": (CARE, {}),
+    "harmreduction:sample_detail": (STAFF, {"pk": "sample"}),
+    "harmreduction:sample_update": (CARE, {"pk": "sample"}),
+    # Reports: the manager generates; the coordinator reads and downloads (unknown pk: 404).
+    "reports:report_list": ({COORD, MANAGER}, {}),
+    "reports:report_create": ({MANAGER}, {}),
+    "reports:report_retry": ({MANAGER}, {"pk": 1}),
+    "reports:report_pdf": ({COORD, MANAGER}, {"pk": 1}),
+    "reports:report_xlsx": ({COORD, MANAGER}, {"pk": 1}),
+    "reports:report_csv": ({COORD, MANAGER}, {"pk": 1, "key": "activity"}),
 }
 
 
@@ -66,7 +206,45 @@ def objects(db):
         end=datetime.date.today() + datetime.timedelta(days=3),
         reason="Travaux",
     )
-    return {"hotel": place.hotel.pk, "place": place.pk, "outage": outage.pk}
+    admission = AdmissionRequestFactory()
+    stay = PlacementFactory()
+    absence = Absence.objects.create(
+        placement=stay, start=stay.start, reason="hospital", planned_return=stay.start
+    )
+    visit = VisitFactory()
+    return {
+        "account": UserFactory(username="colleague").pk,
+        "free_place": PlaceFactory().pk,
+        "stay": stay.pk,
+        "absence": absence.pk,
+        "incident": IncidentFactory(hotel=stay.place.hotel).pk,
+        "hotel": place.hotel.pk,
+        "place": place.pk,
+        "outage": outage.pk,
+        "resident": admission.resident.pk,
+        "situation": SituationAssessmentFactory(resident=admission.resident).pk,
+        "consumption": ConsumptionAssessmentFactory(resident=admission.resident).pk,
+        "admission": admission.pk,
+        "note": NoteFactory(resident=admission.resident).pk,
+        "step": StepFactory(resident=admission.resident).pk,
+        "referral": ReferralFactory(resident=admission.resident).pk,
+        "visit": visit.pk,
+        "worker": visit.worker_id,
+        "leave": Leave.objects.create(user=visit.worker, start=datetime.date.today()).pk,
+        "housed_resident": stay.resident_id,
+        "voucher_line": VoucherDistribution.objects.create(
+            resident=stay.resident,
+            week=week_start(datetime.date.today()),
+            status="not_given",
+            quantity=5,
+            unit_value_cents=700,
+            missed_reason="absent",
+            recorded_by=visit.worker,
+        ).pk,
+        "item": ItemFactory().pk,
+        "location": LocationFactory().pk,
+        "sample": SampleFactory(resident=stay.resident).pk,
+    }
 
 
 def _url(name, kwargs, objects):

@@ -18,17 +18,86 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
+RESIDENTS = "/residents/"
+WAITING_LIST = "/admissions/"
+MY_VISITS = "/visites/"
+BOARD = "/hotels/tableau/"
 HOTELS = "/hotels/"
+VISIT_ROSTER = "/visites/semaine/"
+STEPS = "/demarches/"
+APPOINTMENTS = "/orientations/"
+MEAL_VOUCHERS = "/tickets/"
+HARM_REDUCTION = "/rdr/"
+REPORTS = "/rapports/"
 HISTORY = "/historique/"
+ACCOUNTS = "/equipe/"
 
 # role -> the menu links it sees, in menu order
 EXPECTED_MENU = {
-    Role.SOCIAL_WORKER: [HOTELS],
-    Role.NURSE: [HOTELS],
-    Role.PSYCHIATRIST: [HOTELS],
-    Role.COORDINATOR: [HOTELS],
-    Role.MANAGER: [HOTELS, HISTORY],
-    Role.ADMIN: [HISTORY],
+    Role.SOCIAL_WORKER: [
+        MY_VISITS,
+        BOARD,
+        RESIDENTS,
+        WAITING_LIST,
+        HOTELS,
+        VISIT_ROSTER,
+        STEPS,
+        APPOINTMENTS,
+        MEAL_VOUCHERS,
+        HARM_REDUCTION,
+    ],
+    Role.NURSE: [
+        MY_VISITS,
+        BOARD,
+        RESIDENTS,
+        WAITING_LIST,
+        HOTELS,
+        VISIT_ROSTER,
+        STEPS,
+        APPOINTMENTS,
+        MEAL_VOUCHERS,
+        HARM_REDUCTION,
+    ],
+    Role.PSYCHIATRIST: [
+        MY_VISITS,
+        BOARD,
+        RESIDENTS,
+        WAITING_LIST,
+        HOTELS,
+        VISIT_ROSTER,
+        STEPS,
+        APPOINTMENTS,
+        MEAL_VOUCHERS,
+        HARM_REDUCTION,
+    ],
+    Role.COORDINATOR: [
+        MY_VISITS,
+        BOARD,
+        RESIDENTS,
+        WAITING_LIST,
+        HOTELS,
+        VISIT_ROSTER,
+        STEPS,
+        APPOINTMENTS,
+        MEAL_VOUCHERS,
+        HARM_REDUCTION,
+        REPORTS,
+    ],
+    Role.MANAGER: [
+        BOARD,
+        RESIDENTS,
+        WAITING_LIST,
+        HOTELS,
+        VISIT_ROSTER,
+        STEPS,
+        APPOINTMENTS,
+        MEAL_VOUCHERS,
+        HARM_REDUCTION,
+        REPORTS,
+        HISTORY,
+        ACCOUNTS,
+    ],
+    Role.ADMIN: [HISTORY, ACCOUNTS],
 }
 DEMO_USER_BY_ROLE = {
     role: (username, f"{first} {last}") for username, first, last, role in DEMO_USERS

@@ -94,3 +94,13 @@ def test_it_forbids_framing_and_sniffing(client):
     response = client.get(LOGIN)
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_huge_username_without_crashing(client):
+    huge_username = "x" * 10_000
+    response = client.post(LOGIN, {"username": huge_username, "password": "x"})
+    assert response.status_code == 200
+    assert (
+        "Assurez-vous que cette valeur comporte au plus 150 caractères" in response.content.decode()
+    )

@@ -9,6 +9,11 @@ from django.utils.module_loading import import_string
 SEEDERS = [
     "accounts.demo.seed",
     "placements.demo.seed",
+    "residents.demo.seed",
+    "placements.demo.seed_stays",
+    "support.demo.seed",
+    "visits.demo.seed",
+    "harmreduction.demo.seed",
 ]
 
 SCALES = {
