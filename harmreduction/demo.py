@@ -14,9 +14,11 @@ Deterministic for a seed; idempotent: with vouchers already present it adds noth
 import datetime
 import math
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 
 from accounts.models import User
@@ -53,6 +55,7 @@ from harmreduction.models import (
     week_start,
 )
 from placements.models import Absence, AbsenceReason, Hotel, Placement
+from residents.models import Resident
 from visits.models import MET, Visit, VisitStatus
 
 DAY = datetime.timedelta(days=1)
@@ -173,9 +176,10 @@ def seed(*, rng, scale: str) -> str:
     handouts = _handouts(rng, scale, stays, seen, first_week, today, team_ids, locations, items)
     ledger = Ledger(by_id=coordinator.pk)
     _stock(rng, ledger, handouts, locations, items, first_week, today)
-    _write(vouchers, handouts, ledger, first_week, today, coordinator)
-    _thresholds(locations, items, ledger)
-    extras = _activity(rng, stays, first_week, today, team_ids)
+    with _constraints_checked_at_once():
+        _write(vouchers, handouts, ledger, first_week, today, coordinator)
+        _thresholds(locations, items, ledger)
+        extras = _activity(rng, stays, first_week, today, team_ids)
     given = sum(1 for row in vouchers.rows if row.status == VoucherStatus.GIVEN)
     return (
         f"{given} voucher weeks given over {HISTORY_WEEKS[scale]} weeks, "
@@ -561,16 +565,48 @@ def _count(rng, ledger: Ledger, location, items, at) -> None:
     ledger.counts.append((count, lines))
 
 
+@contextmanager
+def _constraints_checked_at_once():
+    """Check the foreign keys at each insert instead of at commit.
+
+    Django's foreign keys are DEFERRABLE INITIALLY DEFERRED: in one long transaction, PostgreSQL
+    queues one check per row until the commit and walks that queue again after every statement,
+    which made the assore scale take minutes per table. Back to deferred afterwards.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _analyze(*models) -> None:
+    """Refresh the planner's statistics of tables filled in this transaction.
+
+    The foreign-key checks of the next inserts are planned from them: with the statistics of an
+    empty table they scan it for every row, and the assore scale takes many minutes instead of one.
+    """
+    with connection.cursor() as cursor:
+        for model in models:
+            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
+
+
 def _write(vouchers: VoucherRows, handouts, ledger: Ledger, first_week, today, coordinator) -> None:
+    _analyze(User, Resident, Placement, Visit, Hotel, Location, Item)
     VoucherDistribution.objects.bulk_create(vouchers.rows, batch_size=2000)
+    _analyze(VoucherDistribution)
     lines, balance = _voucher_ledger(vouchers, first_week, today, coordinator)
     VoucherLedgerLine.objects.bulk_create(lines, batch_size=2000)
     VoucherStock.objects.update_or_create(pk=1, defaults={"balance": balance})
 
     SupplyDistribution.objects.bulk_create([h.distribution for h in handouts], batch_size=2000)
+    _analyze(SupplyDistribution)
     SupplyDistributionLine.objects.bulk_create(
         [line for handout in handouts for line in handout.lines], batch_size=2000
     )
+    _analyze(SupplyDistributionLine)
     kits = []
     for handout in handouts:
         if handout.kit is not None:
@@ -580,6 +616,7 @@ def _write(vouchers: VoucherRows, handouts, ledger: Ledger, first_week, today, c
     AdviceSession.objects.bulk_create([h.advice for h in handouts if h.advice is not None])
     InventoryCount.objects.bulk_create([count for count, _lines in ledger.counts])
     InventoryLine.objects.bulk_create([line for _count, lines in ledger.counts for line in lines])
+    _analyze(InventoryLine)
     StockMovement.objects.bulk_create(ledger.movements, batch_size=2000)
 
 

@@ -1,4 +1,7 @@
+import datetime
+
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,12 +21,31 @@ from harmreduction.models import (
     VoucherLedgerKind,
 )
 from harmreduction.selectors import by_category, catalogue
-from placements.models import Hotel
+from placements.models import Hotel, Placement
 from residents.models import Resident
 
+# The people offered in the forms: housed now or lately. Anyone else is recorded anonymously (or
+# from their file, which preselects them): at the scale of the whole scheme, a list of every file
+# ever opened would weigh more than the rest of the page.
+RECENTLY_HOUSED = datetime.timedelta(days=90)
 
-def _residents():
-    return Resident.objects.active().order_by("nickname", "pk")
+
+def _residents(include: int | None = None):
+    since = timezone.localdate() - RECENTLY_HOUSED
+    recent = Placement.objects.filter(Q(end__isnull=True) | Q(end__gt=since)).values("resident_id")
+    return (
+        Resident.objects.active()
+        .filter(Q(pk__in=recent) | Q(pk=include or 0))
+        .order_by("nickname", "pk")
+    )
+
+
+class ResidentChoiceMixin:
+    """A `resident` field offering the people housed lately, plus `resident_id` if given."""
+
+    def __init__(self, *args, resident_id: int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["resident"].queryset = _residents(include=resident_id)
 
 
 class ItemQuantitiesMixin:
@@ -235,7 +257,7 @@ class ThresholdForm(ItemQuantitiesMixin, forms.Form):
 # --- Handing out --------------------------------------------------------------------------------
 
 
-class DistributionForm(ItemQuantitiesMixin, OneTimeTokenMixin, forms.Form):
+class DistributionForm(ResidentChoiceMixin, ItemQuantitiesMixin, OneTimeTokenMixin, forms.Form):
     resident = forms.ModelChoiceField(
         label=_("Person"),
         queryset=Resident.objects.none(),
@@ -249,7 +271,6 @@ class DistributionForm(ItemQuantitiesMixin, OneTimeTokenMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = _residents()
         items = [item for item in catalogue() if item.category != Category.NALOXONE]
         self.add_item_fields(items)
 
@@ -259,7 +280,7 @@ class DistributionForm(ItemQuantitiesMixin, OneTimeTokenMixin, forms.Form):
         return cleaned
 
 
-class NaloxoneKitForm(OneTimeTokenMixin, forms.Form):
+class NaloxoneKitForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.Form):
     resident = forms.ModelChoiceField(
         label=_("Person"),
         queryset=Resident.objects.none(),
@@ -279,13 +300,12 @@ class NaloxoneKitForm(OneTimeTokenMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = _residents()
         self.fields["item"].queryset = (
             Item.objects.active().filter(category=Category.NALOXONE).order_by("position", "name")
         )
 
 
-class OverdoseForm(OneTimeTokenMixin, forms.ModelForm):
+class OverdoseForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = Overdose
         fields = [
@@ -301,7 +321,6 @@ class OverdoseForm(OneTimeTokenMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = _residents()
         self.fields["hotel"].queryset = Hotel.objects.active().order_by("name")
 
 
@@ -317,7 +336,7 @@ class CollectionForm(OneTimeTokenMixin, forms.ModelForm):
         self.fields["hotel"].empty_label = _("At the office")
 
 
-class AdviceSessionForm(OneTimeTokenMixin, forms.ModelForm):
+class AdviceSessionForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = AdviceSession
         fields = ["resident", "held_on", "topic", "setting", "note"]
@@ -325,11 +344,10 @@ class AdviceSessionForm(OneTimeTokenMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = _residents()
         self.fields["resident"].empty_label = _("Someone who is not a resident (anonymous)")
 
 
-class SampleForm(OneTimeTokenMixin, forms.ModelForm):
+class SampleForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.ModelForm):
     class Meta:
         model = Sample
         fields = [
@@ -342,10 +360,6 @@ class SampleForm(OneTimeTokenMixin, forms.ModelForm):
             "sent_on",
         ]
         widgets = {"collected_on": DateInput(), "sent_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = _residents()
 
 
 class SampleUpdateForm(forms.ModelForm):

@@ -16,7 +16,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_FILE_HISTORY
@@ -985,7 +984,3 @@ class Sample(models.Model):
             errors["result_on"] = _("Give the date the result came back.")
         if errors:
             raise ValidationError(errors)
-
-
-def short_day(value: datetime.date) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT")

@@ -105,6 +105,22 @@ class VoucherSheet:
         return euros(self.per_week * self.unit_value_cents)
 
 
+# What a line of the sheet shows: hundreds of lines at the scale of the whole scheme, so the
+# queries load these columns only.
+SHEET_STAY_FIELDS = (
+    "resident_id",
+    "place_id",
+    "start",
+    "end",
+    "resident__nickname",
+    "place__room",
+    "place__bed",
+    "place__floor",
+    "place__hotel__name",
+)
+USER_UNUSED = ("password", "last_login", "email", "date_joined", "is_staff", "is_superuser")
+
+
 def housed_during(week: datetime.date):
     """The stays overlapping the ISO week starting on `week`."""
     return Placement.objects.overlapping(week, week + WEEK)
@@ -123,7 +139,7 @@ def voucher_sheet(
     at `hotel`; or only `resident`), with the week's active row and any corrected one. Two
     queries, whatever the number of people."""
     today = today or timezone.localdate()
-    stays = housed_during(week).select_related("resident", "place__hotel")
+    stays = housed_during(week).select_related("resident", "place__hotel").only(*SHEET_STAY_FIELDS)
     if hotel is not None:
         stays = stays.filter(place__hotel=hotel)
     if resident is not None:
@@ -134,7 +150,10 @@ def voucher_sheet(
     lines = {resident_id: SheetLine(stay) for resident_id, stay in latest.items()}
     rows = (
         VoucherDistribution.objects.filter(week=week, resident_id__in=list(lines))
-        .select_related("recorded_by", "cancelled_by", "visit")
+        .select_related("recorded_by", "cancelled_by")
+        .defer(
+            *(f"{user}__{name}" for user in ("recorded_by", "cancelled_by") for name in USER_UNUSED)
+        )
         .order_by("recorded_at", "pk")
     )
     for row in rows:

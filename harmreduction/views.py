@@ -32,6 +32,7 @@ from harmreduction.forms import (
     NaloxoneKitForm,
     OverdoseForm,
     ReceiptForm,
+    ResidentChoiceMixin,
     SampleForm,
     SampleUpdateForm,
     ThresholdForm,
@@ -64,6 +65,7 @@ from residents.models import Resident
 READ = STAFF
 GIVE = CARE_TEAM
 MANAGE = frozenset({Role.COORDINATOR})
+SHEET_PER_PAGE = 100
 
 
 def _date_param(request, name: str, default: datetime.date) -> datetime.date:
@@ -155,11 +157,15 @@ def voucher_week(request):
         pk__in=selectors.housed_during(week).values("place__hotel_id")
     ).order_by("name")
     can_give = request.user.has_role(*GIVE)
+    query = {"semaine": week.isoformat(), "lieu": where, **({"hotel": hotel.pk} if hotel else {})}
     return render(
         request,
         "harmreduction/voucher_week.html",
         {
             "sheet": sheet,
+            # The whole scheme houses hundreds: its sheet comes in pages (a hotel's fits in one).
+            "page_obj": paginate(request, sheet.lines, per_page=SHEET_PER_PAGE),
+            "extra_query": urlencode(query),
             "hotel": hotel,
             "hotels": hotels,
             "where": where,
@@ -697,6 +703,7 @@ def distribution_create(request):
     form = DistributionForm(
         request.POST or None,
         initial={"resident": resident_id, "location": office.pk if office else None},
+        resident_id=resident_id,
     )
 
     def give(form):
@@ -745,10 +752,12 @@ def naloxone(request):
 @allow_roles(*GIVE)
 def naloxone_create(request):
     office = Location.objects.active().filter(kind=LocationKind.OFFICE).order_by("name").first()
+    resident_id = _int_param(request, "resident")
     form = NaloxoneKitForm(
         request.POST or None,
+        resident_id=resident_id,
         initial={
-            "resident": _int_param(request, "resident"),
+            "resident": resident_id,
             "location": office.pk if office else None,
             "setting": Setting.OFFICE,
             "training": "short",
@@ -796,6 +805,12 @@ class RecordViewMixin(SingleSubmissionMixin, RoleViewMixin):
     def get_initial(self):
         resident = _int_param(self.request, "resident")
         return {"resident": resident} if resident else {}
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if issubclass(self.form_class, ResidentChoiceMixin):
+            kwargs["resident_id"] = _int_param(self.request, "resident")
+        return kwargs
 
     def get_context_data(self, **kwargs):
         return {

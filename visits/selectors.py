@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -24,7 +25,6 @@ from visits.models import (
     VisitStatus,
     follow_up_reasons_for,
 )
-from visits.roster import week_start
 
 User = get_user_model()
 DAY = datetime.timedelta(days=1)
@@ -286,15 +286,49 @@ def week_follow_up(monday: datetime.date, on: datetime.date | None = None) -> li
     return rows
 
 
-def residents_not_seen(on: datetime.date | None = None) -> list[ResidentWeek]:
-    """People housed today and not met for VISIT_ALERT_DAYS days or more (not those known to be
-    away), longest first."""
+@dataclass
+class NotSeen:
+    stay: Placement
+    last_seen: datetime.date | None
+    days_unseen: int
+
+    @property
+    def resident(self):
+        return self.stay.resident
+
+
+def residents_not_seen(on: datetime.date | None = None) -> list[NotSeen]:
+    """People housed on `on` and not met for VISIT_ALERT_DAYS days or more (counted from their
+    entry when never met), except those known to be away; longest first.
+
+    One query that returns only the people flagged: the last meeting is a subquery on the
+    (resident, day) index, so the dashboard does not load every stay.
+    """
     on = on or timezone.localdate()
-    return [
-        row
-        for row in week_follow_up(week_start(on), on)
-        if row.alert and row.stay.start <= on and (row.stay.end is None or row.stay.end > on)
-    ]
+    limit = on - datetime.timedelta(days=settings.VISIT_ALERT_DAYS)
+    last_met_on = (
+        Visit.objects.filter(
+            resident=OuterRef("resident"),
+            status=VisitStatus.DONE,
+            outcome__in=MET,
+            planned_on__lte=on,
+        )
+        .order_by("-planned_on")
+        .values("planned_on")[:1]
+    )
+    away = Absence.objects.filter(placement=OuterRef("pk"), start__lte=on).filter(
+        Q(end__isnull=True) | Q(end__gt=on)
+    )
+    stays = (
+        Placement.objects.current(on)
+        .annotate(last_seen=Subquery(last_met_on))
+        .annotate(since=Coalesce("last_seen", "start"))
+        .filter(since__lte=limit)
+        .exclude(Exists(away))
+        .select_related("resident", "place__hotel")
+        .order_by("since", "resident__nickname", "pk")
+    )
+    return [NotSeen(stay, stay.last_seen, (on - stay.since).days) for stay in stays]
 
 
 # --- Per worker -----------------------------------------------------------------------------------

@@ -156,7 +156,12 @@ def _render_visit(request, visit: Visit, form, bound, *, status: int = 200, crea
             "can_close_follow_up": visit.needs_follow_up
             and visit.follow_up_reason in follow_up_reasons_for(request.user),
             "next": _safe_next(request, ""),
-            "back_url": _safe_next(request, _day_url(visit.planned_on)),
+            "back_url": _safe_next(
+                request,
+                _day_url(visit.planned_on)
+                if request.user.has_role(*LOG)
+                else reverse("visits:round_detail", args=[visit.hotel_id, visit.planned_on]),
+            ),
         },
         status=status,
     )

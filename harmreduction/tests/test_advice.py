@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from harmreduction.models import AdviceSession
 from harmreduction.tests.conftest import DAY, TODAY
-from tests.factories import ResidentFactory
+from tests.factories import PlacementFactory, ResidentFactory
 
 LIST = reverse("harmreduction:advice_list")
 CREATE = reverse("harmreduction:advice_create")
@@ -29,7 +29,7 @@ def _data(**overrides):
 
 @pytest.mark.django_db
 def test_it_records_advice_to_a_resident(client_for, nina):
-    person = ResidentFactory(nickname="Kiki")
+    person = PlacementFactory(resident__nickname="Kiki").resident
     response = client_for(nina).post(
         CREATE, _data(resident=person.pk, note="Mélange alcool-benzo"), follow=True
     )

@@ -1,14 +1,17 @@
 """Handing out material at the office: the lines and the stock going down, in one transaction."""
 
+import datetime
 import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from harmreduction.models import StockLevel, SupplyDistribution
-from tests.factories import ResidentFactory
+from tests.factories import PlacementFactory, ResidentFactory
 
 URL = reverse("harmreduction:distribution_create")
+DAY = datetime.timedelta(days=1)
 
 
 def _data(location, quantities, resident=None, setting="office"):
@@ -29,7 +32,7 @@ def _level(location, item) -> int:
 @pytest.mark.django_db
 def test_it_hands_out_material_to_a_resident(client_for, alice, office, kit_base, pipe, stock):
     stock(office, {kit_base: 10, pipe: 10})
-    person = ResidentFactory(nickname="Tonton")
+    person = PlacementFactory(resident__nickname="Tonton").resident
     response = client_for(alice).post(
         URL, _data(office, {kit_base: 1, pipe: 2}, person), follow=True
     )
@@ -117,3 +120,26 @@ def test_it_refuses_an_unknown_resident(client_for, alice, office, kit_base, sto
 @pytest.mark.django_db
 def test_it_answers_405_to_other_methods(client_for, alice):
     assert client_for(alice).delete(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_offers_the_people_housed_lately_and_the_one_preselected(client_for, alice, office):
+    today = timezone.localdate()
+    housed = PlacementFactory(resident__nickname="Ici").resident
+    left = PlacementFactory(
+        resident__nickname="Parti hier",
+        start=today - 200 * DAY,
+        end=today - DAY,
+        exit_destination="chrs",
+    ).resident
+    gone = PlacementFactory(
+        resident__nickname="Parti il y a un an",
+        start=today - 400 * DAY,
+        end=today - 365 * DAY,
+        exit_destination="chrs",
+    ).resident
+    ResidentFactory(nickname="Jamais hébergé")
+    offered = client_for(alice).get(URL).context["form"].fields["resident"].queryset
+    assert set(offered) == {housed, left}
+    preselected = client_for(alice).get(URL, {"resident": gone.pk})
+    assert gone in preselected.context["form"].fields["resident"].queryset

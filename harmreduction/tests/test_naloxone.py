@@ -10,7 +10,7 @@ from django.urls import reverse
 from harmreduction.models import NaloxoneKit, Overdose, StockLevel
 from harmreduction.services import naloxone_give
 from harmreduction.tests.conftest import DAY, TODAY
-from tests.factories import HotelFactory, ItemFactory, ResidentFactory
+from tests.factories import HotelFactory, ItemFactory, PlacementFactory, ResidentFactory
 
 LIST = reverse("harmreduction:naloxone")
 CREATE = reverse("harmreduction:naloxone_create")
@@ -39,7 +39,7 @@ def _kit_data(item, location, resident=None, **extra):
 @pytest.mark.django_db
 def test_it_hands_out_a_kit_with_its_training(client_for, nina, office, nyxoid, stock):
     stock(office, {nyxoid: 3})
-    person = ResidentFactory(nickname="Lulu")
+    person = PlacementFactory(resident__nickname="Lulu").resident
     expiry = TODAY + 400 * DAY
     response = client_for(nina).post(
         CREATE,
@@ -151,7 +151,7 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice, nina, office, nyxoid, 
 
 @pytest.mark.django_db
 def test_it_reports_an_overdose(client_for, paul):
-    hotel, person = HotelFactory(name="Hôtel Crimée"), ResidentFactory()
+    hotel, person = HotelFactory(name="Hôtel Crimée"), PlacementFactory().resident
     response = client_for(paul).post(
         OVERDOSE,
         {

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from harmreduction.models import Sample
 from harmreduction.tests.conftest import DAY, TODAY
-from tests.factories import ResidentFactory, SampleFactory, UserFactory
+from tests.factories import PlacementFactory, ResidentFactory, SampleFactory, UserFactory
 
 LIST = reverse("harmreduction:sample_list")
 CREATE = reverse("harmreduction:sample_create")
@@ -44,7 +44,7 @@ def sample(db):
 
 @pytest.mark.django_db
 def test_it_records_a_sample(client_for, alice):
-    person = ResidentFactory()
+    person = PlacementFactory().resident
     response = client_for(alice).post(
         CREATE,
         {
@@ -75,7 +75,7 @@ def test_it_explains_a_bad_sample(client_for, alice):
     response = client_for(alice).post(
         CREATE,
         {
-            "resident": ResidentFactory().pk,
+            "resident": PlacementFactory().resident_id,
             "collected_on": TODAY.isoformat(),
             "presumed_product": "",
             "network": "sintes",

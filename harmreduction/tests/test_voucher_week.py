@@ -182,3 +182,20 @@ def test_it_forbids_the_sheet_to_the_admin_and_other_methods(client_for, ada, al
     url = reverse("harmreduction:voucher_week_pdf")
     assert client_for(ada).get(url).status_code == 403
     assert client_for(alice).post(url).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_pages_a_long_sheet_but_counts_the_whole_week(client_for, alice, canal, monkeypatch):
+    from harmreduction import views
+
+    monkeypatch.setattr(views, "SHEET_PER_PAGE", 2)
+    for name in ["Aa", "Bb", "Cc"]:
+        PlacementFactory(
+            resident__nickname=name, place=PlaceFactory(hotel=canal), start=LAST_MONDAY
+        )
+    first = client_for(alice).get(URL)
+    assert [line.resident.nickname for line in first.context["page_obj"]] == ["Aa", "Bb"]
+    assert first.context["sheet"].due == 3
+    second = client_for(alice).get(URL, {"page": 2})
+    assert [line.resident.nickname for line in second.context["page_obj"]] == ["Cc"]
+    assert "semaine=" in first.context["extra_query"]

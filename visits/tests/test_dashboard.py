@@ -77,3 +77,23 @@ def test_it_adds_the_visit_pages_to_the_menu(alice, chloe, marc, ada):
     marc_urls = {entry["url"] for entry in menu_for(marc)}
     assert week in marc_urls and today not in marc_urls
     assert not {today, week} & {entry["url"] for entry in menu_for(ada)}
+
+
+@pytest.mark.django_db
+def test_the_not_seen_list_is_one_query_whatever_the_number_of_people():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from visits.selectors import residents_not_seen
+
+    for n in range(30):
+        stay = PlacementFactory(start=TODAY - 40 * DAY)
+        if n % 2:
+            _done(placement=stay, planned_on=TODAY - (n % 12) * DAY)
+    with CaptureQueriesContext(connection) as queries:
+        flagged = residents_not_seen()
+    assert len(queries) == 1
+    assert len(flagged) == 15 + 6  # never met (counted from the entry); met 7, 9 or 11 days ago
+    assert [row.days_unseen for row in flagged] == sorted(
+        (row.days_unseen for row in flagged), reverse=True
+    )

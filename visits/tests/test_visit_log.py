@@ -169,6 +169,9 @@ def test_it_lets_the_manager_read_but_not_log(client_for, marc):
     client = client_for(marc)
     page = client.get(_url(visit))
     assert page.status_code == 200 and page.context["form"] is None
+    assert page.context["back_url"] == reverse(
+        "visits:round_detail", args=[visit.hotel_id, visit.planned_on]
+    )
     assert client.post(_url(visit), {"outcome": "seen"}).status_code == 403
     assert Visit.objects.get(pk=visit.pk).status == VisitStatus.PLANNED
 
