@@ -28,7 +28,12 @@ RUN python -m config.devservices compilemessages \
     && SECRET_KEY=build-only-not-secret DATABASE_URL=postgres://build@localhost/build \
         python manage.py collectstatic --noinput
 
-RUN useradd --system --no-create-home --uid 10001 ancrage
+# Generated files (the reports' PDFs) go to /data, a volume the web app and the worker share;
+# created here so the volume starts owned by the app's user.
+ENV ANCRAGE_DATA_DIR=/data
+RUN useradd --system --no-create-home --uid 10001 ancrage \
+    && mkdir -p /data/media \
+    && chown -R ancrage /data
 USER ancrage
 
 EXPOSE 8000

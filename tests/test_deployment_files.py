@@ -141,6 +141,26 @@ def test_it_runs_real_entry_points_in_each_service(compose):
     assert kinds == {"web": ["manage.py", "gunicorn"], "worker": ["celery"], "beat": ["celery"]}
 
 
+def test_the_web_app_and_the_worker_share_the_generated_files(compose):
+    """The worker writes the reports' PDFs that the web app serves: same volume, same path."""
+    mounts = {}
+    for name in APP_SERVICES:
+        service = compose["services"][name]
+        data_dir = service["environment"]["ANCRAGE_DATA_DIR"]
+        volumes = {volume.split(":")[1]: volume.split(":")[0] for volume in service["volumes"]}
+        mounts[name] = (data_dir, volumes.get(data_dir))
+    assert mounts["web"] == mounts["worker"] == mounts["beat"]
+    assert mounts["web"][1] in compose["volumes"], "a named volume, kept across restarts"
+
+
+def test_the_image_gives_the_app_user_its_data_directory(dockerfile):
+    envs = " ".join(args for keyword, args in dockerfile if keyword == "ENV")
+    data_dir = re.search(r"ANCRAGE_DATA_DIR=(\S+)", envs).group(1)
+    user = [args for keyword, args in dockerfile if keyword == "USER"][-1]
+    runs = " ".join(args for keyword, args in dockerfile if keyword == "RUN")
+    assert f"chown -R {user} {data_dir}" in runs
+
+
 def test_it_migrates_before_serving(compose):
     web = command_lines(compose["services"]["web"]["command"])
     assert web[0][1:3] == ["manage.py", "migrate"]
