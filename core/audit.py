@@ -16,6 +16,8 @@ from accounts.roles import Role
 # Who may read a model's change history, unless the model says otherwise: the history shows
 # every field, so a model holding case-file data restricts it (see `audited(readers=...)`).
 DEFAULT_READERS = frozenset({Role.MANAGER, Role.ADMIN})
+# The table of the people followed: the history can be searched by person.
+PERSON_MODEL = "residents.resident"
 
 
 def audited(*, readers: frozenset[str] = DEFAULT_READERS, **kwargs):
@@ -66,12 +68,32 @@ def tracked_model(label: str, user) -> type[models.Model] | None:
     return None
 
 
-def events_for(model: type[models.Model], pk=None):
+def person_field(model: type[models.Model]) -> str | None:
+    """The field of `model` naming the person a row is about: "pk" for the person's own table,
+    the attribute of a foreign key to it, or None when the table is not about one person."""
+    if model._meta.label_lower == PERSON_MODEL:
+        return "pk"
+    for field in model._meta.concrete_fields:
+        if field.is_relation and field.related_model._meta.label_lower == PERSON_MODEL:
+            return field.attname
+    return None
+
+
+def events_for(model: type[models.Model], pk=None, *, user_id=None, person_id=None):
+    """The events of `model`, newest first: of one row (`pk`), by one user (`user_id`), or about
+    one person (`person_id`, for the tables that are about a person)."""
     events = MiddlewareEvents.objects.across(_event_models()[model]).order_by(
         "-pgh_created_at", "-pgh_id"
     )
     if pk is not None:
         events = events.filter(pgh_obj_id=str(pk))
+    if user_id is not None:
+        events = events.filter(pgh_context__user=user_id)
+    field = person_field(model)
+    if person_id is not None and field == "pk":
+        events = events.filter(pgh_obj_id=str(person_id))
+    elif person_id is not None and field:
+        events = events.filter(**{f"pgh_data__{field}": person_id})
     return events
 
 

@@ -6,13 +6,15 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import AUTHENTICATED, allow_roles
-from accounts.roles import Role
+from accounts.roles import CASE_FILE_HISTORY, Role
 from core import audit
-from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from core.forms import ALREADY_SUBMITTED, HistoryFilter, TokenAlreadyUsed
 from core.navigation import cards_for
 from core.pagination import paginate
 
@@ -101,7 +103,14 @@ def _broker_ok() -> bool:
 @allow_roles(Role.MANAGER, Role.ADMIN)
 def history_index(request):
     return render(
-        request, "core/history_index.html", {"models": audit.tracked_models(request.user)}
+        request,
+        "core/history_index.html",
+        {
+            "models": audit.tracked_models(request.user),
+            "journal_url": reverse("residents:access_journal")
+            if request.user.has_role(*CASE_FILE_HISTORY)
+            else None,
+        },
     )
 
 
@@ -111,9 +120,19 @@ def history_model(request, label: str, pk: str | None = None):
     model = audit.tracked_model(label, request.user)
     if model is None:
         raise Http404
-    events = audit.events_for(model, pk=pk)
+    form = HistoryFilter(request.GET or None, about_people=audit.person_field(model) is not None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit.events_for(
+        model,
+        pk=pk,
+        user_id=filters["utilisateur"].pk if filters.get("utilisateur") else None,
+        person_id=filters.get("personne"),
+    )
+    if form.is_bound and not form.is_valid():
+        events = events.none()
     page = paginate(request, events, per_page=50)
     page.object_list = audit.describe_events(page.object_list)
+    query = {key: value for key, value in request.GET.items() if key != "page" and value}
     return render(
         request,
         "core/history_model.html",
@@ -122,5 +141,7 @@ def history_model(request, label: str, pk: str | None = None):
             "label": label,
             "object_pk": pk,
             "page": page,
+            "form": form,
+            "extra_query": urlencode(query),
         },
     )

@@ -7,6 +7,7 @@ from accounts.models import User
 from accounts.roles import CARE_TEAM
 from core.forms import DateInput, FixedParentMixin, OneTimeTokenMixin
 from residents.models import (
+    AccessKind,
     AdmissionRequest,
     ConsumptionAssessment,
     ConsumptionLine,
@@ -359,3 +360,37 @@ class RefusalForm(DecisionForm):
     reason = forms.CharField(
         label=_("Reason for the refusal"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AccessJournalFilter(forms.Form):
+    """The manager's search of the access log: by person, by user, by kind of access."""
+
+    personne = forms.CharField(
+        label=_("Person"),
+        required=False,
+        max_length=100,
+        help_text=_("Nickname, name or year of birth; typos are tolerated."),
+    )
+    utilisateur = forms.ModelChoiceField(
+        label=_("User"),
+        queryset=User.objects.order_by("last_name", "first_name", "username"),
+        required=False,
+        empty_label=_("Every user"),
+    )
+    acces = forms.ChoiceField(
+        label=_("Access"),
+        required=False,
+        choices=[("", _("Every access"))] + list(AccessKind.choices),
+    )
+
+    def filter(self, accesses):
+        data = self.cleaned_data
+        if data["personne"].strip():
+            accesses = accesses.filter(
+                resident__in=Resident.objects.search(data["personne"]).values("pk")
+            )
+        if data["utilisateur"]:
+            accesses = accesses.filter(user=data["utilisateur"])
+        if data["acces"]:
+            accesses = accesses.filter(kind=data["acces"])
+        return accesses

@@ -14,6 +14,7 @@ urlpatterns = [
     path("residents/<int:pk>/archiver/", views.resident_archive, name="resident_archive"),
     path("residents/<int:pk>/rouvrir/", views.resident_unarchive, name="resident_unarchive"),
     path("residents/<int:pk>/acces/", views.access_log, name="access_log"),
+    path("journal-des-acces/", views.access_journal, name="access_journal"),
     path(
         "residents/<int:resident_pk>/situation/nouvelle/",
         views.SituationCreateView.as_view(),

@@ -11,10 +11,12 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
+from core import audit
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from residents import actions, services, timeline
 from residents.forms import (
+    AccessJournalFilter,
     AdmissionRequestForm,
     ConsumptionAssessmentForm,
     DecisionForm,
@@ -187,7 +189,34 @@ def access_log(request, pk: int):
     return render(
         request,
         "residents/accesslog_list.html",
-        {"resident": resident, "page_obj": paginate(request, accesses, per_page=50)},
+        {
+            "resident": resident,
+            "page_obj": paginate(request, accesses, per_page=50),
+            "history_url": reverse("history_object", args=["residents.resident", resident.pk])
+            if audit.may_read_history(request.user, Resident)
+            else None,
+        },
+    )
+
+
+@require_GET
+@allow_roles(*AUDIT)
+def access_journal(request):
+    """Every opening and export of a case file, searchable by person and by user."""
+    form = AccessJournalFilter(request.GET or None)
+    accesses = AccessLog.objects.select_related("user", "resident").order_by("-at", "-pk")
+    if form.is_bound:
+        accesses = form.filter(accesses) if form.is_valid() else accesses.none()
+    query = {key: value for key, value in request.GET.items() if key != "page" and value}
+    return render(
+        request,
+        "residents/access_journal.html",
+        {
+            "form": form,
+            "page_obj": paginate(request, accesses, per_page=50),
+            "extra_query": urlencode(query),
+            "filtered": bool(query),
+        },
     )
 
 

@@ -102,6 +102,7 @@ POLICY = {
     "residents:resident_archive": ({COORD}, {"pk": "resident"}),
     "residents:resident_unarchive": ({COORD}, {"pk": "resident"}),
     "residents:access_log": ({MANAGER}, {"pk": "resident"}),
+    "residents:access_journal": ({MANAGER}, {}),
     "residents:situation_create": (CARE, {"resident_pk": "resident"}),
     "residents:situation_update": (CARE, {"resident_pk": "resident", "pk": "situation"}),
     "residents:consumption_create": (CARE, {"resident_pk": "resident"}),

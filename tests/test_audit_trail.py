@@ -125,3 +125,43 @@ def test_it_keeps_case_file_history_from_the_admin(client_for, ada, marc):
     index = client_for(ada).get(reverse("history_index")).content.decode()
     assert "residents.resident" not in index
     assert "Secret-Surnom" in client_for(marc).get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_history_can_be_searched_by_user_and_by_person(client_for, chloe, alice, marc):
+    from tests.factories import ResidentFactory
+
+    bambou, cerise = ResidentFactory(nickname="Bambou"), ResidentFactory(nickname="Cerise")
+    for resident, user in ((bambou, chloe), (cerise, alice)):
+        page = reverse("residents:resident_update", args=[resident.pk])
+        form = client_for(user).get(page).context["form"]
+        data = {name: value for name, value in form.initial.items() if value is not None}
+        data["nationality"] = f"Changed by {user.username}"
+        data.update({key: form[key].value() for key in ("form_token",) if key in form.fields})
+        assert client_for(user).post(page, data).status_code == 302, data
+    url = reverse("history_model", args=["residents.resident"])
+    client = client_for(marc)
+
+    def changed(query) -> set[str]:
+        response = client.get(url, query)
+        assert response.status_code == 200
+        return {
+            str(new)
+            for event in response.context["page"].object_list
+            for field, _old, new in event["changes"]
+            if field == "nationality" and new
+        }
+
+    assert changed({}) >= {"Changed by chloe", "Changed by alice"}
+    assert changed({"utilisateur": chloe.pk}) == {"Changed by chloe"}
+    assert changed({"personne": cerise.pk}) == {"Changed by alice"}
+    assert changed({"personne": cerise.pk, "utilisateur": chloe.pk}) == set()
+    bad = client.get(url, {"personne": "abc"})
+    assert list(bad.context["page"].object_list) == []
+    assert "Saisissez un nombre entier." in bad.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_table_not_about_people_has_no_person_filter(client_for, marc):
+    response = client_for(marc).get(reverse("history_model", args=["placements.hotel"]))
+    assert "personne" not in response.context["form"].fields
