@@ -50,6 +50,11 @@ def report_build(report_id: int, *, notify: bool = False) -> Report | None:
     report.built_at = timezone.now()
     pdf = rendering.render_pdf(rendering.report_html(report))
     with transaction.atomic():
+        # A duplicate of this task may have finished meanwhile: one report, one file.
+        if Report.objects.select_for_update().filter(pk=report_id).first() is None or (
+            Report.objects.filter(pk=report_id, status=ReportStatus.READY).exists()
+        ):
+            return Report.objects.filter(pk=report_id).first()
         report.pdf.save(rendering.file_name(report, "pdf"), ContentFile(pdf), save=False)
         report.status = ReportStatus.READY
         report.build_seconds = round(time.monotonic() - started, 3)
