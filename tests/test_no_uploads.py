@@ -1,0 +1,61 @@
+"""Ancrage takes no uploaded file: a file field or an upload form would need size limits,
+content-type checks, storage outside the static files and a view that checks access (the issue
+on security lists them). This test fails the day one appears, so that it comes with them."""
+
+from django import forms
+from django.apps import apps
+from django.db import models
+from django.urls import get_resolver
+
+# Files the application writes itself, never from a user's upload, served by a view that checks
+# roles, as attachments with `nosniff` (reports/tests/test_report_downloads.py).
+GENERATED_FILES = {
+    ("reports", "Report", "pdf"),
+    ("reports", "ReportEvent", "pdf"),
+}  # and its history
+PROJECT_APPS = {
+    "accounts",
+    "core",
+    "residents",
+    "support",
+    "placements",
+    "visits",
+    "harmreduction",
+    "reports",
+    "privacy",
+}
+
+
+def test_no_model_stores_an_uploaded_file():
+    file_fields = {
+        (model._meta.app_label, model.__name__, field.name)
+        for model in apps.get_models()
+        if model._meta.app_label in PROJECT_APPS
+        for field in model._meta.get_fields()
+        if isinstance(field, models.FileField)
+    }
+    assert file_fields == GENERATED_FILES
+
+
+def _project_forms():
+    seen, pending = set(), [forms.BaseForm]
+    while pending:
+        for subclass in pending.pop().__subclasses__():
+            if subclass not in seen:
+                seen.add(subclass)
+                pending.append(subclass)
+    return [form for form in seen if form.__module__.split(".")[0] in PROJECT_APPS]
+
+
+def test_no_form_accepts_a_file():
+    assert get_resolver().url_patterns  # imports every view module, hence every form
+    with_files = [
+        form.__qualname__
+        for form in _project_forms()
+        if any(
+            isinstance(field, forms.FileField)
+            for field in getattr(form, "base_fields", {}).values()
+        )
+    ]
+    assert _project_forms(), "the project's forms were not found"
+    assert with_files == []
