@@ -37,7 +37,7 @@ messages: install
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/djlint --check templates
+	$(VENV)/bin/djlint --lint templates
 
 bench: install
 	$(PY) bench/run.py $(ARGS)
