@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "visits",
     "harmreduction",
     "reports",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -256,6 +257,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=6, minute=0),
         "options": {"expires": 24 * 3600},
     },
+    "privacy-retention": {
+        "task": "privacy.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
+        "options": {"expires": 12 * 3600},
+    },
 }
 # Activity reports build on their own queue, so a dedicated worker can take them one at a time
 # (`celery -A config worker -Q reports`); a worker started without -Q consumes both queues.
@@ -311,6 +317,19 @@ BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 # --- Audit trail -----------------------------------------------------------------------------
 # Writes made during a request carry its user and URL (pghistory.middleware.HistoryMiddleware).
 PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+# --- Data retention (privacy.retention, daily) ------------------------------------------------
+# A case file whose last contact is older than this is anonymised (CNIL: 2 years).
+RETENTION_DAYS = env_int("RETENTION_DAYS", 730)
+# Lines of the access log (who opened which file) are deleted after this.
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 365)
+# Change-history events are deleted after this: 5 years, the limitation period of a civil
+# liability claim (Code civil, art. 2224), so who changed what answers any dispute in time.
+HISTORY_RETENTION_DAYS = env_int("HISTORY_RETENTION_DAYS", 1825)
+if min(RETENTION_DAYS, ACCESS_LOG_RETENTION_DAYS, HISTORY_RETENTION_DAYS) < 1:
+    raise ImproperlyConfigured(
+        "RETENTION_DAYS, ACCESS_LOG_RETENTION_DAYS and HISTORY_RETENTION_DAYS must be 1 or more."
+    )
 
 LOGGING = {
     "version": 1,

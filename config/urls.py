@@ -80,4 +80,5 @@ urlpatterns = [
     path("", include("residents.urls")),
     path("", include("support.urls")),
     path("", include("harmreduction.urls")),
+    path("", include("privacy.urls")),
 ]

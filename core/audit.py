@@ -40,7 +40,7 @@ def may_read_history(user, model) -> bool:
     return user.has_role(*getattr(model, "history_readers", DEFAULT_READERS))
 
 
-def _event_models() -> dict[type[models.Model], type[Event]]:
+def event_models() -> dict[type[models.Model], type[Event]]:
     found = {}
     for model in apps.get_models():
         if issubclass(model, Event) and getattr(model, "pgh_tracked_model", None):
@@ -53,7 +53,7 @@ def tracked_models(user=None) -> list[dict]:
     return sorted(
         (
             {"label": model._meta.label_lower, "name": model._meta.verbose_name_plural}
-            for model in _event_models()
+            for model in event_models()
             if user is None or may_read_history(user, model)
         ),
         key=lambda entry: str(entry["name"]),
@@ -62,7 +62,7 @@ def tracked_models(user=None) -> list[dict]:
 
 def tracked_model(label: str, user) -> type[models.Model] | None:
     """The audited model named `label`, if `user` may read its history (else None: a 404)."""
-    for model in _event_models():
+    for model in event_models():
         if model._meta.label_lower == label and may_read_history(user, model):
             return model
     return None
@@ -82,7 +82,7 @@ def person_field(model: type[models.Model]) -> str | None:
 def events_for(model: type[models.Model], pk=None, *, user_id=None, person_id=None):
     """The events of `model`, newest first: of one row (`pk`), by one user (`user_id`), or about
     one person (`person_id`, for the tables that are about a person)."""
-    events = MiddlewareEvents.objects.across(_event_models()[model]).order_by(
+    events = MiddlewareEvents.objects.across(event_models()[model]).order_by(
         "-pgh_created_at", "-pgh_id"
     )
     if pk is not None:

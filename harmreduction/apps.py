@@ -39,3 +39,10 @@ class HarmreductionConfig(AppConfig):
             extension.name == MaterialGivenOut.name for extension in extensions.registered()
         ):
             extensions.register(MaterialGivenOut())
+        from harmreduction import retention
+
+        retention.register()
+        from harmreduction import exports
+        from privacy import subject_access
+
+        subject_access.register(exports.sections)

@@ -22,3 +22,10 @@ class PlacementsConfig(AppConfig):
         hooks.register_without_place_filter(services.admitted_requests_without_place)
         timeline.register(selectors.stay_entries)
         actions.register(selectors.resident_actions)
+        from placements import retention
+
+        retention.register()
+        from placements import exports
+        from privacy import subject_access
+
+        subject_access.register(exports.sections)

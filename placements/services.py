@@ -108,7 +108,9 @@ def placement_assign(
     errors = stay_conflicts(
         resident=resident, place=place, start=start, ignore=(previous.pk,) if previous else ()
     )
-    if getattr(resident, "archived_at", None) is not None:
+    if getattr(resident, "anonymised_at", None) is not None:
+        errors["resident"] = _("This file was anonymised: open a new file for this person.")
+    elif getattr(resident, "archived_at", None) is not None:
         errors["resident"] = _("This file is archived: reopen it before assigning a place.")
     if errors:
         raise ValidationError(errors)

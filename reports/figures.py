@@ -228,25 +228,21 @@ def _band_label(low: int | None, high: int | None) -> str:
 
 
 def age(start: datetime.date, end: datetime.date) -> Table:
-    """The file active by age on the first day of the period (from the date of birth, or from
-    the year of birth when only that is known)."""
+    """The file active by age reached during the year the period starts in (INSEE's "âge
+    atteint dans l'année": that year minus the year of birth).
+
+    The year of birth only, for everyone: it is all an anonymous person gives, and all an
+    anonymised file keeps, so a past report adds up the same after the retention delay."""
     bands = age_bands()
     counts: Counter = Counter()
     people = Resident.objects.filter(pk__in=file_active_ids(start, end)).values_list(
-        "birth_date", "birth_year"
+        "birth_year", flat=True
     )
-    for birth_date, birth_year in people:
-        if birth_date:
-            years = (
-                start.year
-                - birth_date.year
-                - ((start.month, start.day) < (birth_date.month, birth_date.day))
-            )
-        elif birth_year:
-            years = start.year - birth_year
-        else:
+    for birth_year in people:
+        if not birth_year:
             counts[UNKNOWN] += 1
             continue
+        years = start.year - birth_year
         for code, low, high in bands:
             if (low is None or years >= low) and (high is None or years <= high):
                 counts[code] += 1
@@ -857,8 +853,8 @@ ARS_SECTIONS = [
         "profile",
         gettext_lazy("Sex and age"),
         gettext_lazy(
-            "People of the file active by gender as recorded, and by age on the first day of "
-            "the period (from the year of birth when the date is not known)."
+            "People of the file active by gender as recorded, and by age reached during the "
+            "year the period starts in (that year minus the year of birth)."
         ),
         [Figure("sex", gettext_lazy("Gender"), sex), Figure("age", gettext_lazy("Age bands"), age)],
     ),

@@ -24,3 +24,10 @@ class ResidentsConfig(AppConfig):
             selectors.consumption_entries,
         ):
             timeline.register(source)
+        from residents import retention
+
+        retention.register()
+        from privacy import subject_access
+        from residents import exports
+
+        subject_access.register(exports.sections)

@@ -50,7 +50,7 @@ class Gender(models.TextChoices):
 
 class ResidentQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(archived_at__isnull=True)
+        return self.filter(archived_at__isnull=True, anonymised_at__isnull=True)
 
     def search(self, query: str):
         """Residents matching `query`, best match first.
@@ -167,6 +167,13 @@ class Resident(models.Model):
         verbose_name=_("archived by"),
         editable=False,
     )
+    anonymised_at = models.DateTimeField(
+        _("anonymised at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Past the retention delay: identity and free text removed, facts kept."),
+    )
     search_text = models.GeneratedField(
         expression=Unaccent(
             Lower(Concat("nickname", Value(" "), "first_name", Value(" "), "last_name"))
@@ -209,7 +216,12 @@ class Resident(models.Model):
 
     @property
     def is_archived(self) -> bool:
-        return self.archived_at is not None
+        """Read-only: archived by the team, or anonymised past the retention delay."""
+        return self.archived_at is not None or self.anonymised_at is not None
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
 
     def clean(self):
         today = timezone.localdate()

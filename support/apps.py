@@ -25,3 +25,10 @@ class SupportConfig(AppConfig):
         )
         for source in (selectors.note_entries, selectors.step_entries, selectors.referral_entries):
             timeline.register(source)
+        from support import retention
+
+        retention.register()
+        from privacy import subject_access
+        from support import exports
+
+        subject_access.register(exports.sections)

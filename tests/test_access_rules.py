@@ -186,6 +186,14 @@ POLICY = {
     "reports:report_pdf": ({COORD, MANAGER}, {"pk": 1}),
     "reports:report_xlsx": ({COORD, MANAGER}, {"pk": 1}),
     "reports:report_csv": ({COORD, MANAGER}, {"pk": 1, "key": "activity"}),
+    # Right of access: the coordinator and the medical team export, the manager reads who did;
+    # an export's download answers its requester only (an unknown uuid: 404).
+    "privacy:export_page": ({COORD, NURSE, PSY, MANAGER}, {"resident_pk": "resident"}),
+    "privacy:export_create": ({COORD, NURSE, PSY}, {"resident_pk": "resident"}),  # POST only
+    "privacy:export_download": (
+        {COORD, NURSE, PSY},
+        {"token": "6f1c2b8e-3d4a-4c5b-9e7f-0a1b2c3d4e5f"},
+    ),
 }
 
 

@@ -26,3 +26,10 @@ class VisitsConfig(AppConfig):
         hooks.register_stay_listener(
             on_started=services.plan_started_stay, on_ended=services.cancel_after_stay
         )
+        from visits import retention
+
+        retention.register()
+        from privacy import subject_access
+        from visits import exports
+
+        subject_access.register(exports.sections)

@@ -130,3 +130,18 @@ def test_it_lets_only_the_coordinator_assign(client_for, alice, marc):
 @pytest.mark.django_db
 def test_it_answers_405_to_other_methods(client_for, chloe):
     assert client_for(chloe).put(_url(ResidentFactory())).status_code == 405
+
+
+@pytest.mark.django_db
+def test_an_anonymised_file_gets_no_place(chloe):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from placements.services import placement_assign
+
+    resident = ResidentFactory()
+    resident.anonymised_at = timezone.now()
+    with pytest.raises(ValidationError) as refused:
+        placement_assign(resident=resident, place=PlaceFactory(), start=TODAY, by=chloe)
+    assert "nouveau dossier" in refused.value.message_dict["resident"][0]
+    assert not Placement.objects.exists()

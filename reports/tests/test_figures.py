@@ -31,11 +31,11 @@ def test_it_counts_the_file_active_new_people_and_people_housed(data):
 
 def test_it_counts_gender_and_age_bands(data):
     assert rows(figures.sex) == [["woman", 1], ["man", 2], ["not_stated", 1]]
-    # Ages on 1 Jan 2025: r1 34 (born June 1990), r2 55, r3 23, r4 unknown.
+    # Ages reached in 2025: r1 35 (born June 1990), r2 55, r3 23, r4 unknown.
     assert rows(figures.age) == [
         ["-24", 1],
-        ["25-34", 1],
-        ["35-44", 0],
+        ["25-34", 0],
+        ["35-44", 1],
         ["45-54", 0],
         ["55-", 1],
         ["unknown", 1],

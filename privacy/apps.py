@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PrivacyConfig(AppConfig):
+    """The data-protection duties that span every app: retention and the right of access.
+
+    Each app contributes what it holds through the registries of `privacy.retention` and
+    `privacy.subject_access`, registered from its own `ready()`. This app reads no other app's
+    tables but the files themselves (`Resident`, to find those past the delay) and the access log
+    it purges.
+    """
+
+    name = "privacy"
+    verbose_name = _("Data protection")
+
+    def ready(self):
+        from privacy import subject_access
+        from residents import actions
+
+        actions.register(subject_access.resident_actions)

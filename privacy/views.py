@@ -1,0 +1,99 @@
+"""The right of access: a page per person to export their file, and the download of an export.
+
+The download URL carries only the export's random UUID, and answers to the user who made the
+export, for EXPORT_VALIDITY: anyone else gets 404, as for an id that does not exist.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.access import allow_roles
+from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from privacy import subject_access
+from privacy.forms import SubjectAccessExportForm
+from privacy.models import EXPORT_VALIDITY, ExportFormat, SubjectAccessExport
+from privacy.subject_access import EXPORT_OVERSEERS, EXPORTERS
+from residents.models import Resident
+
+PAGE_READERS = EXPORTERS | EXPORT_OVERSEERS
+EXPORTS_SHOWN = 50
+
+
+def _get_resident_for(user, pk: int, *, roles) -> Resident:
+    if not user.has_role(*roles):
+        raise PermissionDenied
+    return get_object_or_404(Resident, pk=pk)
+
+
+def _page(request, resident: Resident, form, *, status: int = 200):
+    user = request.user
+    exports = resident.subject_access_exports.select_related("requested_by")
+    if not user.has_role(*EXPORT_OVERSEERS):
+        exports = exports.filter(requested_by=user)
+    context = {
+        "resident": resident,
+        "form": form,
+        "exports": exports[:EXPORTS_SHOWN],
+        "validity_minutes": int(EXPORT_VALIDITY.total_seconds() // 60),
+        "includes_medical": subject_access.includes_medical(user),
+        "sees_all_exports": user.has_role(*EXPORT_OVERSEERS),
+    }
+    return render(request, "privacy/subject_access_page.html", context, status=status)
+
+
+@require_GET
+@allow_roles(*PAGE_READERS)
+def export_page(request, resident_pk: int):
+    resident = _get_resident_for(request.user, resident_pk, roles=PAGE_READERS)
+    form = SubjectAccessExportForm() if request.user.has_role(*EXPORTERS) else None
+    return _page(request, resident, form)
+
+
+@require_POST
+@allow_roles(*EXPORTERS)
+def export_create(request, resident_pk: int):
+    resident = _get_resident_for(request.user, resident_pk, roles=EXPORTERS)
+    form = SubjectAccessExportForm(request.POST)
+    if form.is_valid():
+        try:
+            form.spend_token()
+        except TokenAlreadyUsed:
+            form.add_error(None, ALREADY_SUBMITTED)
+            form.renew_token()
+        else:
+            export = subject_access.export_create(
+                resident=resident, by=request.user, format=form.cleaned_data["format"]
+            )
+            return redirect("privacy:export_download", token=export.pk)
+    return _page(request, resident, form, status=400)
+
+
+@require_GET
+@allow_roles(*EXPORTERS)
+def export_download(request, token):
+    """The export built now, for its requester only (anyone else: 404), until it expires."""
+    export = get_object_or_404(
+        SubjectAccessExport.objects.select_related("resident", "requested_by"),
+        pk=token,
+        requested_by=request.user,
+    )
+    if export.is_expired():
+        return render(
+            request, "privacy/subject_access_expired.html", {"export": export}, status=410
+        )
+    document = subject_access.document_for(export)
+    if export.format == ExportFormat.PDF:
+        content, content_type = subject_access.render_pdf(document), "application/pdf"
+    else:
+        content, content_type = (
+            subject_access.render_json(document),
+            "application/json; charset=utf-8",
+        )
+    response = HttpResponse(content, content_type=content_type)
+    filename = subject_access.file_name(export, export.format)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
