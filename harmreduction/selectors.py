@@ -351,6 +351,7 @@ def kits_expiring(on: datetime.date, *, within_days: int = 60):
         .filter(
             line__distribution__resident__isnull=False,
             line__distribution__resident__archived_at__isnull=True,
+            line__distribution__resident__anonymised_at__isnull=True,
             expires_on__lte=on + datetime.timedelta(days=within_days),
         )
         .filter(~Exists(latest))

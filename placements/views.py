@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 
 from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
+from core.pagination import paginate
 from core.views import RoleViewMixin
 from placements import hooks, selectors, services
 from placements.forms import (
@@ -45,6 +46,7 @@ from residents.selectors import admitted_without_place, waiting_list
 # everyone on staff, the manager included, reads.
 MANAGE = frozenset({Role.COORDINATOR})
 RECORD_INCIDENTS = CARE_TEAM
+BOARD_HOTELS_PER_PAGE = 8
 
 
 def _get_hotel(pk: int) -> Hotel:
@@ -203,13 +205,32 @@ def board(request):
     if state not in PlaceState.LABELS:
         state = ""
     shown = [hotel for hotel in hotels if hotel_id is None or hotel.pk == hotel_id]
-    boards = selectors.hotel_boards(shown, state=state or None)
+    # The whole scheme has dozens of hotels: a page of them at a time (the programme's six fit
+    # on one), and only that page's places are loaded. A state filter pages through the hotels
+    # that have such places. The totals count every hotel shown.
+    if state:
+        boards = selectors.hotel_boards(shown, state=state)
+        page_obj = paginate(
+            request, [board for board in boards if board.places], BOARD_HOTELS_PER_PAGE
+        )
+        totals = selectors.overall_totals(boards)
+    else:
+        page_obj = paginate(request, shown, per_page=BOARD_HOTELS_PER_PAGE)
+        page_obj.object_list = selectors.hotel_boards(list(page_obj.object_list))
+        totals = (
+            selectors.overall_totals(page_obj.object_list)
+            if hotel_id is not None
+            else selectors.occupancy_totals()
+        )
+    query = {key: value for key, value in (("hotel", hotel_id), ("state", state)) if value}
     return render(
         request,
         "placements/board.html",
         {
-            "boards": boards,
-            "totals": selectors.overall_totals(boards),
+            "boards": page_obj,
+            "page_obj": page_obj,
+            "extra_query": urlencode(query),
+            "totals": totals,
             "hotels": hotels,
             "hotel_id": hotel_id,
             "state": state,
@@ -233,7 +254,8 @@ def _posted(request):
 
 
 def _place_url(place: Place) -> str:
-    return f"{reverse('placements:board')}#place-{place.pk}"
+    """The board showing `place`: its hotel's board, whatever page the hotel is on."""
+    return f"{reverse('placements:board')}?hotel={place.hotel_id}#place-{place.pk}"
 
 
 def _assigned(request, stay: Placement):

@@ -48,7 +48,9 @@ def admitted_without_place_queryset():
     An archived file has left the programme: its admission no longer waits for a place.
     """
     admitted = AdmissionRequest.objects.filter(
-        status=AdmissionStatus.ADMITTED, resident__archived_at__isnull=True
+        status=AdmissionStatus.ADMITTED,
+        resident__archived_at__isnull=True,
+        resident__anonymised_at__isnull=True,
     )
     return hooks.without_place(admitted).select_related("resident").order_by("decided_on", "pk")
 

@@ -58,7 +58,9 @@ def _get_admission_for(user, pk: int, *, for_change: bool = False) -> AdmissionR
         raise PermissionDenied
     requests = AdmissionRequest.objects.select_related("resident", "decided_by", "created_by")
     if for_change:
-        requests = requests.waiting().filter(resident__archived_at__isnull=True)
+        requests = requests.waiting().filter(
+            resident__archived_at__isnull=True, resident__anonymised_at__isnull=True
+        )
     return get_object_or_404(requests, pk=pk)
 
 

@@ -38,7 +38,11 @@ def send_step_digests(*, on: datetime.date | None = None) -> int:
     )
     overdue = (
         Step.objects.overdue(on)
-        .filter(followed_by__in=workers, resident__archived_at__isnull=True)
+        .filter(
+            followed_by__in=workers,
+            resident__archived_at__isnull=True,
+            resident__anonymised_at__isnull=True,
+        )
         .select_related("resident", "followed_by")
         .order_by("followed_by_id", "due_on", "pk")
     )

@@ -134,7 +134,9 @@ def steps_card(request) -> dict | None:
     if not user.has_role(*CARE_TEAM):
         return None
     today = timezone.localdate()
-    due = Step.objects.filter(followed_by=user, resident__archived_at__isnull=True).due_soon(today)
+    due = Step.objects.filter(
+        followed_by=user, resident__archived_at__isnull=True, resident__anonymised_at__isnull=True
+    ).due_soon(today)
     rows = list(due.select_related("resident").order_by("due_on", "pk")[:CARD_ROWS])
     counts = due.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     return {"rows": rows, "today": today, **counts}
@@ -172,7 +174,9 @@ def reassessments_due(
     on = on or timezone.localdate()
     housed = (
         Resident.objects.filter(
-            pk__in=Placement.objects.current(on).values("resident_id"), archived_at__isnull=True
+            pk__in=Placement.objects.current(on).values("resident_id"),
+            archived_at__isnull=True,
+            anonymised_at__isnull=True,
         )
         .annotate(last_assessed_on=Max("consumption_assessments__assessed_on"))
         .filter(

@@ -45,7 +45,9 @@ def _get_note_for(user, pk: int, *, for_change: bool = False) -> Note:
     tells nobody that it exists. To correct it: the current version of the user's own note."""
     notes = Note.objects.visible_to(user).filter(full_access=True)
     if for_change:
-        notes = notes.current().filter(author=user, resident__archived_at__isnull=True)
+        notes = notes.current().filter(
+            author=user, resident__archived_at__isnull=True, resident__anonymised_at__isnull=True
+        )
     return get_object_or_404(notes.select_related("resident", "author"), pk=pk)
 
 
@@ -203,7 +205,7 @@ def step_list(request):
     steps = (
         Step.objects.visible_to(request.user)
         .open()
-        .filter(resident__archived_at__isnull=True)
+        .filter(resident__archived_at__isnull=True, resident__anonymised_at__isnull=True)
         .select_related("resident", "followed_by")
     )
     if not show_all:
@@ -311,7 +313,7 @@ class StepUpdateView(StepFormMixin, UpdateView):
     def get_queryset(self):
         return (
             Step.objects.visible_to(self.request.user)
-            .filter(resident__archived_at__isnull=True)
+            .filter(resident__archived_at__isnull=True, resident__anonymised_at__isnull=True)
             .select_related("resident")
         )
 
@@ -332,7 +334,7 @@ def referral_list(request):
     mine = request.GET.get("moi") == "1"
     referrals = (
         Referral.objects.visible_to(request.user)
-        .filter(resident__archived_at__isnull=True)
+        .filter(resident__archived_at__isnull=True, resident__anonymised_at__isnull=True)
         .select_related("resident", "accompanied_by")
     )
     referrals = referrals.upcoming() if view == "a-venir" else referrals.to_record()
@@ -406,6 +408,10 @@ class ReferralUpdateView(ReferralFormMixin, UpdateView):
         like a referral that does not exist."""
         return (
             Referral.objects.visible_to(self.request.user)
-            .filter(detail_visible=True, resident__archived_at__isnull=True)
+            .filter(
+                detail_visible=True,
+                resident__archived_at__isnull=True,
+                resident__anonymised_at__isnull=True,
+            )
             .select_related("resident")
         )

@@ -211,3 +211,33 @@ def test_it_forbids_the_admin(client_for, ada):
 @pytest.mark.django_db
 def test_it_only_answers_get(client_for, chloe):
     assert client_for(chloe).post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_shows_a_page_of_hotels_at_a_time_with_the_totals_of_all(client_for, alice):
+    from placements.views import BOARD_HOTELS_PER_PAGE
+
+    hotels = [HotelFactory(name=f"Hôtel {n:02}") for n in range(BOARD_HOTELS_PER_PAGE + 2)]
+    for hotel in hotels:
+        PlaceFactory(hotel=hotel)
+    client = client_for(alice)
+    first = client.get(URL)
+    second = client.get(URL, {"page": 2})
+    names = [[board.hotel.name for board in page.context["boards"]] for page in (first, second)]
+    assert len(names[0]) == BOARD_HOTELS_PER_PAGE and len(names[1]) == 2
+    assert sorted(names[0] + names[1]) == sorted(hotel.name for hotel in hotels)
+    assert first.context["totals"]["total"] == len(hotels) == second.context["totals"]["total"]
+    assert 'href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_state_filter_pages_through_the_hotels_that_have_such_places(
+    client_for, alice, hotel_with_every_state
+):
+    for n in range(12):  # hotels whose only place is occupied
+        PlacementFactory(place__hotel=HotelFactory(name=f"Plein {n:02}"))
+    response = client_for(alice).get(URL, {"state": "free"})
+    assert [board.hotel.name for board in response.context["boards"]] == ["Hôtel du Canal"]
+    assert response.context["page_obj"].paginator.num_pages == 1
+    empty = client_for(alice).get(URL, {"state": "out", "hotel": HotelFactory().pk})
+    assert "Aucune place dans cet état aujourd’hui." in empty.content.decode()

@@ -390,3 +390,20 @@ def test_it_deletes_history_events_past_their_delay(worker, settings):
 
     settings.HISTORY_RETENTION_DAYS = 1
     assert retention.purge_history() == 0
+
+
+def test_an_anonymised_files_open_steps_leave_the_dashboards_and_digests(client_for, alice):
+    from support.digest import send_step_digests
+
+    late = TODAY - datetime.timedelta(days=10)
+    kept = StepFactory(followed_by=alice, due_on=late, resident__nickname="Gardé")
+    gone = StepFactory(followed_by=alice, due_on=late, resident=old_resident(nickname="Parti"))
+    retention.anonymise([gone.resident_id])
+    page = client_for(alice).get(reverse("support:step_list"))
+    assert [step.pk for step in page.context["page_obj"]] == [kept.pk]
+    from django.core import mail
+
+    mail.outbox.clear()
+    send_step_digests(on=TODAY)
+    assert len(mail.outbox) == 1 and "Gardé" in mail.outbox[0].body
+    assert "Anonyme" not in mail.outbox[0].body
