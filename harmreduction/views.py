@@ -19,6 +19,7 @@ from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
 from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
 from core.pagination import paginate
+from core.params import day_param, parse_day
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from harmreduction import figures, pdf, selectors, services
 from harmreduction.forms import (
@@ -69,10 +70,7 @@ SHEET_PER_PAGE = 100
 
 
 def _date_param(request, name: str, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
+    return day_param(request.GET, name, default)
 
 
 def _int_param(request, name: str) -> int | None:
@@ -201,10 +199,7 @@ def voucher_week_pdf(request):
 
 
 def _posted_week(request) -> datetime.date | None:
-    try:
-        return datetime.date.fromisoformat(request.POST.get("week", ""))
-    except ValueError:
-        return None
+    return parse_day(request.POST.get("week"))
 
 
 def _line_response(request, resident: Resident, week: datetime.date, *, error: str = ""):
@@ -280,10 +275,7 @@ def voucher_missed(request, resident_pk: int):
     """Record a week not given, with its reason: it can still be caught up."""
     resident = get_object_or_404(Resident, pk=resident_pk)
     source = request.POST if request.method == "POST" else request.GET
-    try:
-        week = week_start(datetime.date.fromisoformat(source.get("semaine", "")))
-    except ValueError:
-        week = week_start(timezone.localdate())
+    week = week_start(day_param(source, "semaine", timezone.localdate()))
     back = _safe_next(request, _sheet_url(week))
     form = VoucherMissedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -284,3 +284,73 @@ def test_it_tells_french_from_english_messages():
         "Ce champ est obligatoire."
     )
     assert ENGLISH.search("This field is required.")
+
+
+# --- Query strings -------------------------------------------------------------------------------
+
+PROJECT_PACKAGES = [
+    "accounts",
+    "core",
+    "residents",
+    "support",
+    "placements",
+    "visits",
+    "harmreduction",
+    "reports",
+    "privacy",
+]
+QUERY_PARAMETER = re.compile(r"""(?:GET\.get|GET\.getlist|_param\(request,)\(?\s*["'](\w+)["']""")
+
+
+def _query_parameters() -> list[str]:
+    """Every query parameter a view reads (found in the code), and the fields of filter forms."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    names = {"page", "q"}
+    for package in PROJECT_PACKAGES:
+        for path in (root / package).rglob("*.py"):
+            if "tests" not in path.parts:
+                names.update(QUERY_PARAMETER.findall(path.read_text()))
+    return sorted(names)
+
+
+@pytest.mark.parametrize("name", _url_names_of_the_project())
+def test_it_survives_hostile_query_strings_on_every_page(name, personas, objects):  # noqa: F811
+    """Each page, opened with every query parameter of the project (and its filter forms' fields)
+    set at once to each hostile value: never a 500, never the script echoed unescaped."""
+    if name not in POLICY:
+        pytest.skip("no line in the access policy yet (test_access_rules fails for it)")
+    allowed, kwargs = POLICY[name]
+    url = _url(name, kwargs, objects)
+    client = Client(raise_request_exception=False)
+    if allowed != "public":
+        role = next(role for role in PREFERRED_ROLES if role in allowed)
+        client.force_login(personas[role])
+    page = client.get(url)
+    if page.status_code == 405:
+        pytest.skip(f"{name}: answers POST only")
+    parameters = set(_query_parameters())
+    for form in _forms_in(page) if page.status_code == 200 else []:
+        if not form.is_bound:
+            parameters.update(form[field].html_name for field in form.fields)
+    exceptions: list = []
+
+    def record(sender, request, **kwargs):
+        exceptions.append(sys.exc_info()[1])
+
+    got_request_exception.connect(record, weak=False)
+    try:
+        for value in SWEEP:
+            exceptions.clear()
+            with transaction.atomic():
+                response = client.get(url, {parameter: value for parameter in parameters})
+                transaction.set_rollback(True)
+            where = f"{name} ({url}) with every parameter = {value[:30]!r}"
+            assert response.status_code != 500, f"500 on {where}: {exceptions!r}"
+            assert response.status_code in (200, 302, 400, 403, 404, 410) or name == "healthz", (
+                where
+            )
+            assert SCRIPT.encode() not in response.content, f"unescaped script on {where}"
+    finally:
+        got_request_exception.disconnect(record)

@@ -2,6 +2,7 @@ import datetime
 
 from django.urls import path, register_converter
 
+from core.params import parse_day
 from visits import views
 
 
@@ -9,7 +10,10 @@ class IsoDateConverter:
     regex = r"\d{4}-\d{2}-\d{2}"
 
     def to_python(self, value: str) -> datetime.date:
-        return datetime.date.fromisoformat(value)
+        day = parse_day(value)
+        if day is None:
+            raise ValueError(value)  # the URL does not match: 404
+        return day
 
     def to_url(self, value) -> str:
         return value.isoformat() if isinstance(value, datetime.date) else str(value)

@@ -21,6 +21,7 @@ from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
 from core.forms import TokenAlreadyUsed
 from core.pagination import paginate
+from core.params import day_param
 from core.views import RoleViewMixin
 from placements.models import Hotel, Placement
 from residents.models import Resident
@@ -57,10 +58,7 @@ STATS_DAYS = 28
 
 
 def _date_param(request, name: str, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
+    return day_param(request.GET, name, default)
 
 
 def _day_url(day: datetime.date, worker=None, user=None) -> str:
@@ -365,10 +363,7 @@ def week(request):
 @allow_roles(*PLAN)
 def week_generate(request):
     today_ = timezone.localdate()
-    try:
-        monday = week_start(datetime.date.fromisoformat(request.POST.get("semaine", "")))
-    except ValueError:
-        monday = week_start(today_)
+    monday = week_start(day_param(request.POST, "semaine", today_))
     if monday + 6 * DAY < today_:
         messages.error(request, gettext("A past week cannot be planned."))
     else:

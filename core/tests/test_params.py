@@ -1,0 +1,38 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from core.params import FIRST_DAY, LAST_DAY, day_param, parse_day
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [
+        ("2026-11-26", datetime.date(2026, 11, 26)),
+        ("0001-01-01", None),  # a week before it does not exist
+        ("9999-12-31", None),  # nor a week after this one
+        ("2025-02-30", None),
+        ("26/11/2026", None),
+        ("", None),
+        (None, None),
+        (FIRST_DAY.isoformat(), FIRST_DAY),
+        (LAST_DAY.isoformat(), LAST_DAY),
+    ],
+)
+def test_it_reads_only_days_the_programme_can_have(value, expected):
+    assert parse_day(value) == expected
+
+
+def test_it_falls_back_to_the_default():
+    today = datetime.date(2026, 11, 26)
+    assert day_param({"jour": "9999-12-31"}, "jour", today) == today
+    assert day_param({}, "jour", today) == today
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", ["visits:today", "visits:week", "harmreduction:voucher_week"])
+def test_a_day_out_of_range_shows_the_current_one(client_for, chloe, url):
+    for value in ("0001-01-01", "9999-12-31"):
+        response = client_for(chloe).get(reverse(url), {"jour": value, "semaine": value})
+        assert response.status_code == 200
