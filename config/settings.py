@@ -19,6 +19,18 @@ SECRET_KEY = env_str("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Ancrage's own apps (tests walk them: their models, forms and views).
+PROJECT_APPS = [
+    "accounts",
+    "core",
+    "residents",
+    "support",
+    "placements",
+    "visits",
+    "harmreduction",
+    "reports",
+    "privacy",
+]
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -38,15 +50,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
-    "accounts",
-    "core",
-    "residents",
-    "support",
-    "placements",
-    "visits",
-    "harmreduction",
-    "reports",
-    "privacy",
+    *PROJECT_APPS,
 ]
 
 MIDDLEWARE = [

@@ -21,6 +21,7 @@ import sys
 from collections import Counter
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.signals import got_request_exception
 from django.db import transaction
 from django.forms import BaseForm, BaseFormSet, CheckboxInput, MultiWidget
@@ -211,10 +212,8 @@ def _hostile_submission(shown: dict[str, list[str]]):
     return st.fixed_dictionaries(per_field)
 
 
-@pytest.mark.parametrize("name", _url_names_of_the_project())
-def test_it_survives_hostile_input_on_every_form(name, personas, objects, request):  # noqa: F811
-    if name in KNOWN_CRASHES:
-        request.applymarker(pytest.mark.xfail(reason=KNOWN_CRASHES[name], strict=True))
+def _open(name, personas, objects):  # noqa: F811
+    """The page `name` as the first preferred role the policy allows: (client, url, answer)."""
     if name not in POLICY:
         pytest.skip("no line in the access policy yet (test_access_rules fails for it)")
     allowed, kwargs = POLICY[name]
@@ -223,7 +222,14 @@ def test_it_survives_hostile_input_on_every_form(name, personas, objects, reques
     if allowed != "public":
         role = next(role for role in PREFERRED_ROLES if role in allowed)
         client.force_login(personas[role])
-    page = client.get(url)
+    return client, url, client.get(url)
+
+
+@pytest.mark.parametrize("name", _url_names_of_the_project())
+def test_it_survives_hostile_input_on_every_form(name, personas, objects, request):  # noqa: F811
+    if name in KNOWN_CRASHES:
+        request.applymarker(pytest.mark.xfail(reason=KNOWN_CRASHES[name], strict=True))
+    client, url, page = _open(name, personas, objects)
     forms = _forms_in(page) if page.status_code == 200 else []
     if not forms:
         pytest.skip("no form on this page")
@@ -288,17 +294,6 @@ def test_it_tells_french_from_english_messages():
 
 # --- Query strings -------------------------------------------------------------------------------
 
-PROJECT_PACKAGES = [
-    "accounts",
-    "core",
-    "residents",
-    "support",
-    "placements",
-    "visits",
-    "harmreduction",
-    "reports",
-    "privacy",
-]
 QUERY_PARAMETER = re.compile(r"""(?:GET\.get|GET\.getlist|_param\(request,)\(?\s*["'](\w+)["']""")
 
 
@@ -308,7 +303,7 @@ def _query_parameters() -> list[str]:
 
     root = Path(__file__).resolve().parent.parent
     names = {"page", "q"}
-    for package in PROJECT_PACKAGES:
+    for package in django_settings.PROJECT_APPS:
         for path in (root / package).rglob("*.py"):
             if "tests" not in path.parts:
                 names.update(QUERY_PARAMETER.findall(path.read_text()))
@@ -319,15 +314,7 @@ def _query_parameters() -> list[str]:
 def test_it_survives_hostile_query_strings_on_every_page(name, personas, objects):  # noqa: F811
     """Each page, opened with every query parameter of the project (and its filter forms' fields)
     set at once to each hostile value: never a 500, never the script echoed unescaped."""
-    if name not in POLICY:
-        pytest.skip("no line in the access policy yet (test_access_rules fails for it)")
-    allowed, kwargs = POLICY[name]
-    url = _url(name, kwargs, objects)
-    client = Client(raise_request_exception=False)
-    if allowed != "public":
-        role = next(role for role in PREFERRED_ROLES if role in allowed)
-        client.force_login(personas[role])
-    page = client.get(url)
+    client, url, page = _open(name, personas, objects)
     if page.status_code == 405:
         pytest.skip(f"{name}: answers POST only")
     parameters = set(_query_parameters())
