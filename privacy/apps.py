@@ -18,4 +18,5 @@ class PrivacyConfig(AppConfig):
         from privacy import subject_access
         from residents import actions
 
-        actions.register(subject_access.resident_actions)
+        # A person who left (an archived file) keeps the right of access.
+        actions.register(subject_access.resident_actions, on_archived=True)

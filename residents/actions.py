@@ -17,14 +17,21 @@ class ResidentAction:
 
 
 Provider = Callable[..., list[ResidentAction]]
-_providers: list[Provider] = []
+# provider -> whether it also acts on an archived (read-only) file
+_providers: dict[Provider, bool] = {}
 
 
-def register(provider: Provider) -> Provider:
-    if provider not in _providers:
-        _providers.append(provider)
+def register(provider: Provider, *, on_archived: bool = False) -> Provider:
+    """Add `provider`'s buttons to the page of open files, and of archived ones too if
+    `on_archived` (an action that changes nothing in the file, such as an export)."""
+    _providers.setdefault(provider, on_archived)
     return provider
 
 
 def actions_for(resident, user) -> list[ResidentAction]:
-    return [action for provider in _providers for action in provider(resident, user)]
+    return [
+        action
+        for provider, on_archived in _providers.items()
+        if on_archived or not resident.is_archived
+        for action in provider(resident, user)
+    ]

@@ -120,7 +120,7 @@ def resident_detail(request, pk: int):
             and not (latest_request and latest_request.is_waiting)
         ),
         can_audit=request.user.has_role(*AUDIT),
-        other_actions=[] if resident.is_archived else actions.actions_for(resident, request.user),
+        other_actions=actions.actions_for(resident, request.user),
     )
     return render(request, "residents/resident_detail.html", context)
 

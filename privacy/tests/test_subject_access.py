@@ -299,6 +299,16 @@ def test_it_offers_the_export_on_the_resident_page(client_for, chloe, alice, res
     assert export_url not in client_for(alice).get(page).content.decode()
 
 
+def test_a_person_who_left_keeps_the_right_of_access(client_for, chloe, resident):
+    """On an archived file, read-only, the export stays while the other buttons go."""
+    resident.archive(by=chloe)
+    page = client_for(chloe).get(reverse("residents:resident_detail", args=[resident.pk]))
+    actions = [action.url for action in page.context["other_actions"]]
+    assert actions == [reverse("privacy:export_page", args=[resident.pk])]
+    download, export = _export(client_for(chloe), resident)
+    assert download.status_code == 200 and export.resident == resident
+
+
 def test_it_assembles_a_file_in_a_fixed_number_of_queries(chloe, resident):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
