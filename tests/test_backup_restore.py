@@ -1,13 +1,19 @@
 """A backup restored into a fresh database holds the same rows and gives the same figures."""
 
 import datetime
+import json
 
 import psycopg
 import pytest
 from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
+from django.utils import translation
 
 from placements import occupancy
+from reports import figures
+from reports.tests import dataset
+from reports.tests.dataset import END, START
 from tests.factories import PlacementFactory, ResidentFactory
 
 
@@ -34,10 +40,40 @@ def _nights(conn) -> list[tuple]:
     return sorted(conn.execute(occupancy._STAY_NIGHTS, {"start": start, "end": end}).fetchall())
 
 
+def _report_figures() -> dict:
+    """Every figure of both activity reports of 2025, as stored with a report (JSON)."""
+    return {
+        audience: json.loads(
+            json.dumps(figures.compute(audience, START, END), cls=DjangoJSONEncoder)
+        )
+        for audience in ("ars", "operator")
+    }
+
+
+def _report_figures_of(database: str) -> dict:
+    """The same, computed by the application connected to `database` instead."""
+    settings = connection.settings_dict
+    name = settings["NAME"]
+    connection.close()
+    settings["NAME"] = database
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_database()")
+            assert cursor.fetchone()[0] == database
+        return _report_figures()
+    finally:
+        connection.close()
+        settings["NAME"] = name
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_it_restores_a_backup_with_the_same_rows_and_figures(tmp_path):
+    with translation.override("fr"):
+        dataset.build()  # the reports' hand-built 2025: stays, visits, material, notes…
     for day in (3, 10, 20):
         PlacementFactory(resident=ResidentFactory(), start=datetime.date(2025, 3, day))
+    with translation.override("fr"):
+        expected = _report_figures()
     call_command("backup", directory=tmp_path, keep=2)
     dump = next(tmp_path.glob("ancrage-*.dump"))
     source = connection.settings_dict["NAME"]
@@ -51,7 +87,10 @@ def test_it_restores_a_backup_with_the_same_rows_and_figures(tmp_path):
         with _connect(source) as original, _connect(target) as restored:
             assert _row_counts(restored) == _row_counts(original)
             assert _nights(restored) == _nights(original)
-            assert len({place for place, _month, _nights in _nights(original)}) == 3
+            assert len({place for place, _month, _nights in _nights(original)}) >= 3
+        with translation.override("fr"):
+            assert _report_figures_of(target) == expected
+        assert expected["ars"]["activity"]["rows"], "the year has figures to compare"
     finally:
         with _connect("postgres") as admin:
             admin.autocommit = True
