@@ -254,8 +254,11 @@ def _posted(request):
 
 
 def _place_url(place: Place) -> str:
-    """The board showing `place`: its hotel's board, whatever page the hotel is on."""
-    return f"{reverse('placements:board')}?hotel={place.hotel_id}#place-{place.pk}"
+    """The board at `place`: the page its hotel is on (the first, for the programme's six)."""
+    hotel_ids = [hotel.pk for hotel in selectors.board_hotels()]
+    position = hotel_ids.index(place.hotel_id) if place.hotel_id in hotel_ids else 0
+    page = position // BOARD_HOTELS_PER_PAGE + 1
+    return f"{reverse('placements:board')}{f'?page={page}' if page > 1 else ''}#place-{place.pk}"
 
 
 def _assigned(request, stay: Placement):

@@ -68,9 +68,7 @@ def test_it_assigns_the_top_of_the_waiting_list_in_three_clicks(
     top_of_the_list.refresh_from_db()
     assert top_of_the_list.status == AdmissionStatus.ADMITTED
     assert top_of_the_list.decided_by == chloe
-    assert response.redirect_chain[-1][0] == (
-        f"{reverse('placements:board')}?hotel={place.hotel_id}#place-{place.pk}"
-    )
+    assert response.redirect_chain[-1][0] == f"{reverse('placements:board')}#place-{place.pk}"
     assert "Bambou est hébergé·e à Hôtel du Canal – Chambre 12" in response.content.decode()
     rows = {row.place.pk: row for b in response.context["boards"] for row in b.places}
     assert rows[place.pk].state == "occupied"

@@ -241,3 +241,15 @@ def test_a_state_filter_pages_through_the_hotels_that_have_such_places(
     assert response.context["page_obj"].paginator.num_pages == 1
     empty = client_for(alice).get(URL, {"state": "out", "hotel": HotelFactory().pk})
     assert "Aucune place dans cet état aujourd’hui." in empty.content.decode()
+
+
+@pytest.mark.django_db
+def test_after_an_action_it_comes_back_to_the_page_of_the_place(client_for, chloe):
+    from placements.views import BOARD_HOTELS_PER_PAGE, _place_url
+
+    hotels = [HotelFactory(name=f"Hôtel {n:02}") for n in range(BOARD_HOTELS_PER_PAGE + 1)]
+    first, last = PlaceFactory(hotel=hotels[0]), PlaceFactory(hotel=hotels[-1])
+    assert _place_url(first) == f"{URL}#place-{first.pk}"
+    assert _place_url(last) == f"{URL}?page=2#place-{last.pk}"
+    page = client_for(chloe).get(_place_url(last).split("#")[0])
+    assert last.pk in _rows(page)
