@@ -195,7 +195,13 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 # With REDIS_URL, Redis is the broker, result store and cache. Without it (a single machine in
 # development), kombu's filesystem transport carries the messages through DATA_DIR.
 REDIS_URL = env_str("REDIS_URL", "")
+# A message a worker took but has not acknowledged (acks_late) goes back to the queue after this
+# long (Redis). A task must therefore never wait longer than this for its next try (retry
+# delays, ETA) nor run longer (soft time limits): it would then run twice.
+CELERY_VISIBILITY_TIMEOUT = 3600  # seconds
+TASK_RETRY_DELAY_MAX = 1800  # seconds: the longest wait before a task's next try
 if REDIS_URL:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_VISIBILITY_TIMEOUT}
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
     CACHES = {

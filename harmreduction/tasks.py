@@ -1,11 +1,12 @@
 from celery import shared_task
+from django.conf import settings
 
 from harmreduction import alerts
 
 RETRY = {
     "autoretry_for": (OSError,),  # SMTP failures, refused connections
     "retry_backoff": 60,
-    "retry_backoff_max": 3600,
+    "retry_backoff_max": settings.TASK_RETRY_DELAY_MAX,
     "max_retries": 5,
 }
 

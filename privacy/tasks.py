@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 
 from privacy import retention
@@ -7,7 +8,7 @@ from privacy import retention
 @shared_task(
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=60,
-    retry_backoff_max=3600,
+    retry_backoff_max=settings.TASK_RETRY_DELAY_MAX,
     max_retries=5,
 )
 def apply_retention() -> dict[str, int]:

@@ -12,6 +12,11 @@ logger = logging.getLogger(__name__)
 MAX_RETRIES = 5
 
 
+def retry_delay(retries: int) -> int:
+    """Seconds before the next try of a build: 30 s, doubling, at most TASK_RETRY_DELAY_MAX."""
+    return min(30 * 2**retries, settings.TASK_RETRY_DELAY_MAX)
+
+
 @shared_task(
     bind=True, acks_late=True, soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT, max_retries=None
 )
@@ -27,7 +32,7 @@ def build_report(self, report_id: int, notify: bool = False) -> None:
         if self.request.retries >= MAX_RETRIES:
             services.report_fail(report_id, services.DATABASE_UNAVAILABLE)
             raise
-        raise self.retry(exc=exc, countdown=min(30 * 2**self.request.retries, 900)) from exc
+        raise self.retry(exc=exc, countdown=retry_delay(self.request.retries)) from exc
     except SoftTimeLimitExceeded:
         services.report_fail(report_id, services.BUILD_TOO_LONG)
     except Exception:

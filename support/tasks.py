@@ -1,4 +1,5 @@
 from celery import shared_task
+from django.conf import settings
 
 from support import digest
 
@@ -6,7 +7,7 @@ from support import digest
 @shared_task(
     autoretry_for=(OSError,),  # SMTP failures, refused connections
     retry_backoff=60,
-    retry_backoff_max=3600,
+    retry_backoff_max=settings.TASK_RETRY_DELAY_MAX,
     max_retries=5,
 )
 def send_step_digests() -> int:

@@ -67,3 +67,26 @@ def test_a_double_fire_of_beat_has_one_effect(settings, tmp_path):
         if count != after_once[table]
     }
     assert changed == {}
+
+
+def test_no_task_waits_or_runs_longer_than_the_brokers_visibility_timeout():
+    """Past the visibility timeout Redis hands an unacknowledged message to another worker: a
+    retry delay, an ETA or a run that long would run the task twice."""
+    from reports.tasks import MAX_RETRIES, retry_delay
+
+    app.loader.import_default_modules()
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get(
+        "visibility_timeout", settings.CELERY_VISIBILITY_TIMEOUT
+    )
+    assert timeout == settings.CELERY_VISIBILITY_TIMEOUT
+    project = [
+        task for name, task in app.tasks.items() if name.split(".")[0] in settings.PROJECT_APPS
+    ]
+    assert len(project) >= 7
+    for task in project:
+        assert (getattr(task, "retry_backoff_max", 0) or 0) < timeout, task.name
+        assert (task.default_retry_delay or 0) < timeout, task.name
+        assert (task.soft_time_limit or 0) < timeout, task.name
+    assert max(retry_delay(n) for n in range(MAX_RETRIES + 1)) < timeout
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        assert "eta" not in entry["options"] and "countdown" not in entry["options"]
