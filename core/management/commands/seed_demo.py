@@ -2,7 +2,7 @@ import random
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.module_loading import import_string
 
 # Each app seeds its own demo data, in this order (later ones use earlier ones' rows).
@@ -45,4 +45,8 @@ class Command(BaseCommand):
             for path in SEEDERS:
                 summary = import_string(path)(rng=random.Random(f"{seed}-{path}"), scale=scale)
                 self.stdout.write(f"{path.split('.')[0]}: {summary}")
+        # Thousands of rows just arrived: refresh the planner's statistics now rather than when
+        # autovacuum gets to it, or the first pages are planned for empty tables.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready ({SCALES[scale]})."))
