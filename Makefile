@@ -8,8 +8,6 @@ PY := $(VENV)/bin/python
 # Rebuilt only when the dependencies change.
 STAMP := $(VENV)/.installed
 ARGS ?=
-# makemessages reads the settings but never connects: placeholders are enough.
-NO_SERVICES := DATABASE_URL=$${DATABASE_URL:-postgres://unused/ancrage} SECRET_KEY=$${SECRET_KEY:-makemessages}
 
 .PHONY: install run test messages lint bench backup restore
 
@@ -31,7 +29,7 @@ test: install
 
 # makemessages needs GNU gettext (apt-get install gettext); compiling does not.
 messages: install
-	$(NO_SERVICES) $(PY) manage.py makemessages -l fr --ignore=staticfiles --ignore=bench
+	$(PY) manage.py makemessages -l fr --ignore=staticfiles --ignore=bench
 	$(PY) -m config.devservices compilemessages
 
 lint: install
