@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -96,8 +97,6 @@ class HistoryFilter(forms.Form):
 
     def __init__(self, *args, about_people: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        from django.contrib.auth import get_user_model
-
         self.fields["utilisateur"].queryset = get_user_model().objects.order_by(
             "last_name", "first_name", "username"
         )

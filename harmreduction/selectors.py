@@ -33,6 +33,7 @@ from harmreduction.models import (
 )
 from harmreduction.services import week_is_open
 from placements.models import Placement
+from residents.models import open_file
 from residents.timeline import TimelineEntry
 
 UNEXPECTED_RESULT_DAYS = 30  # how long an unexpected analysis result stays on the dashboards
@@ -349,9 +350,8 @@ def kits_expiring(on: datetime.date, *, within_days: int = 60):
     return (
         naloxone_kits()
         .filter(
+            open_file("line__distribution__resident"),
             line__distribution__resident__isnull=False,
-            line__distribution__resident__archived_at__isnull=True,
-            line__distribution__resident__anonymised_at__isnull=True,
             expires_on__lte=on + datetime.timedelta(days=within_days),
         )
         .filter(~Exists(latest))

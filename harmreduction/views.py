@@ -69,10 +69,6 @@ MANAGE = frozenset({Role.COORDINATOR})
 SHEET_PER_PAGE = 100
 
 
-def _date_param(request, name: str, default: datetime.date) -> datetime.date:
-    return day_param(request.GET, name, default)
-
-
 def _int_param(request, name: str) -> int | None:
     value = request.GET.get(name, "")
     return int(value) if value.isdigit() else None
@@ -136,7 +132,7 @@ def _sheet(week: datetime.date, hotel=None, resident=None):
 
 
 def _week_and_hotel(request) -> tuple[datetime.date, Hotel | None]:
-    week = week_start(_date_param(request, "semaine", timezone.localdate()))
+    week = week_start(day_param(request.GET, "semaine", timezone.localdate()))
     hotel_id = _int_param(request, "hotel")
     hotel = get_object_or_404(Hotel, pk=hotel_id) if hotel_id else None
     return week, hotel

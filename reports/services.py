@@ -51,10 +51,9 @@ def report_build(report_id: int, *, notify: bool = False) -> Report | None:
     pdf = rendering.render_pdf(rendering.report_html(report))
     with transaction.atomic():
         # A duplicate of this task may have finished meanwhile: one report, one file.
-        if Report.objects.select_for_update().filter(pk=report_id).first() is None or (
-            Report.objects.filter(pk=report_id, status=ReportStatus.READY).exists()
-        ):
-            return Report.objects.filter(pk=report_id).first()
+        locked = Report.objects.select_for_update().filter(pk=report_id).first()
+        if locked is None or locked.status == ReportStatus.READY:
+            return locked
         report.pdf.save(rendering.file_name(report, "pdf"), ContentFile(pdf), save=False)
         report.status = ReportStatus.READY
         report.build_seconds = round(time.monotonic() - started, 3)

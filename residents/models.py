@@ -48,9 +48,16 @@ class Gender(models.TextChoices):
     NOT_STATED = "not_stated", _("Not stated")
 
 
+def open_file(path: str = "") -> Q:
+    """The condition that a file is open — neither archived nor anonymised — for residents
+    (`open_file()`) or for rows reached through a relation (`open_file("resident")`)."""
+    prefix = f"{path}__" if path else ""
+    return Q(**{f"{prefix}archived_at__isnull": True, f"{prefix}anonymised_at__isnull": True})
+
+
 class ResidentQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(archived_at__isnull=True, anonymised_at__isnull=True)
+        return self.filter(open_file())
 
     def search(self, query: str):
         """Residents matching `query`, best match first.

@@ -16,6 +16,7 @@ from residents.models import (
     ConsumptionLine,
     Frequency,
     Resident,
+    open_file,
 )
 from residents.priority import PriorityScore
 from residents.timeline import TimelineEntry
@@ -48,9 +49,7 @@ def admitted_without_place_queryset():
     An archived file has left the programme: its admission no longer waits for a place.
     """
     admitted = AdmissionRequest.objects.filter(
-        status=AdmissionStatus.ADMITTED,
-        resident__archived_at__isnull=True,
-        resident__anonymised_at__isnull=True,
+        open_file("resident"), status=AdmissionStatus.ADMITTED
     )
     return hooks.without_place(admitted).select_related("resident").order_by("decided_on", "pk")
 

@@ -31,6 +31,7 @@ from residents.models import (
     ConsumptionAssessment,
     Resident,
     SituationAssessment,
+    open_file,
 )
 from residents.priority import priority_formula
 from residents.selectors import admitted_without_place, residents_for_list, waiting_list
@@ -58,9 +59,7 @@ def _get_admission_for(user, pk: int, *, for_change: bool = False) -> AdmissionR
         raise PermissionDenied
     requests = AdmissionRequest.objects.select_related("resident", "decided_by", "created_by")
     if for_change:
-        requests = requests.waiting().filter(
-            resident__archived_at__isnull=True, resident__anonymised_at__isnull=True
-        )
+        requests = requests.waiting().filter(open_file("resident"))
     return get_object_or_404(requests, pk=pk)
 
 

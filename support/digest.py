@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.roles import CARE_TEAM
+from residents.models import open_file
 from support.models import Step, StepDigest
 
 
@@ -38,11 +39,7 @@ def send_step_digests(*, on: datetime.date | None = None) -> int:
     )
     overdue = (
         Step.objects.overdue(on)
-        .filter(
-            followed_by__in=workers,
-            resident__archived_at__isnull=True,
-            resident__anonymised_at__isnull=True,
-        )
+        .filter(open_file("resident"), followed_by__in=workers)
         .select_related("resident", "followed_by")
         .order_by("followed_by_id", "due_on", "pk")
     )

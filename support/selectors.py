@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.roles import CARE_TEAM, Role
 from placements.models import Placement
-from residents.models import ConsumptionAssessment, Resident
+from residents.models import ConsumptionAssessment, Resident, open_file
 from residents.timeline import TimelineEntry
 from support.models import Note, Referral, Step
 from support.outcomes import outcome_summary
@@ -134,9 +134,7 @@ def steps_card(request) -> dict | None:
     if not user.has_role(*CARE_TEAM):
         return None
     today = timezone.localdate()
-    due = Step.objects.filter(
-        followed_by=user, resident__archived_at__isnull=True, resident__anonymised_at__isnull=True
-    ).due_soon(today)
+    due = Step.objects.filter(open_file("resident"), followed_by=user).due_soon(today)
     rows = list(due.select_related("resident").order_by("due_on", "pk")[:CARD_ROWS])
     counts = due.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
     return {"rows": rows, "today": today, **counts}
@@ -173,11 +171,8 @@ def reassessments_due(
     assessment at their exit. Four queries."""
     on = on or timezone.localdate()
     housed = (
-        Resident.objects.filter(
-            pk__in=Placement.objects.current(on).values("resident_id"),
-            archived_at__isnull=True,
-            anonymised_at__isnull=True,
-        )
+        Resident.objects.active()
+        .filter(pk__in=Placement.objects.current(on).values("resident_id"))
         .annotate(last_assessed_on=Max("consumption_assessments__assessed_on"))
         .filter(
             Q(last_assessed_on__isnull=True)

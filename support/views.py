@@ -15,7 +15,7 @@ from accounts.roles import CARE_TEAM, MEDICAL_TEAM, STAFF
 from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
-from residents.models import AccessLog, Resident
+from residents.models import AccessLog, Resident, open_file
 from support import services
 from support.forms import NoteForm, ReferralForm, StepForm
 from support.models import (
@@ -45,9 +45,7 @@ def _get_note_for(user, pk: int, *, for_change: bool = False) -> Note:
     tells nobody that it exists. To correct it: the current version of the user's own note."""
     notes = Note.objects.visible_to(user).filter(full_access=True)
     if for_change:
-        notes = notes.current().filter(
-            author=user, resident__archived_at__isnull=True, resident__anonymised_at__isnull=True
-        )
+        notes = notes.current().filter(open_file("resident"), author=user)
     return get_object_or_404(notes.select_related("resident", "author"), pk=pk)
 
 
@@ -205,7 +203,7 @@ def step_list(request):
     steps = (
         Step.objects.visible_to(request.user)
         .open()
-        .filter(resident__archived_at__isnull=True, resident__anonymised_at__isnull=True)
+        .filter(open_file("resident"))
         .select_related("resident", "followed_by")
     )
     if not show_all:
@@ -313,7 +311,7 @@ class StepUpdateView(StepFormMixin, UpdateView):
     def get_queryset(self):
         return (
             Step.objects.visible_to(self.request.user)
-            .filter(resident__archived_at__isnull=True, resident__anonymised_at__isnull=True)
+            .filter(open_file("resident"))
             .select_related("resident")
         )
 
@@ -334,7 +332,7 @@ def referral_list(request):
     mine = request.GET.get("moi") == "1"
     referrals = (
         Referral.objects.visible_to(request.user)
-        .filter(resident__archived_at__isnull=True, resident__anonymised_at__isnull=True)
+        .filter(open_file("resident"))
         .select_related("resident", "accompanied_by")
     )
     referrals = referrals.upcoming() if view == "a-venir" else referrals.to_record()
@@ -408,10 +406,6 @@ class ReferralUpdateView(ReferralFormMixin, UpdateView):
         like a referral that does not exist."""
         return (
             Referral.objects.visible_to(self.request.user)
-            .filter(
-                detail_visible=True,
-                resident__archived_at__isnull=True,
-                resident__anonymised_at__isnull=True,
-            )
+            .filter(open_file("resident"), detail_visible=True)
             .select_related("resident")
         )

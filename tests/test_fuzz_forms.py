@@ -16,6 +16,7 @@ in the page the redirect leads to; every error message on the page is French.
 """
 
 import datetime
+import functools
 import re
 import sys
 from collections import Counter
@@ -297,7 +298,8 @@ def test_it_tells_french_from_english_messages():
 QUERY_PARAMETER = re.compile(r"""(?:GET\.get|GET\.getlist|_param\(request,)\(?\s*["'](\w+)["']""")
 
 
-def _query_parameters() -> list[str]:
+@functools.cache
+def _query_parameters() -> tuple[str, ...]:
     """Every query parameter a view reads (found in the code), and the fields of filter forms."""
     from pathlib import Path
 
@@ -307,7 +309,7 @@ def _query_parameters() -> list[str]:
         for path in (root / package).rglob("*.py"):
             if "tests" not in path.parts:
                 names.update(QUERY_PARAMETER.findall(path.read_text()))
-    return sorted(names)
+    return tuple(sorted(names))
 
 
 @pytest.mark.parametrize("name", _url_names_of_the_project())

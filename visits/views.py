@@ -57,10 +57,6 @@ DAY = datetime.timedelta(days=1)
 STATS_DAYS = 28
 
 
-def _date_param(request, name: str, default: datetime.date) -> datetime.date:
-    return day_param(request.GET, name, default)
-
-
 def _day_url(day: datetime.date, worker=None, user=None) -> str:
     params = {}
     if day != timezone.localdate():
@@ -98,7 +94,7 @@ def today(request):
     The coordinator may look at another worker's day (`?intervenant=`); anyone may look at
     another day (`?jour=`).
     """
-    day = _date_param(request, "jour", timezone.localdate())
+    day = day_param(request.GET, "jour", timezone.localdate())
     worker = request.user
     worker_pk = request.GET.get("intervenant", "")
     if worker_pk.isdigit() and int(worker_pk) != request.user.pk:
@@ -340,7 +336,7 @@ def follow_up_close(request, pk: int):
 @allow_roles(*READ)
 def week(request):
     today_ = timezone.localdate()
-    monday = week_start(_date_param(request, "semaine", today_))
+    monday = week_start(day_param(request.GET, "semaine", today_))
     return render(
         request,
         "visits/week.html",
@@ -546,7 +542,7 @@ def round_sheet(request, day: datetime.date, worker_pk: int):
 def follow_up(request):
     """Per person for a week: visits planned and made, and for how long they were not met."""
     today_ = timezone.localdate()
-    monday = week_start(_date_param(request, "semaine", today_))
+    monday = week_start(day_param(request.GET, "semaine", today_))
     rows = selectors.week_follow_up(monday, today_)
     only_alerts = request.GET.get("alerte") == "1"
     if only_alerts:
