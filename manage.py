@@ -11,8 +11,14 @@ PLACEHOLDERS = {"SECRET_KEY": "code-only-not-secret", "DATABASE_URL": "postgres:
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     if len(sys.argv) > 1 and sys.argv[1] in CODE_ONLY_COMMANDS:
-        for name, placeholder in PLACEHOLDERS.items():
-            os.environ.setdefault(name, placeholder)
+        defaults = PLACEHOLDERS
+    else:
+        # Beside `make run`: its secret key and embedded database (nothing in production).
+        from config.devservices import local_settings
+
+        defaults = local_settings()
+    for name, value in defaults.items():
+        os.environ.setdefault(name, value)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -8,6 +8,9 @@
 Without DATABASE_URL an embedded PostgreSQL is started in .data/postgres (and stopped on exit);
 without REDIS_URL the settings fall back to kombu's filesystem transport in .data. With either
 variable set, the real server is used and nothing is started for it.
+
+While the embedded server runs, its URL is kept in .data/database_url: with the secret key in
+.data/secret_key, that lets `manage.py` find the local settings by itself (`local_settings`).
 """
 
 import os
@@ -25,6 +28,7 @@ from urllib.parse import quote
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("ANCRAGE_DATA_DIR") or BASE_DIR / ".data")
 DATABASE_NAME = "ancrage"
+DATABASE_URL_FILE = "database_url"
 
 
 class StopRequested(Exception):
@@ -64,9 +68,28 @@ def local_secret_key(data_dir: Path = DATA_DIR) -> str:
         return path.read_text().strip()
     data_dir.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
-    path.touch(mode=0o600)
-    path.write_text(key + "\n")
+    _write_private(path, key)
     return key
+
+
+def local_settings(data_dir: Path = DATA_DIR) -> dict[str, str]:
+    """The settings of this checkout's `make run` setup, for `manage.py` run by hand beside it:
+    the generated secret key and, while the embedded PostgreSQL runs, its URL. Empty when the
+    environment configures either (a server, production) or when nothing was set up here."""
+    if os.environ.get("SECRET_KEY") or os.environ.get("DATABASE_URL"):
+        return {}
+    key_file, url_file = data_dir / "secret_key", data_dir / DATABASE_URL_FILE
+    if not key_file.exists():
+        return {}
+    found = {"SECRET_KEY": key_file.read_text().strip(), "DEBUG": "true"}
+    if url_file.exists():
+        found["DATABASE_URL"] = url_file.read_text().strip()
+    return found
+
+
+def _write_private(path: Path, text: str) -> None:
+    path.touch(mode=0o600)
+    path.write_text(text + "\n")
 
 
 @contextmanager
@@ -95,9 +118,11 @@ def database(name: str = DATABASE_NAME, data_dir: Path = DATA_DIR) -> Iterator[s
             exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
             if not exists:
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        _write_private(data_dir / DATABASE_URL_FILE, url)
         yield url
     finally:
         ignore_stop_signals()
+        (data_dir / DATABASE_URL_FILE).unlink(missing_ok=True)
         say("Stopping the embedded PostgreSQL")
         server.cleanup()
 
@@ -220,6 +245,7 @@ def _supervise(children: dict[str, subprocess.Popen]) -> int:
 def test(pytest_args: list[str]) -> int:
     """Run pytest against DATABASE_URL or an embedded PostgreSQL; return pytest's exit code."""
     compile_catalogues()  # .mo files are not committed, and the tests check the French pages
+    ensure_data_dirs()  # the file result backend and the broker's folders, as under `make run`
     with stop_on_signals():
         try:
             with database() as url:

@@ -51,19 +51,34 @@ def pg_tool(tool: str, major: int | None = None) -> Path:
     return min(usable)[1]
 
 
-def connection_env(database: dict | None = None) -> dict[str, str]:
+def _libpq_keywords() -> set[str]:
+    from psycopg import pq
+
+    return {option.keyword.decode() for option in pq.Conninfo.get_defaults()}
+
+
+def connection_args(database: dict | None = None) -> tuple[str, dict[str, str]]:
+    """(libpq connection string, environment) for pg_dump and pg_restore: the same server as
+    Django's connection. Like Django, OPTIONS come first (a socket folder given as `?host=`,
+    `sslmode`…) and HOST, PORT, USER and NAME override them. The password goes through the
+    environment, not the command line other users can read."""
+    from psycopg.conninfo import make_conninfo
+
     database = database or settings.DATABASES["default"]
-    env = dict(os.environ)
-    for key, variable in (
-        ("HOST", "PGHOST"),
-        ("PORT", "PGPORT"),
-        ("USER", "PGUSER"),
-        ("PASSWORD", "PGPASSWORD"),
-        ("NAME", "PGDATABASE"),
-    ):
+    keywords = _libpq_keywords()
+    params = {
+        key: str(value)
+        for key, value in (database.get("OPTIONS") or {}).items()
+        if key in keywords and key != "password"
+    }
+    for key, keyword in (("HOST", "host"), ("PORT", "port"), ("USER", "user"), ("NAME", "dbname")):
         if database.get(key):
-            env[variable] = str(database[key])
-    return env
+            params[keyword] = str(database[key])
+    env = dict(os.environ)
+    password = database.get("PASSWORD") or (database.get("OPTIONS") or {}).get("password")
+    if password:
+        env["PGPASSWORD"] = str(password)
+    return make_conninfo(**params), env
 
 
 def backup_create(directory: Path, *, keep: int) -> Path:
@@ -71,10 +86,11 @@ def backup_create(directory: Path, *, keep: int) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
     target = directory / f"ancrage-{stamp}.dump"
+    conninfo, env = connection_args()
     subprocess.run(
         [str(pg_tool("pg_dump")), "--format=custom", "--no-owner", "--no-privileges",
-         f"--file={target}"],
-        env=connection_env(),
+         f"--file={target}", f"--dbname={conninfo}"],
+        env=env,
         check=True,
     )  # fmt: skip
     for old in sorted(directory.glob("ancrage-*.dump"), reverse=True)[keep:]:
@@ -85,9 +101,10 @@ def backup_create(directory: Path, *, keep: int) -> Path:
 def backup_restore(dump: Path, *, database: dict) -> None:
     """Restore `dump` into `database` (a DATABASES entry), replacing what it holds, in one
     transaction: a failed restore leaves the database as it was."""
+    conninfo, env = connection_args(database)
     subprocess.run(
         [str(pg_tool("pg_restore")), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-         "--single-transaction", "--exit-on-error", f"--dbname={database['NAME']}", str(dump)],
-        env=connection_env(database),
+         "--single-transaction", "--exit-on-error", f"--dbname={conninfo}", str(dump)],
+        env=env,
         check=True,
     )  # fmt: skip
