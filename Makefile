@@ -8,6 +8,8 @@ PY := $(VENV)/bin/python
 # Rebuilt only when the dependencies change.
 STAMP := $(VENV)/.installed
 ARGS ?=
+# Test processes (pytest-xdist): one per core; each has its own database. TEST_WORKERS=0: one.
+TEST_WORKERS ?= auto
 
 .PHONY: install run test messages lint bench backup restore
 
@@ -25,7 +27,7 @@ run: install
 	$(PY) -m config.devservices run
 
 test: install
-	$(PY) -m config.devservices test $(ARGS)
+	$(PY) -m config.devservices test -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 # makemessages needs GNU gettext (apt-get install gettext); compiling does not.
 messages: install
