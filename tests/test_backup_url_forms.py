@@ -10,6 +10,7 @@ from urllib.parse import quote
 import dj_database_url
 import psycopg
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
 
@@ -64,7 +65,7 @@ def test_the_host_part_wins_over_a_host_option_as_in_django():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_backs_up_and_restores_through_every_url_form(tmp_path, settings):
+def test_it_backs_up_and_restores_through_every_url_form(tmp_path, monkeypatch):
     source = connection.settings_dict["NAME"]
     target = f"{source}_url_forms"
     with connection.cursor() as cursor:
@@ -77,7 +78,7 @@ def test_it_backs_up_and_restores_through_every_url_form(tmp_path, settings):
     try:
         for number, (source_url, target_url) in enumerate(forms):
             # backup reads DATABASE_URL (the settings); restore takes --database-url.
-            settings.DATABASES = {"default": dj_database_url.parse(source_url)}
+            monkeypatch.setitem(settings.DATABASES, "default", dj_database_url.parse(source_url))
             call_command("backup", directory=tmp_path / str(number), keep=1)
             dump = next((tmp_path / str(number)).glob("ancrage-*.dump"))
             with _connect(admin_url) as admin:
