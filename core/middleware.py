@@ -2,6 +2,8 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from core.params import without_control_characters
+
 
 class LanguageMiddleware:
     """French unless the user chose otherwise with the language switch.
@@ -43,3 +45,18 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class ControlCharactersMiddleware:
+    """Query strings and form data reach the views without control characters (a NUL byte, a
+    terminal escape…): tab, line feed and carriage return stay. One place for every view, every
+    form field and every query parameter (see `core.params.without_control_characters`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = without_control_characters(request.GET)
+        if request.method == "POST":
+            request.POST = without_control_characters(request.POST)
+        return self.get_response(request)
