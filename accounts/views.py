@@ -31,6 +31,13 @@ def _next_url(request) -> str:
 # --- Second factor -------------------------------------------------------------------------------
 
 
+def _complete_login(request, device) -> None:
+    """The second factor is confirmed: a new session key, as Django gives one at the password
+    step, so a key seen before this point (half logged in) never opens the full session."""
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
 @twofactor.second_factor_exempt
 @require_http_methods(["GET", "POST"])
 @allow_roles(AUTHENTICATED)
@@ -41,7 +48,7 @@ def second_factor_verify(request):
     if request.method == "POST" and form.is_valid():
         device = twofactor.matching_device(request.user, form.cleaned_data["code"])
         if device is not None:
-            otp_login(request, device)
+            _complete_login(request, device)
             return redirect(_next_url(request))
         form.add_error("code", gettext("This code is not valid. Check the time on your phone."))
     return render(
@@ -62,7 +69,7 @@ def second_factor_setup(request):
     if request.method == "POST" and form.is_valid():
         codes = twofactor.authenticator_confirm(device, form.cleaned_data["code"])
         if codes is not None:
-            otp_login(request, device)
+            _complete_login(request, device)
             return render(
                 request,
                 "accounts/recovery_codes.html",

@@ -56,11 +56,13 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "core.middleware.ControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "core.middleware.PrivatePagesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "accounts.middleware.RoleAccessMiddleware",
@@ -131,7 +133,23 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# The client's address (django-ipware). Each of the AXES_PROXY_COUNT reverse proxies in front
+# appends the address it saw to X-Forwarded-For, so the client is the entry the outermost proxy
+# added, counted from the right; what the client sent itself (on the left) is never trusted.
+# ipware counts only the proxies listed in the header, not the nearest one (REMOTE_ADDR): hence
+# one less. Not strict, so a forged left part is skipped instead of making ipware fall back to
+# the proxy's address. Without a proxy, X-Forwarded-For is the client's own word: ignored.
+_proxy_count = env_int("AXES_PROXY_COUNT", 0)
+if _proxy_count < 0:
+    raise ImproperlyConfigured("AXES_PROXY_COUNT must be 0 or more.")
+if _proxy_count:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+AXES_IPWARE_PROXY_ORDER = "left-most"
+IPWARE_STRICT = False
 
 # --- HTTP security ---------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS", not DEBUG)

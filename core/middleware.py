@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import patch_cache_control, patch_vary_headers
+
+from core.params import without_control_characters
 
 
 class LanguageMiddleware:
@@ -24,3 +26,37 @@ class LanguageMiddleware:
         patch_vary_headers(response, ("Cookie",))
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PrivatePagesMiddleware:
+    """Every answer to a logged-in user is `Cache-Control: private, no-store`.
+
+    Any page may show medical notes or names: neither the browser (back button on a shared
+    computer) nor a proxy may keep a copy. Directives a view set (the health check's
+    `max-age=0`) are kept. Static files never get here: WhiteNoise answers them earlier.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
+
+
+class ControlCharactersMiddleware:
+    """Query strings and form data reach the views without control characters (a NUL byte, a
+    terminal escape…): tab, line feed and carriage return stay. One place for every view, every
+    form field and every query parameter (see `core.params.without_control_characters`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.GET = without_control_characters(request.GET)
+        if request.method == "POST":
+            request.POST = without_control_characters(request.POST)
+        return self.get_response(request)

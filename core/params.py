@@ -6,10 +6,33 @@ after) never leaves the range of dates Python and PostgreSQL can hold.
 """
 
 import datetime
+import re
+
+from django.http import QueryDict
 
 # Far enough for any real record, near enough that "a week later" still exists.
 FIRST_DAY = datetime.date(1900, 1, 1)
 LAST_DAY = datetime.date(2999, 12, 31)
+
+
+# C0 control characters but tab, line feed and carriage return, and DEL: nobody types them,
+# PostgreSQL refuses NUL in text, and a terminal escape has nothing to do in a note.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(params: QueryDict) -> QueryDict:
+    """`params` (request.GET or request.POST) with the control characters removed from every
+    name and value; `params` itself when it has none."""
+    if not any(
+        CONTROL_CHARACTERS.search(text) for key, values in params.lists() for text in (key, *values)
+    ):
+        return params
+    cleaned = QueryDict(mutable=True, encoding=params.encoding)
+    for key, values in params.lists():
+        for value in values:
+            cleaned.appendlist(CONTROL_CHARACTERS.sub("", key), CONTROL_CHARACTERS.sub("", value))
+    cleaned._mutable = False
+    return cleaned
 
 
 def parse_day(value: str | None) -> datetime.date | None:

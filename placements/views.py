@@ -1,4 +1,3 @@
-import csv
 import datetime
 import io
 from urllib.parse import urlencode
@@ -19,6 +18,7 @@ from openpyxl.styles import Font
 
 from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
+from core import spreadsheets
 from core.pagination import paginate
 from core.views import RoleViewMixin
 from placements import hooks, selectors, services
@@ -590,7 +590,7 @@ def statement_csv(request):
     data = selectors.monthly_statement(month)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
+    writer = spreadsheets.csv_writer(response, delimiter=";")
     writer.writerow([str(header) for header in STATEMENT_HEADERS])
     for line in data.lines():
         cells = _statement_cells(line)
@@ -607,13 +607,13 @@ def statement_xlsx(request):
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = f"{month:%Y-%m}"
-    sheet.append([str(header) for header in STATEMENT_HEADERS])
+    spreadsheets.append_row(sheet, [str(header) for header in STATEMENT_HEADERS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for line in data.lines():
         cells = _statement_cells(line)
         cells[5] = None if cells[5] is None else float(cells[5])
-        sheet.append(cells)
+        spreadsheets.append_row(sheet, cells)
         if line.label == data.total.label or line in (h.total for h in data.hotels):
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)

@@ -3,7 +3,6 @@ and the PDF, CSV and XLSX files. Everything here reads `Report.figures`, never t
 current data, so a report always downloads as it was built.
 """
 
-import csv
 import datetime
 import io
 import logging
@@ -19,6 +18,7 @@ from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
+from core import spreadsheets
 from reports.figures import SECTIONS, Figure, Section
 
 NBSP = "\u00a0"
@@ -301,7 +301,7 @@ def table_csv(report, key: str) -> str | None:
     for figure, table in _tables(report):
         if figure.key == key:
             buffer = io.StringIO()
-            writer = csv.writer(buffer, delimiter=";")
+            writer = spreadsheets.csv_writer(buffer, delimiter=";")
             writer.writerow([column[1] for column in table["columns"]])
             writer.writerows(_export_rows(figure, table))
             return buffer.getvalue()
@@ -328,11 +328,11 @@ def workbook(report) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         for figure, table in _tables(report):
             sheet = book.create_sheet(_sheet_title(str(figure.title), used))
-            sheet.append([column[1] for column in table["columns"]])
+            spreadsheets.append_row(sheet, [column[1] for column in table["columns"]])
             for header in sheet[1]:
                 header.font = Font(bold=True)
             for row in _export_rows(figure, table):
-                sheet.append(row)
+                spreadsheets.append_row(sheet, row)
             sheet.column_dimensions["A"].width = 40
     buffer = io.BytesIO()
     book.save(buffer)

@@ -1,6 +1,8 @@
 """Login throttling, idle session expiry and the security headers every page carries."""
 
 import datetime
+import runpy
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -48,6 +50,82 @@ def test_it_does_not_lock_colleagues_on_the_same_hotel_wifi(alice, nina):
         _login(client, "alice", "wrong", ip="10.1.1.1")
     assert _login(Client(), "nina", PASSWORD, ip="10.1.1.1").status_code == 302
     assert _login(Client(), "alice", PASSWORD, ip="10.9.9.9").status_code == 302
+
+
+PROXY = "172.18.0.1"  # the reverse proxy, as the app sees it (REMOTE_ADDR)
+CLIENT_IP_SETTINGS = (
+    "AXES_IPWARE_META_PRECEDENCE_ORDER",
+    "AXES_IPWARE_PROXY_COUNT",
+    "IPWARE_STRICT",
+)
+
+
+@pytest.fixture
+def proxies(settings, monkeypatch):
+    """proxies(n): the client-address settings that config/settings.py derives from
+    AXES_PROXY_COUNT=n, applied to this test."""
+
+    def configure(count: int) -> None:
+        monkeypatch.setenv("AXES_PROXY_COUNT", str(count))
+        derived = runpy.run_path(str(Path(settings.BASE_DIR) / "config" / "settings.py"))
+        for name in CLIENT_IP_SETTINGS:
+            if name in derived:
+                setattr(settings, name, derived[name])
+
+    return configure
+
+
+def _login_through_proxy(username, password, forwarded_for):
+    """What the app receives when a browser at `forwarded_for`'s last address logs in through
+    the proxy (which appends the address it saw to X-Forwarded-For)."""
+    return Client().post(
+        LOGIN,
+        {"username": username, "password": password},
+        REMOTE_ADDR=PROXY,
+        HTTP_X_FORWARDED_FOR=forwarded_for,
+    )
+
+
+@pytest.mark.django_db
+def test_it_does_not_lock_the_owner_out_from_behind_the_proxy(alice, proxies):
+    proxies(1)
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        _login_through_proxy("alice", "wrong", "203.0.113.66")
+    assert _login_through_proxy("alice", PASSWORD, "203.0.113.66").status_code == 429
+    assert _login_through_proxy("alice", PASSWORD, "198.51.100.7").status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_locks_an_attacker_behind_the_proxy_whatever_address_they_forge(alice, proxies):
+    proxies(1)
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        # The attacker forges a new address each time; the proxy appends the real one.
+        _login_through_proxy("alice", "wrong", f"10.0.0.{attempt}, 203.0.113.66")
+    locked = _login_through_proxy("alice", PASSWORD, "192.0.2.1, 203.0.113.66")
+    assert locked.status_code == 429
+    assert "Trop de tentatives échouées" in locked.content.decode()
+    # The owner, whose office network also adds an X-Forwarded-For entry.
+    assert _login_through_proxy("alice", PASSWORD, "10.20.0.5, 198.51.100.7").status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_ignores_a_forged_forwarded_for_without_a_proxy(alice, proxies):
+    proxies(0)
+    client = Client()
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            LOGIN,
+            {"username": "alice", "password": "wrong"},
+            REMOTE_ADDR="203.0.113.66",
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{attempt}",
+        )
+    locked = client.post(
+        LOGIN,
+        {"username": "alice", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.66",
+        HTTP_X_FORWARDED_FOR="198.51.100.200",
+    )
+    assert locked.status_code == 429
 
 
 @pytest.mark.django_db

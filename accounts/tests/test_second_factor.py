@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django_otp.oath import totp
@@ -82,6 +83,42 @@ def test_it_asks_a_paired_user_for_a_code_and_lets_them_in(alice):
     )
     assert response["Location"] == "/residents/"
     assert client.get(reverse("residents:resident_list")).status_code == 200
+
+
+def _old_session(client: Client, key: str) -> Client:
+    """A client that still sends the session cookie `key`, as a thief who copied it would."""
+    thief = Client()
+    thief.cookies[settings.SESSION_COOKIE_NAME] = key
+    return thief
+
+
+@pytest.mark.django_db
+def test_it_renews_the_session_key_when_the_code_completes_the_login(alice):
+    device = _paired(alice)
+    client = _password_login("alice")
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    client.post(reverse("second_factor_verify"), {"code": _code(device)})
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get(reverse("residents:resident_list")).status_code == 200
+    stale = _old_session(client, before).get(reverse("residents:resident_list"))
+    assert stale.status_code == 302
+    assert stale["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_it_renews_the_session_key_when_pairing_completes_the_login(alice):
+    client = _password_login("alice")
+    client.get(reverse("second_factor_setup"))
+    before = client.cookies[settings.SESSION_COOKIE_NAME].value
+    device = TOTPDevice.objects.get(user=alice, confirmed=False)
+    assert client.post(reverse("second_factor_setup"), {"code": _code(device)}).status_code == 200
+    after = client.cookies[settings.SESSION_COOKIE_NAME].value
+    assert after != before
+    assert client.get(reverse("residents:resident_list")).status_code == 200
+    stale = _old_session(client, before).get(reverse("residents:resident_list"))
+    assert stale.status_code == 302
+    assert stale["Location"].startswith(reverse("login"))
 
 
 @pytest.mark.django_db

@@ -1,0 +1,45 @@
+"""Writing CSV and XLSX files that names typed into the app cannot turn into formulas.
+
+A hotel called `=HYPERLINK("http://…";"Hôtel")` would be a live formula in the spreadsheet that
+opens the export (CSV injection). Every text cell starting with a character a spreadsheet reads
+as the start of a formula gets a leading apostrophe, as OWASP advises; numbers, dates and empty
+cells are left as they are. Every export writes its rows through `csv_writer` or `append_row`.
+"""
+
+import csv
+from collections.abc import Iterable
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """`value`, with a leading apostrophe if it is text a spreadsheet would read as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def safe_row(cells: Iterable) -> list:
+    return [safe_cell(cell) for cell in cells]
+
+
+class _SafeWriter:
+    def __init__(self, writer):
+        self._writer = writer
+
+    def writerow(self, cells: Iterable):
+        return self._writer.writerow(safe_row(cells))
+
+    def writerows(self, rows: Iterable[Iterable]):
+        for cells in rows:
+            self.writerow(cells)
+
+
+def csv_writer(stream, **options) -> _SafeWriter:
+    """A `csv.writer` on `stream` (same options) whose rows are written through `safe_cell`."""
+    return _SafeWriter(csv.writer(stream, **options))
+
+
+def append_row(sheet, cells: Iterable) -> None:
+    """`sheet.append(cells)` for an openpyxl worksheet, through `safe_cell`."""
+    sheet.append(safe_row(cells))
