@@ -1,8 +1,12 @@
 """Workflows on stays: assigning, ending and transferring, each in one transaction.
 
-Two coordinators assigning the same place at the same moment both pass the checks below; the
-database's exclusion constraints then let exactly one insert through, and the other gets the same
-French message as if it had lost the race in the form, naming the stay that won.
+Coordinators assigning the same place, or the same person, at the same moment queue up: each
+assignment first locks the place's row, then the person's (always in that order, so that two
+assignments never hold one lock each), and only then checks and inserts. The next one in line
+sees the stay that won and gets the French message naming it (without them, the losers met in
+the exclusion constraints, where waits on each other can end in a deadlock error, or on the
+admission request, and were told it was already decided). The constraints stay as the last
+guard: a violation, or a deadlock all the same, gets the message too.
 
 Once a stay has started or ended, the listeners other apps registered in `placements.hooks` run
 in the same transaction (the visits app plans or cancels visits), without this app importing them.
@@ -11,14 +15,14 @@ in the same transaction (the visits app plans or cancels visits), without this a
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from placements import hooks
 from placements.models import ExitDestination, Place, Placement, PlaceOutage
-from residents.models import AdmissionStatus
+from residents.models import AdmissionStatus, Resident
 from residents.services import admission_admit
 
 
@@ -77,11 +81,24 @@ def stay_conflicts(
     return errors
 
 
+def _lock_for_assignment(*, place: Place, resident) -> None:
+    """Lock the place's row, then the person's, until the end of the transaction (NO KEY
+    UPDATE: the rows that only point at them are not held up)."""
+    for model, pk in ((Place, place.pk), (Resident, resident.pk)):
+        list(model.objects.select_for_update(no_key=True).filter(pk=pk).values_list("pk"))
+
+
+def _deadlocked(error: OperationalError) -> bool:
+    return getattr(error.__cause__, "sqlstate", None) == "40P01"
+
+
 def _save_or_explain(placement: Placement, *, ignore: tuple[int, ...] = ()) -> None:
     try:
         with transaction.atomic():
             placement.save()
-    except IntegrityError:
+    except (IntegrityError, OperationalError) as error:
+        if isinstance(error, OperationalError) and not _deadlocked(error):
+            raise
         conflicts = stay_conflicts(
             resident=placement.resident,
             place=placement.place,
@@ -105,6 +122,7 @@ def placement_assign(
     previous: Placement | None = None,
 ) -> Placement:
     """Give `place` to `resident` from `start`, open-ended."""
+    _lock_for_assignment(place=place, resident=resident)
     errors = stay_conflicts(
         resident=resident, place=place, start=start, ignore=(previous.pk,) if previous else ()
     )
@@ -134,6 +152,10 @@ def placement_assign_from_request(
 ) -> Placement:
     """Give `place` to the person of an admission request, admitting a waiting request first:
     if the place cannot be given, the admission is rolled back with it."""
+    _lock_for_assignment(place=place, resident=admission.resident)
+    # Another coordinator may have admitted the request and housed the person meanwhile: the
+    # stay checks below then name that stay.
+    admission.refresh_from_db(fields=["status"])
     if admission.status == AdmissionStatus.WAITING:
         admission = admission_admit(request=admission, by=by)
     elif admission.status != AdmissionStatus.ADMITTED:

@@ -30,6 +30,7 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
         error_messages={"required": _("Choose the outcome of the visit.")},
         widget=forms.HiddenInput,
     )
+    recorded_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Visit
@@ -48,6 +49,19 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
         ]
         if self.instance.unplanned or self.instance.pk is None:
             self.fields["outcome"].choices = Outcome.choices
+        if not self.is_bound:
+            self.initial["recorded_version"] = self.instance.recorded_version
+
+    def seen_version(self) -> str | None:
+        """The recording the worker saw when the form was shown (None: a form without it)."""
+        if self.add_prefix("recorded_version") not in self.data:
+            return None
+        return self.cleaned_data.get("recorded_version", "")
+
+    def show_version(self, version: str) -> None:
+        """Send `version` with the form shown again: sending it then corrects that recording."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("recorded_version")] = version
 
     def clean(self):
         cleaned = super().clean()

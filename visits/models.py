@@ -350,6 +350,13 @@ class Visit(models.Model):
         return self.status in (VisitStatus.DONE, VisitStatus.MISSED)
 
     @property
+    def recorded_version(self) -> str:
+        """When the outcome was last recorded or corrected ("" before): the visit form carries
+        it, so that a recording made after the form was shown is not silently replaced."""
+        moment = self.corrected_at or self.logged_at
+        return moment.isoformat() if moment else ""
+
+    @property
     def needs_follow_up(self) -> bool:
         return bool(self.follow_up_reason) and self.follow_up_closed_at is None
 

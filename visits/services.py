@@ -127,6 +127,41 @@ def round_move(*, hotel, day: datetime.date, to_day: datetime.date, worker, part
     return len(visits)
 
 
+class RecordedMeanwhile(ValidationError):
+    """The visit was recorded by someone else after the form was shown."""
+
+    def __init__(self, visit: Visit):
+        if visit.corrected_at:
+            who, moment = visit.corrected_by, visit.corrected_at
+        else:
+            who, moment = visit.logged_by, visit.logged_at
+        super().__init__(
+            _(
+                "This visit was already recorded by %(who)s at %(time)s: nothing was replaced. "
+                "What you typed is kept below, next to what was recorded: complete it and "
+                "choose the outcome again to record a correction."
+            )
+            % {"who": who, "time": date_format(timezone.localtime(moment), "TIME_FORMAT")},
+            code="recorded_meanwhile",
+        )
+        self.visit = visit
+
+
+def visit_lock_for_recording(*, visit: Visit, seen: str | None) -> Visit:
+    """Lock the visit's row until the transaction recording it ends, and return it as it is.
+
+    Raises RecordedMeanwhile when it was recorded since the worker's form was shown (`seen`,
+    the form's `recorded_version`): two workers logging the same visit at once, the second one
+    is told instead of silently replacing the first one's observations. `seen` None (a form
+    that did not carry it) checks nothing.
+    """
+    # Nothing joined: a row locked after waiting comes back new, but the joined rows do not.
+    current = Visit.objects.select_for_update().get(pk=visit.pk)
+    if seen is not None and seen != current.recorded_version:
+        raise RecordedMeanwhile(current)
+    return current
+
+
 @transaction.atomic
 def visit_cancel(*, visit: Visit) -> Visit:
     visit = Visit.objects.select_for_update(of=("self",)).get(pk=visit.pk)

@@ -130,7 +130,9 @@ def _safe_next(request, default: str) -> str:
     return default
 
 
-def _render_visit(request, visit: Visit, form, bound, *, status: int = 200, creating=False):
+def _render_visit(
+    request, visit: Visit, form, bound, *, status: int = 200, creating=False, meanwhile=False
+):
     can_log = form is not None
     return render(
         request,
@@ -144,6 +146,7 @@ def _render_visit(request, visit: Visit, form, bound, *, status: int = 200, crea
             "not_made": NOT_MADE,
             "can_log": can_log,
             "creating": creating,
+            "recorded_meanwhile": meanwhile,
             "can_plan": not creating
             and request.user.has_role(*PLAN)
             and visit.status == VisitStatus.PLANNED,
@@ -177,6 +180,8 @@ def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
         try:
             with transaction.atomic():
                 form.spend_token()
+                if not creating:
+                    services.visit_lock_for_recording(visit=visit, seen=form.seen_version())
                 saved = form.save_for(request.user)
                 for item in bound:
                     try:
@@ -186,6 +191,13 @@ def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
                         raise
         except TokenAlreadyUsed:
             return _already_recorded(request, visit)
+        except services.RecordedMeanwhile as error:
+            form.add_error(None, error)
+            form.renew_token()
+            form.show_version(error.visit.recorded_version)
+            return _render_visit(
+                request, _get_visit(visit.pk), form, bound, status=409, meanwhile=True
+            )
         except ValidationError:
             form.renew_token()
             if creating:
