@@ -4,6 +4,7 @@ Tests that need Redis or a browser carry a marker (`redis`, `browser`). Where th
 missing they are skipped with the reason on a newcomer's machine, and fail under CI=true.
 """
 
+import functools
 import os
 import shutil
 import socket
@@ -12,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 from django.test import Client
 
-from accounts.roles import Role
+from accounts.roles import Role, sync_role_groups
 from tests.factories import UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -69,6 +70,26 @@ def pytest_runtest_setup(item):
         if _in_ci():
             pytest.fail(f"{missing}: required under CI=true", pytrace=False)
         pytest.skip(missing)
+
+
+@functools.cache
+def _migrated_apps():
+    """The models as the migrations see them: what the data migrations run against."""
+    from django.db.migrations.loader import MigrationLoader
+
+    return MigrationLoader(None, ignore_no_migrations=True).project_state().apps
+
+
+@pytest.fixture
+def role_groups(db):
+    """The role groups with their permissions, as the data migrations made them.
+
+    A transactional test ends with a flush that removes them (and a reused test database keeps
+    that state): code that looks a group up by name, like the demo seeders, needs them back."""
+    from django.contrib.auth.models import Group
+
+    if Group.objects.filter(name__in=Role.values).count() < len(Role):
+        sync_role_groups(_migrated_apps())
 
 
 def _persona(username: str, *roles: str):

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from core.params import FIRST_DAY, LAST_DAY, day_param, parse_day
 
@@ -30,9 +32,28 @@ def test_it_falls_back_to_the_default():
     assert day_param({}, "jour", today) == today
 
 
+def _shown_dates(url: str, today: datetime.date) -> list[str]:
+    """The dates the page prints at its top for the current day (or week)."""
+    monday = today - datetime.timedelta(days=today.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    with translation.override("fr"):
+        if url == "visits:today":
+            return [date_format(today, "l j F Y")]
+        if url == "visits:week":
+            return [f"Visites du {date_format(monday, 'j F')} au {date_format(sunday, 'j F Y')}"]
+        week = date_format(monday, "W")
+        return [
+            f"Semaine {week}, du {date_format(monday, 'j M')} au {date_format(sunday, 'j M Y')}"
+        ]
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", ["visits:today", "visits:week", "harmreduction:voucher_week"])
 def test_a_day_out_of_range_shows_the_current_one(client_for, chloe, url):
+    expected = _shown_dates(url, timezone.localdate())
     for value in ("0001-01-01", "9999-12-31"):
         response = client_for(chloe).get(reverse(url), {"jour": value, "semaine": value})
         assert response.status_code == 200
+        page = " ".join(response.content.decode().split())
+        for text in expected:
+            assert text in page

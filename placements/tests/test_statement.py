@@ -14,6 +14,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.formats import date_format
 from openpyxl import load_workbook
 
 from placements import occupancy
@@ -125,10 +127,25 @@ def test_it_falls_back_to_last_month_when_the_month_cannot_be_read(client_for, a
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("month", ["0001-01", "9999-12", "2025-13"])
-def test_it_never_fails_on_a_month_out_of_range(client_for, alice, month):
-    for name in ("statement", "statement_csv", "statement_xlsx"):
-        response = client_for(alice).get(reverse(f"placements:{name}"), {"month": month})
-        assert response.status_code == 200
+def test_it_gives_last_months_statement_for_a_month_out_of_range(client_for, alice, month):
+    client = client_for(alice)
+    shown = last_month()
+
+    page = client.get(URL, {"month": month})
+    assert page.status_code == 200
+    html = page.content.decode()
+    with translation.override("fr"):
+        assert f"Relevé mensuel – {date_format(shown, 'F Y')}" in html
+    assert "Ce mois n’a pas pu être lu : le relevé du mois dernier est affiché." in html
+
+    csv_file = client.get(reverse("placements:statement_csv"), {"month": month})
+    assert csv_file.status_code == 200
+    assert f'filename="releve-{shown:%Y-%m}.csv"' in csv_file["Content-Disposition"]
+
+    xlsx = client.get(reverse("placements:statement_xlsx"), {"month": month})
+    assert xlsx.status_code == 200
+    assert f'filename="releve-{shown:%Y-%m}.xlsx"' in xlsx["Content-Disposition"]
+    assert load_workbook(io.BytesIO(xlsx.content)).sheetnames == [f"{shown:%Y-%m}"]
 
 
 @pytest.mark.django_db

@@ -118,6 +118,8 @@ def old_file(worker, nina):
         outcome="seen",
         logged_at=at(OLD + datetime.timedelta(days=3)),
         health=FREE_TEXT,
+        room=FREE_TEXT,
+        consumption=FREE_TEXT,
         needs=FREE_TEXT,
         follow_up_note=FREE_TEXT,
     )
@@ -248,9 +250,11 @@ def test_it_removes_identity_and_free_text_and_keeps_the_facts(old_file):
     assert Incident.objects.get(resident=resident).description == retention.REDACTED
     assert IncidentAction.objects.get().action == retention.REDACTED
     visit = Visit.objects.get(resident=resident)
-    assert (visit.status, visit.outcome, visit.health, visit.needs, visit.follow_up_note) == (
-        "done",
-        "seen",
+    assert (visit.status, visit.outcome) == ("done", "seen")
+    # Every observation written during the visit is blanked.
+    assert (visit.health, visit.room, visit.consumption, visit.needs, visit.follow_up_note) == (
+        "",
+        "",
         "",
         "",
         "",
