@@ -2,11 +2,11 @@ from django.contrib.auth.models import AbstractUser
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import MEDICAL_TEAM, Role
+from accounts.roles import ACCOUNT_HISTORY, MEDICAL_TEAM, Role
 from core.audit import audited
 
 
-@audited(exclude=["password", "last_login"])
+@audited(readers=ACCOUNT_HISTORY, exclude=["password", "last_login"])
 class User(AbstractUser):
     """A member of the team. Roles are held as groups named after `accounts.roles.Role`."""
 
