@@ -34,3 +34,14 @@ class User(AbstractUser):
 
     def role_labels(self) -> list[str]:
         return [str(role.label) for role in Role if role in self.role_names]
+
+
+@audited(readers=ACCOUNT_HISTORY)
+class UserRole(User.groups.through):
+    """The table of who holds which role (`User.groups`), audited: adding a role is an insert,
+    removing one a delete, each with who did it and when."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("role of an account")
+        verbose_name_plural = _("roles of the accounts")
