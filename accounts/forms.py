@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.models import Group
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts import services
 from accounts.models import User
 from accounts.roles import Role
 
@@ -38,8 +39,9 @@ class AccountForm(forms.ModelForm):
         model = User
         fields = ["username", "first_name", "last_name", "email"]
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, editor, **kwargs):
         super().__init__(*args, **kwargs)
+        self.editor = editor
         self.fields["email"].required = True
         self.fields["first_name"].required = True
         self.fields["last_name"].required = True
@@ -52,14 +54,21 @@ class AccountForm(forms.ModelForm):
             raise forms.ValidationError(_("Another account already uses this e-mail address."))
         return email
 
+    def clean_roles(self):
+        roles = self.cleaned_data["roles"]
+        is_self = self.instance.pk is not None and self.instance.pk == self.editor.pk
+        if is_self and set(roles) != services.own_roles(self.instance):
+            raise forms.ValidationError(services.SELF_ROLE_CHANGE)
+        return roles
+
     def save(self, commit=True):
         user = super().save(commit=False)
         if not user.pk:
             user.set_unusable_password()
         if commit:
-            user.save()
-            groups = [
-                Group.objects.get_or_create(name=role)[0] for role in self.cleaned_data["roles"]
-            ]
-            user.groups.set(groups)
+            with transaction.atomic():
+                user.save()
+                services.account_set_roles(
+                    user=user, roles=self.cleaned_data["roles"], by=self.editor
+                )
         return user

@@ -2,11 +2,11 @@ from django.contrib.auth.models import AbstractUser
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import MEDICAL_TEAM, Role
+from accounts.roles import ACCOUNT_HISTORY, MEDICAL_TEAM, Role
 from core.audit import audited
 
 
-@audited(exclude=["password", "last_login"])
+@audited(readers=ACCOUNT_HISTORY, exclude=["password", "last_login"])
 class User(AbstractUser):
     """A member of the team. Roles are held as groups named after `accounts.roles.Role`."""
 
@@ -34,3 +34,14 @@ class User(AbstractUser):
 
     def role_labels(self) -> list[str]:
         return [str(role.label) for role in Role if role in self.role_names]
+
+
+@audited(readers=ACCOUNT_HISTORY)
+class UserRole(User.groups.through):
+    """The table of who holds which role (`User.groups`), audited: adding a role is an insert,
+    removing one a delete, each with who did it and when."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("role of an account")
+        verbose_name_plural = _("roles of the accounts")

@@ -28,6 +28,9 @@ STAFF = CARE_TEAM | {Role.MANAGER}
 # Who may read the change history of case-file data (identity, situation, consumption, incidents):
 # the history shows every field, so it follows the case file's rules, not the admin's.
 CASE_FILE_HISTORY = frozenset({Role.MANAGER})
+# Who may read the change history of the accounts and their roles. The administrator manages
+# accounts only: every other history (stays, stocks, hotels…) is the manager's alone.
+ACCOUNT_HISTORY = frozenset({Role.MANAGER, Role.ADMIN})
 
 # role -> {app_label: actions}; an action grants that permission on every model of the app.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {

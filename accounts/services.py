@@ -1,5 +1,9 @@
-"""Account workflows: a departing worker loses access at once; no account is ever deleted."""
+"""Account workflows: a departing worker loses access at once; no account is ever deleted;
+nobody changes their own roles (every role added or removed is in the change history)."""
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -11,9 +15,12 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
 from accounts.twofactor import second_factor_reset
+
+SELF_ROLE_CHANGE = _lazy("You cannot change your own roles: ask another manager or administrator.")
 
 
 def _end_sessions(user: User) -> int:
@@ -34,6 +41,21 @@ def account_deactivate(*, user: User, by: User) -> int:
     user.is_active = False
     user.save(update_fields=["is_active"])
     return _end_sessions(user)
+
+
+@transaction.atomic
+def account_set_roles(*, user: User, roles: Iterable[str], by: User) -> None:
+    """Give `user` exactly these roles. Nobody changes their own: a manager or an administrator
+    adding "nurse" to their account would read the medical notes."""
+    roles = set(roles)
+    if user.pk is not None and user.pk == by.pk and roles != own_roles(user):
+        raise ValidationError(SELF_ROLE_CHANGE)
+    user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
+
+
+def own_roles(user: User) -> set[str]:
+    """The roles an account holds, active or not (`User.role_names` is empty when inactive)."""
+    return set(user.groups.values_list("name", flat=True)) if user.pk else set()
 
 
 @transaction.atomic

@@ -146,7 +146,14 @@ class AccountListView(RoleViewMixin, ListView):
         }
 
 
-class AccountCreateView(RoleViewMixin, CreateView):
+class AccountFormMixin:
+    """The account form knows who edits: nobody changes their own roles."""
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "editor": self.request.user}
+
+
+class AccountCreateView(RoleViewMixin, AccountFormMixin, CreateView):
     allowed_roles = ACCOUNT_MANAGERS
     model = User
     form_class = AccountForm
@@ -163,7 +170,7 @@ class AccountCreateView(RoleViewMixin, CreateView):
         return response
 
 
-class AccountUpdateView(RoleViewMixin, UpdateView):
+class AccountUpdateView(RoleViewMixin, AccountFormMixin, UpdateView):
     allowed_roles = ACCOUNT_MANAGERS
     model = User
     form_class = AccountForm

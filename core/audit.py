@@ -13,9 +13,10 @@ from pghistory.models import Event, MiddlewareEvents
 
 from accounts.roles import Role
 
-# Who may read a model's change history, unless the model says otherwise: the history shows
-# every field, so a model holding case-file data restricts it (see `audited(readers=...)`).
-DEFAULT_READERS = frozenset({Role.MANAGER, Role.ADMIN})
+# Who may read a model's change history, unless the model says otherwise (see
+# `audited(readers=...)`): the manager. The administrator manages accounts and reads their
+# history only (`ACCOUNT_HISTORY`); a model holding medical data narrows it further.
+DEFAULT_READERS = frozenset({Role.MANAGER})
 # The table of the people followed: the history can be searched by person.
 PERSON_MODEL = "residents.resident"
 

@@ -67,8 +67,8 @@ POLICY = {
     "accounts:account_reactivate": ({MANAGER, ADMIN}, {"pk": "account"}),
     "accounts:account_reset_second_factor": ({MANAGER, ADMIN}, {"pk": "account"}),
     "history_index": ({MANAGER, ADMIN}, {}),
-    "history_model": ({MANAGER, ADMIN}, {"label": "placements.hotel"}),
-    "history_object": ({MANAGER, ADMIN}, {"label": "placements.hotel", "pk": "hotel"}),
+    "history_model": ({MANAGER, ADMIN}, {"label": "accounts.user"}),  # admin: accounts only
+    "history_object": ({MANAGER, ADMIN}, {"label": "accounts.user", "pk": "account"}),
     "placements:hotel_list": (STAFF, {}),
     "placements:hotel_create": ({COORD}, {}),
     "placements:hotel_detail": (STAFF, {"pk": "hotel"}),

@@ -25,6 +25,7 @@ from visits.models import (
     Outcome,
     StaffAvailability,
     Visit,
+    VisitMedicalNote,
     VisitStatus,
 )
 from visits.roster import RosterInput, StayRow, plan_week, week_start
@@ -145,6 +146,16 @@ def seed(*, rng, scale: str) -> str:
         if visit.planned_on < today:
             _log(rng, visit, today, absent=visit.resident_id in recent_absentees)
     Visit.objects.bulk_create(visits, batch_size=2000)
+    VisitMedicalNote.objects.bulk_create(
+        VisitMedicalNote(
+            visit=visit,
+            text=visit.demo_medical_note,
+            author_id=visit.logged_by_id,
+            written_at=visit.logged_at,
+        )
+        for visit in visits
+        if hasattr(visit, "demo_medical_note")
+    )
     done = sum(visit.status == VisitStatus.DONE for visit in visits)
     return (
         f"{len(visits)} visits over {HISTORY_WEEKS[scale] + 1} weeks "
@@ -251,7 +262,10 @@ def _log(rng, visit: Visit, today: datetime.date, *, absent: bool) -> None:
         visit.needs = rng.choice(NEEDS) if rng.random() < 0.4 else ""
     if rng.random() < FOLLOW_UP_SHARE:
         visit.follow_up_reason = rng.choice(list(FollowUpReason))
-        visit.follow_up_note = FOLLOW_UP_NOTES[visit.follow_up_reason]
+        if visit.has_medical_follow_up:
+            visit.demo_medical_note = FOLLOW_UP_NOTES[visit.follow_up_reason]
+        else:
+            visit.follow_up_note = FOLLOW_UP_NOTES[visit.follow_up_reason]
         if visit.planned_on < today - 10 * DAY:
             visit.follow_up_closed_at = visit.logged_at + rng.randint(1, 6) * DAY
             visit.follow_up_closed_by_id = by

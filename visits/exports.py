@@ -1,28 +1,25 @@
 """What the visits app holds about a person, for the right of access (privacy.subject_access):
 every home visit with its observations and follow-up.
 
-A follow-up raised for a medical or psychiatric concern reaches the medical team only (see
-FOLLOW_UP_ROLES); its note stays out of an export made by anyone else, who sees the reason only.
+The note of a follow-up raised for a medical or psychiatric concern is the medical team's (see
+VisitMedicalNote): an export made by anyone else shows the reason only.
 """
 
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import MEDICAL_TEAM
 from privacy.subject_access import Section, row
-from visits.models import FollowUpReason, Visit
-
-MEDICAL_FOLLOW_UPS = frozenset({FollowUpReason.MEDICAL, FollowUpReason.PSYCHIATRIC})
+from visits.models import Visit
 
 
 def sections(resident, user) -> list[Section]:
     """One section, one query."""
-    visits = Visit.objects.filter(resident=resident).select_related(
-        "hotel", "worker", "partner", "logged_by", "follow_up_closed_by"
+    visits = (
+        Visit.objects.filter(resident=resident)
+        .with_medical_note_for(user)
+        .select_related("hotel", "worker", "partner", "logged_by", "follow_up_closed_by")
     )
-    medical = user.has_role(*MEDICAL_TEAM)
     rows = []
     for visit in visits:
-        note_hidden = visit.follow_up_reason in MEDICAL_FOLLOW_UPS and not medical
         rows.append(
             row(
                 (_("Date"), visit.planned_on),
@@ -36,7 +33,8 @@ def sections(resident, user) -> list[Section]:
                 (_("Consumption"), visit.consumption),
                 (_("Needs and requests"), visit.needs),
                 (_("Follow-up needed"), visit.get_follow_up_reason_display()),
-                (_("About the follow-up"), "" if note_hidden else visit.follow_up_note),
+                (_("About the follow-up"), visit.follow_up_note),
+                (_("Medical note of the follow-up"), visit.medical_note or ""),
                 (_("Follow-up handled at"), visit.follow_up_closed_at),
                 (_("Logged at"), visit.logged_at),
                 (_("Logged by"), str(visit.logged_by or "")),

@@ -3,11 +3,21 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CARE_TEAM
 from core.forms import DateInput, FixedParentMixin, OneTimeTokenMixin
-from visits.models import NOT_MADE, Leave, Outcome, StaffAvailability, Visit, Weekday
+from visits.models import (
+    MEDICAL_FOLLOW_UPS,
+    NOT_MADE,
+    Leave,
+    Outcome,
+    StaffAvailability,
+    Visit,
+    VisitMedicalNote,
+    Weekday,
+)
 
 User = get_user_model()
 
@@ -31,18 +41,41 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
         widget=forms.HiddenInput,
     )
     recorded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Not the model's field: the note of a medical follow-up is saved in VisitMedicalNote.
+    follow_up_note = forms.CharField(
+        label=capfirst(Visit._meta.get_field("follow_up_note").verbose_name),
+        max_length=Visit._meta.get_field("follow_up_note").max_length,
+        required=False,
+    )
 
     class Meta:
         model = Visit
-        fields = ["health", "room", "consumption", "needs", "follow_up_reason", "follow_up_note"]
+        fields = ["health", "room", "consumption", "needs", "follow_up_reason"]
         widgets = {
             name: forms.Textarea(attrs={"rows": 2, "maxlength": 500})
             for name in ("health", "room", "consumption", "needs")
         }
         labels = {"follow_up_reason": _("Follow-up needed?")}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
+        # The note of a medical follow-up is kept apart (VisitMedicalNote): the form shows it to
+        # whoever may read it, and never lets anyone else overwrite it unseen.
+        notes = VisitMedicalNote.objects.filter(visit_id=self.instance.pk).exclude(text="")
+        self.medical_note = notes.readable_by(user).first() if self.instance.pk else None
+        self.medical_note_hidden = (
+            self.instance.pk is not None and self.medical_note is None and notes.exists()
+        )
+        if self.instance.has_medical_follow_up:
+            self.initial["follow_up_note"] = self.medical_note.text if self.medical_note else ""
+        else:
+            self.initial["follow_up_note"] = self.instance.follow_up_note
+        if self.medical_note_hidden:
+            self.fields["follow_up_note"].help_text = _(
+                "A medical note was written for this follow-up: only the medical team reads it. "
+                "Leave this field empty to keep it."
+            )
         self.fields["follow_up_reason"].choices = [
             ("", _("No follow-up needed")),
             *self.fields["follow_up_reason"].choices[1:],
@@ -67,10 +100,29 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("follow_up_note") and not cleaned.get("follow_up_reason"):
             self.add_error("follow_up_reason", _("Choose the reason for the follow-up."))
+        if (
+            cleaned.get("follow_up_note")
+            and cleaned.get("follow_up_reason") in MEDICAL_FOLLOW_UPS
+            and self.medical_note_hidden
+        ):
+            self.add_error(
+                "follow_up_note",
+                _(
+                    "A medical note already exists for this follow-up: only the medical team "
+                    "may change it."
+                ),
+            )
         day = self.instance.planned_on
         if day and day > timezone.localdate():
             raise forms.ValidationError(_("A visit cannot be logged before its day."))
         return cleaned
+
+    def _post_clean(self):
+        # The note goes where its reason keeps it before the model's constraints are checked.
+        reason = self.cleaned_data.get("follow_up_reason", self.instance.follow_up_reason)
+        note = self.cleaned_data.get("follow_up_note", "")
+        self.instance.follow_up_note = "" if reason in MEDICAL_FOLLOW_UPS else note
+        super()._post_clean()
 
     def save_for(self, user) -> Visit:
         """Record the outcome and the observations; reopen a follow-up whose reason changed."""
@@ -78,9 +130,20 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
         if "follow_up_reason" in self.changed_data:
             visit.follow_up_closed_at = None
             visit.follow_up_closed_by = None
+        medical_note = self.cleaned_data["follow_up_note"] if visit.has_medical_follow_up else None
         visit.record(self.cleaned_data["outcome"], by=user)
         visit.save()
+        if medical_note is not None and not self.medical_note_hidden:
+            self._save_medical_note(visit, medical_note, by=user)
         return visit
+
+    def _save_medical_note(self, visit: Visit, text: str, *, by) -> None:
+        """Write the note of a medical follow-up when it changed; its writer becomes its author."""
+        if text == (self.medical_note.text if self.medical_note else ""):
+            return
+        VisitMedicalNote.objects.update_or_create(
+            visit=visit, defaults={"text": text, "author": by, "written_at": timezone.now()}
+        )
 
 
 class WorkerChoiceMixin(forms.Form):

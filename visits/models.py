@@ -5,7 +5,7 @@ from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -180,6 +180,10 @@ def follow_up_reasons_for(user) -> list[str]:
     return [reason for reason, roles in FOLLOW_UP_ROLES.items() if user.has_role(*roles)]
 
 
+# The note of these follow-ups is the medical team's (see VisitMedicalNote).
+MEDICAL_FOLLOW_UPS = frozenset({FollowUpReason.MEDICAL.value, FollowUpReason.PSYCHIATRIC.value})
+
+
 class VisitQuerySet(models.QuerySet):
     def of_worker(self, user):
         return self.filter(Q(worker=user) | Q(partner=user))
@@ -205,6 +209,17 @@ class VisitQuerySet(models.QuerySet):
 
     def open_follow_ups(self):
         return self.exclude(follow_up_reason="").filter(follow_up_closed_at__isnull=True)
+
+    def with_medical_note_for(self, user):
+        """Annotate `medical_note`: the note of a medical follow-up if `user` may read it (the
+        medical team, its author), else None; and `medical_note_hidden`: a note exists that
+        `user` may not read (the page says so, never what it says)."""
+        notes = VisitMedicalNote.objects.filter(visit=OuterRef("pk")).exclude(text="")
+        readable = notes.readable_by(user)
+        return self.annotate(
+            medical_note=Subquery(readable.values("text")[:1]),
+            medical_note_hidden=Exists(notes) & ~Exists(readable),
+        )
 
 
 @audited(readers=CASE_FILE_HISTORY)
@@ -337,6 +352,13 @@ class Visit(models.Model):
                 condition=~Q(follow_up_reason="") | Q(follow_up_closed_at__isnull=True),
                 name="visit_follow_up_closed_only_if_flagged",
             ),
+            # The note of a medical follow-up lives in VisitMedicalNote, never in this table,
+            # whose change history the manager reads.
+            models.CheckConstraint(
+                condition=~Q(follow_up_reason__in=sorted(MEDICAL_FOLLOW_UPS))
+                | Q(follow_up_note=""),
+                name="visit_medical_follow_up_note_kept_apart",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -389,6 +411,10 @@ class Visit(models.Model):
         else:
             self.status, self.outcome = VisitStatus.DONE, outcome
 
+    @property
+    def has_medical_follow_up(self) -> bool:
+        return self.follow_up_reason in MEDICAL_FOLLOW_UPS
+
     def close_follow_up(self, *, by) -> None:
         self.follow_up_closed_at = timezone.now()
         self.follow_up_closed_by = by
@@ -397,3 +423,49 @@ class Visit(models.Model):
 
 # Not an outcome: the button for a planned visit the team could not make.
 NOT_MADE = "not_made"
+
+
+class VisitMedicalNoteQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        """The notes `user` may read: all for the medical team, their own for their author."""
+        if user.has_role(*MEDICAL_TEAM):
+            return self
+        return self.filter(author=user)
+
+
+@audited(readers=MEDICAL_TEAM)
+class VisitMedicalNote(models.Model):
+    """The note of a medical or psychiatric follow-up raised during a visit.
+
+    Kept apart from `Visit` like the text of a medical note (support.MedicalNoteText): the
+    medical team and the note's author read it, and no history page shows it to anyone else. The
+    rest of the team sees on the visit that a concern was flagged, and by whom. Read it through
+    `VisitMedicalNote.objects.readable_by(user)` (see `visits.selectors.medical_note_for`).
+    """
+
+    visit = models.OneToOneField(
+        Visit,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("home visit"),
+    )
+    text = models.CharField(_("about the follow-up"), max_length=300, blank=True)
+    # Empty only for a note written before notes were kept apart, whose author is not known.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = VisitMedicalNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("medical follow-up note")
+        verbose_name_plural = _("medical follow-up notes")
+
+    def __str__(self) -> str:
+        return str(_("Medical follow-up note of visit #%(pk)s")) % {"pk": self.visit_id}

@@ -431,6 +431,7 @@ def follow_ups_for(user):
     return (
         Visit.objects.open_follow_ups()
         .filter(follow_up_reason__in=follow_up_reasons_for(user))
+        .with_medical_note_for(user)
         .select_related("resident", "hotel", "logged_by")
         .order_by("-planned_on", "-pk")
     )

@@ -67,9 +67,12 @@ def _day_url(day: datetime.date, worker=None, user=None) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _get_visit(pk: int) -> Visit:
+def _get_visit(pk: int, user=None) -> Visit:
+    """The visit with what its page shows; with `user`, the note of a medical follow-up if
+    they may read it (see `VisitQuerySet.with_medical_note_for`)."""
+    visits = Visit.objects.with_medical_note_for(user) if user is not None else Visit.objects
     return get_object_or_404(
-        Visit.objects.select_related(
+        visits.select_related(
             "resident",
             "hotel",
             "placement__place",
@@ -204,7 +207,7 @@ def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
                 form.instance.pk = None
                 form.instance._state.adding = True
             return _render_visit(
-                request, _get_visit(visit.pk) if not creating else visit, form, bound,
+                request, _get_visit(visit.pk, request.user) if not creating else visit, form, bound,
                 status=400, creating=creating,
             )  # fmt: skip
         if saved.status == VisitStatus.MISSED:
@@ -227,7 +230,7 @@ def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
 def visit_detail(request, pk: int):
     """The visit page: outcome buttons first, optional details below (the care team logs; the
     manager reads). Logging a visit already logged corrects it."""
-    visit = _get_visit(pk)
+    visit = _get_visit(pk, request.user)
     may_log = request.user.has_role(*LOG)
     loggable = visit.status != VisitStatus.CANCELLED and visit.planned_on <= timezone.localdate()
     if request.method == "POST":
@@ -236,9 +239,9 @@ def visit_detail(request, pk: int):
         if not loggable:
             messages.error(request, gettext("This visit cannot be logged."))
             return redirect("visits:visit_detail", pk=visit.pk)
-        return _log(request, visit, VisitLogForm(request.POST, instance=visit))
+        return _log(request, visit, VisitLogForm(request.POST, instance=visit, user=request.user))
     if may_log and loggable:
-        form = VisitLogForm(instance=visit)
+        form = VisitLogForm(instance=visit, user=request.user)
         bound = extensions.bind(visit=visit, user=request.user)
     else:
         form, bound = None, []
@@ -307,9 +310,9 @@ def unplanned_log(request, resident_pk: int):
         worker=request.user,
     )
     if request.method == "POST":
-        form = VisitLogForm(request.POST, instance=visit)
+        form = VisitLogForm(request.POST, instance=visit, user=request.user)
         return _log(request, visit, form, creating=True)
-    form = VisitLogForm(instance=visit)
+    form = VisitLogForm(instance=visit, user=request.user)
     bound = extensions.bind(visit=visit, user=request.user)
     return _render_visit(request, visit, form, bound, creating=True)
 

@@ -22,6 +22,7 @@ from tests.factories import (
     UserFactory,
     VisitFactory,
 )
+from visits.models import VisitMedicalNote
 
 SOCIAL_MARKER = "MARQUEUR-NOTE-SOCIALE"
 PSYCHIATRIC_MARKER = "MARQUEUR-NOTE-PSY"
@@ -50,7 +51,7 @@ def resident(db, paul):
     )
     StepFactory(resident=resident)
     SampleFactory(resident=resident, presumed_product="Crack")
-    VisitFactory(
+    visit = VisitFactory(
         placement=stay,
         planned_on=timezone.localdate() - datetime.timedelta(days=1),
         status="done",
@@ -58,8 +59,8 @@ def resident(db, paul):
         logged_at=timezone.now(),
         health="Tousse beaucoup",
         follow_up_reason="medical",
-        follow_up_note=MEDICAL_FOLLOW_UP_MARKER,
     )
+    VisitMedicalNote.objects.create(visit=visit, text=MEDICAL_FOLLOW_UP_MARKER, author=visit.worker)
     return resident
 
 

@@ -36,7 +36,7 @@ def test_it_shows_a_worker_their_visits_of_the_day(client_for, alice, marc):
 
 @pytest.mark.django_db
 def test_it_sends_a_medical_concern_to_the_medical_team(client_for, alice, nina, paul, chloe):
-    medical = _done(follow_up_reason="medical", follow_up_note="Plaie infectée")
+    medical = _done(follow_up_reason="medical")
     social = _done(follow_up_reason="social")
     _done(follow_up_reason="medical", follow_up_closed_at=timezone.now())
 
