@@ -4,7 +4,6 @@ Tests that need Redis or a browser carry a marker (`redis`, `browser`). Where th
 missing they are skipped with the reason on a newcomer's machine, and fail under CI=true.
 """
 
-import functools
 import os
 import shutil
 import socket
@@ -13,7 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from django.test import Client
 
-from accounts.roles import Role, sync_role_groups
+from accounts.roles import Role
 from tests.factories import UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -45,19 +44,55 @@ def _browser_missing() -> str | None:
     return None
 
 
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
 def pytest_collection_modifyitems(items):
-    """Every transactional test restores the migrations' rows (content types, role groups, the
-    seeded catalogue) instead of letting the flush re-create them with new ids, which would make
-    the next test that restores them fail on duplicates."""
+    """Every transactional test (a live server's too) restores the migrations' rows (content
+    types, role groups, the seeded catalogue) instead of letting the flush re-create them with
+    new ids, which would make the next test that restores them fail on duplicates."""
     for item in items:
+        if not _is_transactional(item):
+            continue
         marker = item.get_closest_marker("django_db")
-        if (
-            marker
-            and marker.kwargs.get("transaction")
-            and not marker.kwargs.get("serialized_rollback")
-        ):
-            kwargs = {**marker.kwargs, "serialized_rollback": True}
-            item.add_marker(pytest.mark.django_db(*marker.args, **kwargs), append=False)
+        if marker is None or not marker.kwargs.get("serialized_rollback"):
+            kwargs = {**(marker.kwargs if marker else {}), "serialized_rollback": True}
+            kwargs["transaction"] = True
+            args = marker.args if marker else ()
+            item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
+_db_blocker = None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keep_the_db_blocker(django_db_blocker):
+    global _db_blocker
+    _db_blocker = django_db_blocker
+
+
+@pytest.hookimpl(hookwrapper=True, trylast=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends with a flush that empties every table, the migrations' rows
+    included. Put them back before a test that does not restore them itself, so that no test
+    depends on the order the tests run in (pytest-xdist hands each worker its own order)."""
+    yield
+    if not _is_transactional(item) or (nextitem is not None and _is_transactional(nextitem)):
+        return
+    from django.db import connections
+
+    with _db_blocker.unblock():
+        for connection in connections.all(initialized_only=True):
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
 
 
 def pytest_runtest_setup(item):
@@ -70,26 +105,6 @@ def pytest_runtest_setup(item):
         if _in_ci():
             pytest.fail(f"{missing}: required under CI=true", pytrace=False)
         pytest.skip(missing)
-
-
-@functools.cache
-def _migrated_apps():
-    """The models as the migrations see them: what the data migrations run against."""
-    from django.db.migrations.loader import MigrationLoader
-
-    return MigrationLoader(None, ignore_no_migrations=True).project_state().apps
-
-
-@pytest.fixture
-def role_groups(db):
-    """The role groups with their permissions, as the data migrations made them.
-
-    A transactional test ends with a flush that removes them (and a reused test database keeps
-    that state): code that looks a group up by name, like the demo seeders, needs them back."""
-    from django.contrib.auth.models import Group
-
-    if Group.objects.filter(name__in=Role.values).count() < len(Role):
-        sync_role_groups(_migrated_apps())
 
 
 def _persona(username: str, *roles: str):

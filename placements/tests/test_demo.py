@@ -16,7 +16,7 @@ TODAY = datetime.date.today()
 
 
 @pytest.fixture
-def seeded(role_groups):
+def seeded(db):
     accounts_demo.seed(rng=random.Random(1), scale="demo")
     demo.seed(rng=random.Random(2), scale="demo")
     residents_demo.seed(rng=random.Random(3), scale="demo")
@@ -76,7 +76,7 @@ def test_it_adds_nothing_the_second_time(seeded):
 
 
 @pytest.mark.django_db
-def test_it_draws_the_same_stays_from_the_same_seed(role_groups):
+def test_it_draws_the_same_stays_from_the_same_seed(db):
     accounts_demo.seed(rng=random.Random(1), scale="demo")
     demo.seed(rng=random.Random(2), scale="demo")
     residents_demo.seed(rng=random.Random(3), scale="demo")

@@ -10,7 +10,7 @@ from residents.models import AdmissionRequest, ConsumptionAssessment, Resident
 
 
 @pytest.fixture
-def demo_users(role_groups):
+def demo_users(db):
     accounts_demo.seed(rng=random.Random(1), scale="demo")
 
 

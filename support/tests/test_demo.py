@@ -14,7 +14,7 @@ from support.models import MedicalNoteText, Note, NoteKind, Referral, Step
 
 
 @pytest.fixture
-def housed(role_groups):
+def housed(db):
     for seeder in (
         accounts_demo.seed,
         placements_demo.seed,

@@ -16,7 +16,7 @@ from visits.tests.conftest import THIS_MONDAY, TODAY, WEEK
 
 
 @pytest.mark.django_db
-def test_it_seeds_two_years_of_visits_consistent_with_the_stays(role_groups):
+def test_it_seeds_two_years_of_visits_consistent_with_the_stays(db):
     accounts_demo.seed(rng=random.Random(1), scale="demo")
     placements_demo.seed(rng=random.Random(2), scale="demo")
     residents_demo.seed(rng=random.Random(3), scale="demo")
