@@ -1,8 +1,7 @@
-"""The team's roles and what each may do.
+"""The team's roles.
 
 Roles are Django groups (a user may hold several). Views declare the roles allowed to use them
-(see `accounts.access`); the permission table below gives each group its model permissions so the
-same rules also hold for anything that checks `user.has_perm`.
+(see `accounts.access`): that is the only rule; the groups hold no Django permission.
 """
 
 from django.db import models
@@ -32,71 +31,15 @@ CASE_FILE_HISTORY = frozenset({Role.MANAGER})
 # accounts only: every other history (stays, stocks, hotels…) is the manager's alone.
 ACCOUNT_HISTORY = frozenset({Role.MANAGER, Role.ADMIN})
 
-# role -> {app_label: actions}; an action grants that permission on every model of the app.
-ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.SOCIAL_WORKER: {
-        "placements": ("view",),
-        "residents": ("view", "add", "change"),
-        "support": ("view", "add", "change"),
-        "visits": ("view", "add", "change"),
-        "harmreduction": ("view", "add", "change"),
-    },
-    Role.NURSE: {
-        "placements": ("view",),
-        "residents": ("view", "add", "change"),
-        "support": ("view", "add", "change"),
-        "visits": ("view", "add", "change"),
-        "harmreduction": ("view", "add", "change"),
-    },
-    Role.PSYCHIATRIST: {
-        "placements": ("view",),
-        "residents": ("view", "add", "change"),
-        "support": ("view", "add", "change"),
-        "visits": ("view", "add", "change"),
-        "harmreduction": ("view", "add", "change"),
-    },
-    Role.COORDINATOR: {
-        "placements": ("view", "add", "change"),
-        "residents": ("view", "add", "change"),
-        "support": ("view", "add", "change"),
-        "visits": ("view", "add", "change"),
-        "harmreduction": ("view", "add", "change"),
-        "reports": ("view",),
-    },
-    Role.MANAGER: {
-        "placements": ("view",),
-        "accounts": ("view",),
-        "residents": ("view",),
-        "support": ("view",),
-        "visits": ("view",),
-        "harmreduction": ("view",),
-        "reports": ("view", "add", "change"),
-    },
-    Role.ADMIN: {"accounts": ("view", "add", "change")},
-}
-
 
 def sync_role_groups(apps, schema_editor=None) -> None:
-    """Create one group per role and give it exactly the permissions of ROLE_PERMISSIONS.
+    """Ensure one group per role, holding no Django permission.
 
-    Written for data migrations: each feature that adds models adds a migration that calls it
-    again, so the groups always match the table above.
+    Written for data migrations (older ones call it too). What a role may do is decided by the
+    views' role checks alone: a permission on a group would be a second rule, read by nothing,
+    that could say otherwise.
     """
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, verbosity=0, apps=apps)
-        app_config.models_module = None
-
     Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
     for role in Role:
         group, _created = Group.objects.get_or_create(name=role.value)
-        wanted = Permission.objects.none()
-        for app_label, actions in ROLE_PERMISSIONS.get(role, {}).items():
-            for action in actions:
-                wanted = wanted | Permission.objects.filter(
-                    content_type__app_label=app_label, codename__startswith=f"{action}_"
-                )
-        group.permissions.set(wanted.distinct())
+        group.permissions.clear()
