@@ -5,6 +5,8 @@ application code cannot write without leaving a trace. The request's user and UR
 context by pghistory's middleware.
 """
 
+from collections.abc import Callable
+
 import pghistory
 from django.apps import apps
 from django.contrib.auth import get_user_model
@@ -21,10 +23,17 @@ DEFAULT_READERS = frozenset({Role.MANAGER})
 PERSON_MODEL = "residents.resident"
 
 
-def audited(*, readers: frozenset[str] = DEFAULT_READERS, **kwargs):
+# field -> function from a set of the field's stored values to {value: what the page shows}.
+ValueLabels = dict[str, Callable[[set], dict]]
+
+
+def audited(
+    *, readers: frozenset[str] = DEFAULT_READERS, value_labels: ValueLabels | None = None, **kwargs
+):
     """Class decorator for a domain model: keep an event for each insert, update and delete.
 
-    `readers` are the roles that may read this model's history in the UI.
+    `readers` are the roles that may read this model's history in the UI. `value_labels` shows
+    some fields' stored values (ids) as words on the history page (see `describe_events`).
     """
     track = pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **kwargs
@@ -32,6 +41,7 @@ def audited(*, readers: frozenset[str] = DEFAULT_READERS, **kwargs):
 
     def decorate(model):
         model.history_readers = frozenset(readers)
+        model.history_value_labels = dict(value_labels or {})
         return track(model)
 
     return decorate
@@ -98,13 +108,17 @@ def events_for(model: type[models.Model], pk=None, *, user_id=None, person_id=No
     return events
 
 
-def describe_events(events) -> list[dict]:
-    """One row per event with its author resolved in one query, and its changed fields."""
+def describe_events(events, model: type[models.Model] | None = None) -> list[dict]:
+    """One row per event with its author resolved in one query, and its changed fields; the
+    values of the fields `model` labels (its `history_value_labels`) shown as words, one query
+    per such field for the whole page."""
     events = list(events)
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     users = get_user_model().objects.in_bulk(user_ids)
+    changes = [_changes(event) for event in events]
+    labels = _value_labels(getattr(model, "history_value_labels", {}), changes)
     rows = []
-    for event in events:
+    for event, event_changes in zip(events, changes, strict=True):
         context = event.pgh_context or {}
         rows.append(
             {
@@ -113,7 +127,10 @@ def describe_events(events) -> list[dict]:
                 "object_id": event.pgh_obj_id,
                 "user": users.get(context.get("user")),
                 "url": context.get("url", ""),
-                "changes": _changes(event),
+                "changes": [
+                    (field, _label(labels, field, old), _label(labels, field, new))
+                    for field, old, new in event_changes
+                ],
             }
         )
     return rows
@@ -123,3 +140,16 @@ def _changes(event) -> list[tuple[str, object, object]]:
     if event.pgh_diff:
         return [(field, old, new) for field, (old, new) in sorted(event.pgh_diff.items())]
     return [(field, None, value) for field, value in sorted((event.pgh_data or {}).items())]
+
+
+def _value_labels(resolvers: ValueLabels, changes) -> dict[str, dict]:
+    values: dict[str, set] = {field: set() for field in resolvers}
+    for event_changes in changes:
+        for field, old, new in event_changes:
+            if field in values:
+                values[field].update({old, new} - {None})
+    return {field: resolvers[field](found) for field, found in values.items() if found}
+
+
+def _label(labels: dict[str, dict], field: str, value):
+    return labels.get(field, {}).get(value, value)

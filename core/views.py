@@ -131,7 +131,7 @@ def history_model(request, label: str, pk: str | None = None):
     if form.is_bound and not form.is_valid():
         events = events.none()
     page = paginate(request, events, per_page=50)
-    page.object_list = audit.describe_events(page.object_list)
+    page.object_list = audit.describe_events(page.object_list, model)
     query = {key: value for key, value in request.GET.items() if key != "page" and value}
     return render(
         request,

@@ -5,7 +5,13 @@ from django.urls import reverse
 
 from core.audit import tracked_models
 
-ACCOUNT_TABLES = {"accounts.user", "accounts.userrole"}
+ACCOUNT_TABLES = {
+    "accounts.user",
+    "accounts.userrole",
+    "accounts.authenticatorapp",
+    "accounts.recoverycodelist",
+    "accounts.recoverycode",
+}
 CASE_DATA_TABLES = sorted({entry["label"] for entry in tracked_models()} - ACCOUNT_TABLES)
 
 
