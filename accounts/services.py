@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from accounts.models import User
+from accounts.roles import MEDICAL_TEAM
+from accounts.tasks import send_medical_role_change
 from accounts.twofactor import second_factor_reset
 
 SELF_ROLE_CHANGE = _lazy("You cannot change your own roles: ask another manager or administrator.")
@@ -46,11 +48,23 @@ def account_deactivate(*, user: User, by: User) -> int:
 @transaction.atomic
 def account_set_roles(*, user: User, roles: Iterable[str], by: User) -> None:
     """Give `user` exactly these roles. Nobody changes their own: a manager or an administrator
-    adding "nurse" to their account would read the medical notes."""
+    adding "nurse" to their account would read the medical notes. A medical role given or taken
+    is e-mailed to the medical team once the change is committed."""
     roles = set(roles)
-    if user.pk is not None and user.pk == by.pk and roles != own_roles(user):
+    before = own_roles(user)
+    if user.pk is not None and user.pk == by.pk and roles != before:
         raise ValidationError(SELF_ROLE_CHANGE)
     user.groups.set([Group.objects.get_or_create(name=role)[0] for role in roles])
+    added, removed = (roles - before) & MEDICAL_TEAM, (before - roles) & MEDICAL_TEAM
+    if added or removed:
+        change = {
+            "user_id": user.pk,
+            "by_id": by.pk,
+            "added": sorted(added),
+            "removed": sorted(removed),
+            "at": timezone.now().isoformat(),
+        }
+        transaction.on_commit(lambda: send_medical_role_change.delay(**change))
 
 
 def own_roles(user: User) -> set[str]:
