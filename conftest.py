@@ -84,7 +84,8 @@ def pytest_runtest_teardown(item, nextitem):
     included. Put them back before a test that does not restore them itself, so that no test
     depends on the order the tests run in (pytest-xdist hands each worker its own order)."""
     yield
-    if not _is_transactional(item) or (nextitem is not None and _is_transactional(nextitem)):
+    # No next item: the session's teardown has already dropped the test database.
+    if not _is_transactional(item) or nextitem is None or _is_transactional(nextitem):
         return
     from django.db import connections
 

@@ -6,7 +6,6 @@ back with the French message naming the stay that won, never a crash page.
 """
 
 import datetime
-import time
 from functools import partial
 
 import pytest
@@ -65,7 +64,6 @@ def _split(outcomes) -> tuple[list, list[str]]:
 def test_it_gives_a_place_to_one_of_three_people_and_names_them_to_the_others(
     coordinators, inserts_together
 ):
-    started = time.monotonic()
     for round_ in range(ROUNDS):
         inserts_together()
         place = PlaceFactory()
@@ -96,14 +94,12 @@ def test_it_gives_a_place_to_one_of_three_people_and_names_them_to_the_others(
             assert request.status == (
                 AdmissionStatus.ADMITTED if won_it else AdmissionStatus.WAITING
             )
-    assert time.monotonic() - started < 30
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_gives_one_of_three_places_to_a_waiting_person_and_names_it_to_the_others(
     coordinators, inserts_together
 ):
-    started = time.monotonic()
     for round_ in range(ROUNDS):
         inserts_together()
         person = AdmissionRequestFactory(resident__nickname=f"Personne{round_}").resident
@@ -127,7 +123,6 @@ def test_it_gives_one_of_three_places_to_a_waiting_person_and_names_it_to_the_ot
             assert f"{person.nickname} a déjà une place depuis le" in page
             assert f"{stay.place}" in page
         assert stay.admission.status == AdmissionStatus.ADMITTED
-    assert time.monotonic() - started < 30
 
 
 @pytest.mark.django_db

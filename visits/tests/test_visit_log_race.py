@@ -5,7 +5,6 @@ three threads (one database connection each) that meet right before saving. One 
 the two others are told who recorded it and when, with what they typed still in the form.
 """
 
-import time
 from functools import partial
 
 import pytest
@@ -40,7 +39,6 @@ def test_it_records_one_of_three_simultaneous_loggings_and_keeps_the_others_inpu
         "spend_token",
         lambda form, _spend=OneTimeTokenMixin.spend_token: (rendezvous[0].wait(), _spend(form))[1],
     )
-    started = time.monotonic()
     for round_ in range(ROUNDS):
         rendezvous[:] = [Rendezvous(len(workers), timeout=5)]
         visit = VisitFactory(worker=alice, partner=nina)
@@ -71,7 +69,6 @@ def test_it_records_one_of_three_simultaneous_loggings_and_keeps_the_others_inpu
             assert f"déjà été enregistrée par {visit.logged_by} à {recorded_at}" in page
             assert data["needs"] in page, "what this worker typed is still in the form"
             assert visit.needs in page, "and what was recorded is shown next to it"
-    assert time.monotonic() - started < 20
 
 
 @pytest.mark.django_db
