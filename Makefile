@@ -27,7 +27,7 @@ run: install
 	$(PY) -m config.devservices run
 
 test: install
-	$(PY) -m config.devservices test -n $(TEST_WORKERS) --dist loadfile $(ARGS)
+	$(PY) -m config.devservices test -n $(TEST_WORKERS) --dist worksteal $(ARGS)
 
 # makemessages needs GNU gettext (apt-get install gettext); compiling does not.
 messages: install
