@@ -7,9 +7,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -21,6 +19,7 @@ from accounts.models import User
 from accounts.roles import MEDICAL_TEAM
 from accounts.tasks import send_medical_role_change
 from accounts.twofactor import second_factor_reset
+from core.mail import templated_email
 
 SELF_ROLE_CHANGE = _lazy("You cannot change your own roles: ask another manager or administrator.")
 
@@ -97,11 +96,4 @@ def account_send_welcome(*, user: User, request) -> None:
         )
     )
     context = {"user": user, "link": link}
-    subject = render_to_string("accounts/email/welcome_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject, render_to_string("accounts/email/welcome.txt", context), to=[user.email]
-    )
-    message.attach_alternative(
-        render_to_string("accounts/email/welcome.html", context), "text/html"
-    )
-    message.send()
+    templated_email("accounts/email/welcome", context, to=[user.email]).send()

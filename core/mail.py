@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 
@@ -32,3 +33,8 @@ def templated_email(template: str, context: dict, **recipients) -> EmailMultiAlt
     message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, **recipients)
     message.attach_alternative(html, "text/html")
     return message
+
+
+def site_link(url_name: str, *args) -> str:
+    """The absolute address of a page for an e-mail, or "" when SITE_URL is not set."""
+    return f"{settings.SITE_URL}{reverse(url_name, args=args)}" if settings.SITE_URL else ""

@@ -2,42 +2,18 @@
 
 import datetime
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import STAFF, Role
+from core.mail import site_link, team_emails, templated_email
 from harmreduction.models import LowStockAlert, Sample, StockLevel
 
 
-def _recipients(roles) -> list[str]:
-    return list(
-        get_user_model()
-        .objects.filter(is_active=True, groups__name__in=list(roles))
-        .exclude(email="")
-        .order_by("email")
-        .values_list("email", flat=True)
-        .distinct()
-    )
-
-
-def _link(url_name: str, *args) -> str:
-    return f"{settings.SITE_URL}{reverse(url_name, args=args)}" if settings.SITE_URL else ""
-
-
 def _message(template: str, context: dict, to: list[str]) -> EmailMultiAlternatives:
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string(f"harmreduction/email/{template}_subject.txt", context)
-        text = render_to_string(f"harmreduction/email/{template}.txt", context)
-        html = render_to_string(f"harmreduction/email/{template}.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=to)
-    message.attach_alternative(html, "text/html")
-    return message
+    return templated_email(f"harmreduction/email/{template}", context, to=to)
 
 
 def check_low_stock(*, now: datetime.datetime | None = None) -> int:
@@ -79,12 +55,12 @@ def check_low_stock(*, now: datetime.datetime | None = None) -> int:
                 for level in crossed
             ]
         )
-        to = _recipients({Role.COORDINATOR})
+        to = team_emails({Role.COORDINATOR})
         if to:
             context = {
                 "levels": crossed,
                 "count": len(crossed),
-                "stock_url": _link("harmreduction:stock"),
+                "stock_url": site_link("harmreduction:stock"),
             }
             _message("low_stock", context, to).send()
     return len(crossed)
@@ -106,11 +82,11 @@ def send_sample_alert(sample_id: int) -> bool:
             return False
         sample.alert_sent_at = timezone.now()
         sample.save(update_fields=["alert_sent_at"])
-        to = _recipients(STAFF)
+        to = team_emails(STAFF)
         if to:
             context = {
                 "sample": sample,
-                "sample_url": _link("harmreduction:sample_detail", sample.pk),
+                "sample_url": site_link("harmreduction:sample_detail", sample.pk),
             }
             _message("sample_alert", context, to).send()
     return True

@@ -11,17 +11,14 @@ import logging
 import time
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.mail import EmailMultiAlternatives
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
+from core.mail import site_link, team_emails, templated_email
 from reports import figures as report_figures
 from reports import rendering
 from reports.models import Audience, Report, ReportStatus
@@ -115,25 +112,11 @@ def yearly_reports(today: datetime.date | None = None) -> list[Report]:
 
 
 def _notify_managers(report: Report) -> None:
-    managers = (
-        get_user_model()
-        .objects.filter(is_active=True, groups__name=Role.MANAGER)
-        .exclude(email="")
-        .distinct()
-    )
-    emails = [user.email for user in managers]
+    emails = team_emails([Role.MANAGER])
     if not emails:
         return
-    context = {
-        "report": report,
-        "url": f"{settings.SITE_URL}{reverse('reports:report_list')}" if settings.SITE_URL else "",
-    }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("reports/email/report_ready_subject.txt", context)
-        text = render_to_string("reports/email/report_ready.txt", context)
-        html = render_to_string("reports/email/report_ready.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, bcc=emails)
-    message.attach_alternative(html, "text/html")
+    context = {"report": report, "url": site_link("reports:report_list")}
+    message = templated_email("reports/email/report_ready", context, bcc=emails)
     try:
         message.send()
     except OSError:

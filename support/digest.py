@@ -3,15 +3,13 @@
 import datetime
 from itertools import groupby
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from accounts.roles import CARE_TEAM
+from core.mail import site_link, templated_email
 from residents.models import open_file
 from support.models import Step, StepDigest
 
@@ -66,14 +64,6 @@ def _message(user, steps: list[Step], on: datetime.date) -> EmailMultiAlternativ
         "user": user,
         "steps": [(step, (on - step.due_on).days) for step in steps],
         "count": len(steps),
-        "steps_url": f"{settings.SITE_URL}{reverse('support:step_list')}"
-        if settings.SITE_URL
-        else "",
+        "steps_url": site_link("support:step_list"),
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("support/email/step_digest_subject.txt", context)
-        text = render_to_string("support/email/step_digest.txt", context)
-        html = render_to_string("support/email/step_digest.html", context)
-    message = EmailMultiAlternatives(subject=" ".join(subject.split()), body=text, to=[user.email])
-    message.attach_alternative(html, "text/html")
-    return message
+    return templated_email("support/email/step_digest", context, to=[user.email])
