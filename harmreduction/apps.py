@@ -39,9 +39,10 @@ class HarmreductionConfig(AppConfig):
             extension.name == MaterialGivenOut.name for extension in extensions.registered()
         ):
             extensions.register(MaterialGivenOut())
-        from harmreduction import retention
+        from harmreduction import persondata as held
+        from privacy import persondata
 
-        retention.register()
+        persondata.declare("harmreduction", *held.HELD)
         from harmreduction import exports
         from privacy import subject_access
 

@@ -22,9 +22,10 @@ class PlacementsConfig(AppConfig):
         hooks.register_without_place_filter(services.admitted_requests_without_place)
         timeline.register(selectors.stay_entries)
         actions.register(selectors.resident_actions)
-        from placements import retention
+        from placements import persondata as held
+        from privacy import persondata
 
-        retention.register()
+        persondata.declare("placements", *held.HELD)
         from placements import exports
         from privacy import subject_access
 

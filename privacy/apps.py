@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class PrivacyConfig(AppConfig):
     """The data-protection duties that span every app: retention and the right of access.
 
-    Each app contributes what it holds through the registries of `privacy.retention` and
-    `privacy.subject_access`, registered from its own `ready()`. This app reads no other app's
-    tables but the files themselves (`Resident`, to find those past the delay) and the access log
-    it purges.
+    Each app declares what it holds about a person in its `<app>/persondata.py`
+    (`privacy.persondata`, which retention reads) and its right-of-access sections
+    (`privacy.subject_access`), both registered from its own `ready()`. This app reads no other
+    app's tables but the files themselves (`Resident`, to find those past the delay) and the
+    access log it purges.
     """
 
     name = "privacy"

@@ -6,101 +6,33 @@ text about the person go; the coded facts the activity reports count (gender, ye
 stays and their dates, exits, visits, material and vouchers handed out, referrals and steps with
 their outcomes, assessments' coded answers) stay, so that a past year's report still adds up.
 
-Each app that holds data about a person registers, from its `ready()`::
-
-    from privacy import retention
-
-    retention.register("placements", last_contacts=..., anonymise=...)
-
-- ``last_contacts(resident_ids) -> {resident_id: date}``: the last day the app knows of a
-  contact with each person, or `ONGOING` while something is still open (a current stay, a
-  request on the waiting list): such a file never expires.
-- ``anonymise(resident_ids) -> [queryset, ...]``: blanks the free text and identity the app
-  holds about these people, and returns every queryset of rows about them; the change history
-  of those rows is deleted, since it keeps their old values.
+What goes and what stays is declared table by table in each app's `<app>/persondata.py`
+(see privacy.persondata): anonymising puts each declared field's erased value in place, and
+deletes the change history of the rows about the person, since it keeps their old values. The
+last contact of a file is the latest of the dates its tables declare as contacts (the file's
+opening included), or `ONGOING` while something is still open (a current stay, a request on the
+waiting list): such a file never expires. It is wider than the reports' file active (see
+`last_contact_dates`).
 
 The access log and the change history have their own delays (ACCESS_LOG_RETENTION_DAYS,
 HISTORY_RETENTION_DAYS). The daily task is `privacy.tasks.apply_retention`.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from core.audit import event_models
+from privacy import persondata
 from residents.models import AccessLog, Resident
 
-# The last contact of a file with something still open: it never expires.
-ONGOING = datetime.date.max
-# Put in place of a free text that a database constraint or a required field needs non-empty.
-REDACTED = "—"
+ONGOING = persondata.ONGOING
+REDACTED = persondata.REDACTED
 BATCH_SIZE = 100
-
-LastContacts = Callable[[list[int]], dict[int, datetime.date]]
-Anonymise = Callable[[list[int]], Iterable[models.QuerySet]]
-
-
-@dataclass(frozen=True)
-class Holder:
-    label: str
-    last_contacts: LastContacts
-    anonymise: Anonymise
-
-
-_holders: dict[str, Holder] = {}
-
-
-def register(label: str, *, last_contacts: LastContacts, anonymise: Anonymise) -> None:
-    """Register (or replace) what app `label` holds about people."""
-    _holders[label] = Holder(label, last_contacts, anonymise)
-
-
-def holders() -> list[Holder]:
-    return list(_holders.values())
-
-
-# --- Helpers for the apps' modules ------------------------------------------------------------
-
-
-def _as_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
-    return value
-
-
-def latest(queryset: models.QuerySet, *fields: str, resident: str = "resident_id") -> dict:
-    """{resident_id: the latest date found in `fields`} over `queryset` (one query per field)."""
-    found: dict[int, datetime.date] = {}
-    for name in fields:
-        rows = (
-            queryset.exclude(**{f"{name}__isnull": True})
-            .values_list(resident)
-            .annotate(last=Max(name))
-            .order_by()
-        )
-        for resident_id, last in rows:
-            if resident_id is not None:
-                found[resident_id] = max(found.get(resident_id, datetime.date.min), _as_date(last))
-    return found
-
-
-def ongoing(queryset: models.QuerySet, resident: str = "resident_id") -> dict:
-    """{resident_id: ONGOING} for the people with a row in `queryset` (something still open)."""
-    return dict.fromkeys(queryset.values_list(resident, flat=True).distinct(), ONGOING)
-
-
-def merge(*found: dict) -> dict[int, datetime.date]:
-    """The latest date per person across several `latest()` results."""
-    merged: dict[int, datetime.date] = {}
-    for dates in found:
-        for resident_id, day in dates.items():
-            merged[resident_id] = max(merged.get(resident_id, day), day)
-    return merged
 
 
 # --- Which files are past the delay ----------------------------------------------------------
@@ -117,9 +49,18 @@ def cutoff(today: datetime.date | None = None) -> datetime.date:
     return (today or timezone.localdate()) - datetime.timedelta(days=settings.RETENTION_DAYS)
 
 
-def last_contacts(resident_ids: list[int]) -> dict[int, datetime.date]:
-    """The last contact of each person across every app (the file's opening included)."""
-    return merge(*(holder.last_contacts(resident_ids) for holder in holders()))
+def last_contact_dates(resident_ids: list[int]) -> dict[int, datetime.date]:
+    """The last contact of each person: the latest date any table declares as a contact
+    (privacy.persondata), or ONGOING while a stay or a waiting request is open.
+
+    Wider than the reports' file active (reports.figures.file_active_ids), which counts the
+    care given in a period: here anything dated with the person keeps the file alive — the
+    file's opening, an admission request and its news, an absence, an incident, an overdose,
+    advice, a sample, a step, and a referral's creation even when it has an appointment.
+    """
+    return persondata.merge(
+        *(held.last_contacts(resident_ids) for held in persondata.declarations())
+    )
 
 
 def expired_files(today: datetime.date | None = None) -> list[ExpiredFile]:
@@ -135,7 +76,7 @@ def expired_files(today: datetime.date | None = None) -> list[ExpiredFile]:
     expired = []
     for start in range(0, len(candidates), 1000):
         chunk = candidates[start : start + 1000]
-        for resident_id, day in last_contacts(chunk).items():
+        for resident_id, day in last_contact_dates(chunk).items():
             if day < limit:
                 expired.append(ExpiredFile(resident_id, day))
     return sorted(expired, key=lambda file: (file.last_contact, file.resident_id))
@@ -161,8 +102,11 @@ def anonymise(resident_ids: Iterable[int]) -> list[int]:
         if not ids:
             return []
         rows: list[models.QuerySet] = []
-        for holder in holders():
-            rows.extend(holder.anonymise(ids))
+        for held in persondata.declarations():
+            erased = held.erase(ids)
+            if held.delete_history:
+                rows.append(erased)
+        Resident.objects.filter(pk__in=ids).update(anonymised_at=timezone.now())
         _delete_history(rows)
     return ids
 

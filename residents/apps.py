@@ -24,9 +24,10 @@ class ResidentsConfig(AppConfig):
             selectors.consumption_entries,
         ):
             timeline.register(source)
-        from residents import retention
+        from privacy import persondata
+        from residents import persondata as held
 
-        retention.register()
+        persondata.declare("residents", *held.HELD)
         from privacy import subject_access
         from residents import exports
 

@@ -25,9 +25,10 @@ class SupportConfig(AppConfig):
         )
         for source in (selectors.note_entries, selectors.step_entries, selectors.referral_entries):
             timeline.register(source)
-        from support import retention
+        from privacy import persondata
+        from support import persondata as held
 
-        retention.register()
+        persondata.declare("support", *held.HELD)
         from privacy import subject_access
         from support import exports
 

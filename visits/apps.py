@@ -26,9 +26,10 @@ class VisitsConfig(AppConfig):
         hooks.register_stay_listener(
             on_started=services.plan_started_stay, on_ended=services.cancel_after_stay
         )
-        from visits import retention
+        from privacy import persondata
+        from visits import persondata as held
 
-        retention.register()
+        persondata.declare("visits", *held.HELD)
         from privacy import subject_access
         from visits import exports
 

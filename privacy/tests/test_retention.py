@@ -20,8 +20,8 @@ from harmreduction.models import AdviceSession, Overdose, VoucherDistribution
 from placements.models import Absence, Incident, IncidentAction, Placement
 from privacy import retention
 from privacy.tasks import apply_retention
-from residents.models import AccessLog, AdmissionRequest, Resident
-from residents.retention import pseudonym_prefix
+from residents.models import AccessLog, AdmissionRequest, Resident, SituationAssessment
+from residents.persondata import pseudonym_prefix
 from support.models import MedicalNoteText, Note, Referral, Step
 from tests.factories import (
     AdmissionRequestFactory,
@@ -88,7 +88,13 @@ def old_file(worker, nina):
         decided_on=OLD - datetime.timedelta(days=5),
         decision_reason=FREE_TEXT,
     )
-    SituationAssessmentFactory(resident=resident, assessed_on=OLD, domiciliation=FREE_TEXT)
+    SituationAssessmentFactory(
+        resident=resident,
+        assessed_on=OLD,
+        domiciliation=FREE_TEXT,
+        referring_structure="Dr Dupontel, Lariboisière",
+        housing_before="street",
+    )
     ConsumptionAssessmentFactory(resident=resident, assessed_on=OLD, notes=FREE_TEXT)
     stay = PlacementFactory(
         resident=resident,
@@ -272,6 +278,14 @@ def test_it_removes_identity_and_free_text_and_keeps_the_facts(old_file):
     sample = resident.samples.get()
     assert (sample.description, sample.reference, sample.result) == ("", "", retention.REDACTED)
     assert sample.result_on == OLD + datetime.timedelta(days=20)
+
+
+def test_it_removes_the_referring_structure_written_in_a_situation_assessment(old_file):
+    retention.anonymise([old_file.pk])
+
+    situation = SituationAssessment.objects.get(resident=old_file)
+    assert (situation.referring_structure, situation.domiciliation) == ("", "")
+    assert (situation.assessed_on, situation.housing_before) == (OLD, "street")
 
 
 def test_it_deletes_the_history_of_the_anonymised_rows_and_only_theirs(old_file, worker):

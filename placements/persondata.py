@@ -1,0 +1,44 @@
+"""What the placements app holds about a person (privacy.persondata).
+
+Kept: stays with their places, dates and exit destinations, absences' dates and reasons,
+incidents' kind and dates (the operator's report). Erased: exit comments, absence notes, and
+what was written about an incident involving the person and its follow-up actions.
+"""
+
+from django.db.models import Q
+
+from placements.models import Absence, Incident, IncidentAction, Placement
+from privacy.persondata import REDACTED, Held
+
+HELD = (
+    Held(
+        Placement,
+        resident="resident_id",
+        erased={"exit_comment": ""},
+        contacts=("start", "end"),
+        # A current stay: the file never expires.
+        ongoing=Q(end__isnull=True),
+        section="stays",
+    ),
+    Held(
+        Absence,
+        resident="placement__resident_id",
+        erased={"notes": ""},
+        contacts=("start", "end"),
+        section="absences",
+    ),
+    Held(
+        Incident,
+        resident="resident_id",
+        # Required field: the text goes, a mark stays.
+        erased={"description": REDACTED},
+        contacts=("occurred_on", "closed_on"),
+        section="incidents",
+    ),
+    Held(
+        IncidentAction,
+        resident="incident__resident_id",
+        erased={"action": REDACTED},
+        section="incidents",
+    ),
+)
