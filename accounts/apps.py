@@ -9,6 +9,4 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from core.navigation import NavItem, register_menu
 
-        register_menu(
-            NavItem(_("Team accounts"), "accounts:account_list", icon="people", order=950)
-        )
+        register_menu(NavItem(_("Team accounts"), "accounts:account_list", icon="people"))

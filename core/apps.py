@@ -9,6 +9,4 @@ class CoreConfig(AppConfig):
     def ready(self):
         from core.navigation import NavItem, register_menu
 
-        register_menu(
-            NavItem(_("Change history"), "history_index", icon="clock-history", order=900)
-        )
+        register_menu(NavItem(_("Change history"), "history_index", icon="clock-history"))

@@ -1,7 +1,9 @@
 """The main menu and the home dashboard, filled by each app from its AppConfig.ready().
 
 A menu entry is shown to a user exactly when that user may open its page: the rule is read from the
-view itself (accounts.access), so the menu can never offer a page that would answer 403.
+view itself (accounts.access), so the menu can never offer a page that would answer 403. The order
+of the menu and of the home page's cards is written here, in one place (MENU and CARDS); an entry
+or a card that is not listed there comes last, and a test fails until it is listed.
 """
 
 from collections.abc import Callable
@@ -10,6 +12,44 @@ from dataclasses import dataclass
 from django.urls import resolve, reverse
 
 from accounts.access import user_may_use
+from core.registry import Registry
+
+# The menu, top to bottom: the URL name of each entry.
+MENU = [
+    "visits:today",
+    "placements:board",
+    "residents:resident_list",
+    "residents:waiting_list",
+    "placements:hotel_list",
+    "visits:week",
+    "support:step_list",
+    "support:referral_list",
+    "harmreduction:voucher_week",
+    "harmreduction:stock",
+    "reports:report_list",
+    "history_index",
+    "accounts:account_list",
+]
+# The home page's cards, first to last: the template of each card.
+CARDS = [
+    "visits/card_today.html",
+    "harmreduction/card_samples.html",
+    "placements/card_occupancy.html",
+    "visits/card_follow_ups.html",
+    "visits/card_not_seen.html",
+    "residents/card_waiting_list.html",
+    "harmreduction/card_vouchers.html",
+    "support/card_steps.html",
+    "support/card_appointments.html",
+    "support/card_reassessments.html",
+    "placements/card_places.html",
+    "harmreduction/card_low_stock.html",
+    "support/card_outcomes.html",
+]
+
+
+def _position_in(listing: list[str]) -> Callable[[str], int]:
+    return lambda name: listing.index(name) if name in listing else len(listing)
 
 
 @dataclass(frozen=True)
@@ -17,7 +57,10 @@ class NavItem:
     label: str
     url_name: str
     icon: str = "circle"
-    order: int = 100
+
+    @property
+    def name(self) -> str:
+        return self.url_name
 
 
 @dataclass(frozen=True)
@@ -26,26 +69,29 @@ class DashboardCard:
 
     template: str
     context: Callable
-    order: int = 100
+
+    @property
+    def name(self) -> str:
+        return self.template
 
 
-_menu: list[NavItem] = []
-_cards: list[DashboardCard] = []
+menu: Registry[NavItem] = Registry("menu entries", order=_position_in(MENU))
+cards: Registry[DashboardCard] = Registry("home page cards", order=_position_in(CARDS))
 
 
 def register_menu(*items: NavItem) -> None:
-    _menu.extend(items)
-    _menu.sort(key=lambda item: item.order)
+    for item in items:
+        menu.register(item)
 
 
-def register_card(*cards: DashboardCard) -> None:
-    _cards.extend(cards)
-    _cards.sort(key=lambda card: card.order)
+def register_card(*new_cards: DashboardCard) -> None:
+    for card in new_cards:
+        cards.register(card)
 
 
 def menu_for(user) -> list[dict]:
     entries = []
-    for item in _menu:
+    for item in menu:
         url = reverse(item.url_name)
         if user_may_use(user, resolve(url).func):
             entries.append({"label": item.label, "url": url, "icon": item.icon})
@@ -54,7 +100,7 @@ def menu_for(user) -> list[dict]:
 
 def cards_for(request) -> list[tuple[str, dict]]:
     shown = []
-    for card in _cards:
+    for card in cards:
         context = card.context(request)
         if context is not None:
             shown.append((card.template, context))

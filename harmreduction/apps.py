@@ -19,26 +19,21 @@ class HarmreductionConfig(AppConfig):
                 _("Vouchers"),
                 "harmreduction:voucher_week",
                 icon="ticket-perforated",
-                order=50,
             ),
             NavItem(
                 _("Supplies"),
                 "harmreduction:stock",
                 icon="bag-heart",
-                order=55,
             ),
         )
         register_card(
-            DashboardCard("harmreduction/card_vouchers.html", selectors.voucher_card, order=25),
-            DashboardCard("harmreduction/card_samples.html", selectors.sample_alert_card, order=8),
-            DashboardCard("harmreduction/card_low_stock.html", selectors.low_stock_card, order=55),
+            DashboardCard("harmreduction/card_vouchers.html", selectors.voucher_card),
+            DashboardCard("harmreduction/card_samples.html", selectors.sample_alert_card),
+            DashboardCard("harmreduction/card_low_stock.html", selectors.low_stock_card),
         )
         for source in selectors.TIMELINE_SOURCES:
-            timeline.register(source)
-        if not any(
-            extension.name == MaterialGivenOut.name for extension in extensions.registered()
-        ):
-            extensions.register(MaterialGivenOut())
+            timeline.sources.register(source)
+        extensions.registry.register(MaterialGivenOut())
         from harmreduction import persondata as held
         from privacy import persondata
 
@@ -46,4 +41,4 @@ class HarmreductionConfig(AppConfig):
         from harmreduction import exports
         from privacy import subject_access
 
-        subject_access.register(exports.sections)
+        subject_access.providers.register(exports.sections)

@@ -12,16 +12,16 @@ class PlacementsConfig(AppConfig):
         from residents import actions, hooks, timeline
 
         register_menu(
-            NavItem(_("Board"), "placements:board", icon="grid-3x3-gap", order=5),
-            NavItem(_("Hotels"), "placements:hotel_list", icon="building", order=30),
+            NavItem(_("Board"), "placements:board", icon="grid-3x3-gap"),
+            NavItem(_("Hotels"), "placements:hotel_list", icon="building"),
         )
         register_card(
-            DashboardCard("placements/card_occupancy.html", selectors.occupancy_card, order=10),
-            DashboardCard("placements/card_places.html", selectors.places_card, order=50),
+            DashboardCard("placements/card_occupancy.html", selectors.occupancy_card),
+            DashboardCard("placements/card_places.html", selectors.places_card),
         )
         hooks.register_without_place_filter(services.admitted_requests_without_place)
-        timeline.register(selectors.stay_entries)
-        actions.register(selectors.resident_actions)
+        timeline.sources.register(selectors.stay_entries)
+        actions.providers.register(actions.Provider(selectors.resident_actions))
         from placements import persondata as held
         from privacy import persondata
 
@@ -29,4 +29,4 @@ class PlacementsConfig(AppConfig):
         from placements import exports
         from privacy import subject_access
 
-        subject_access.register(exports.sections)
+        subject_access.providers.register(exports.sections)

@@ -8,8 +8,8 @@ the exclusion constraints, where waits on each other can end in a deadlock error
 admission request, and were told it was already decided). The constraints stay as the last
 guard: a violation, or a deadlock all the same, gets the message too.
 
-Once a stay has started or ended, the listeners other apps registered in `placements.hooks` run
-in the same transaction (the visits app plans or cancels visits), without this app importing them.
+Once a stay has started or ended, `placements.signals` are sent in the same transaction (the
+visits app plans or cancels visits), without this app importing their receivers.
 """
 
 import datetime
@@ -20,7 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from placements import hooks
+from placements import signals
 from placements.models import ExitDestination, Place, Placement, PlaceOutage
 from residents.models import AdmissionStatus, Resident
 from residents.services import admission_admit
@@ -142,7 +142,7 @@ def placement_assign(
     )
     placement.full_clean(validate_constraints=False)
     _save_or_explain(placement)
-    hooks.stay_started(placement)
+    signals.stay_started.send(sender=Placement, placement=placement)
     return placement
 
 
@@ -194,7 +194,7 @@ def placement_end(
     placement.exit_comment = comment
     placement.ended_by = by
     placement.save(update_fields=["end", "exit_destination", "exit_comment", "ended_by"])
-    hooks.stay_ended(placement)
+    signals.stay_ended.send(sender=Placement, placement=placement)
     return placement
 
 
@@ -218,7 +218,7 @@ def placement_transfer(
     placement.exit_destination = ExitDestination.TRANSFER
     placement.ended_by = by
     placement.save(update_fields=["end", "exit_destination", "ended_by"])
-    hooks.stay_ended(placement)
+    signals.stay_ended.send(sender=Placement, placement=placement)
     return placement_assign(
         resident=placement.resident, place=to_place, start=on, by=by, previous=placement
     )

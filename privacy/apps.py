@@ -20,4 +20,6 @@ class PrivacyConfig(AppConfig):
         from residents import actions
 
         # A person who left (an archived file) keeps the right of access.
-        actions.register(subject_access.resident_actions, on_archived=True)
+        actions.providers.register(
+            actions.Provider(subject_access.resident_actions, on_archived=True)
+        )

@@ -27,6 +27,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MEDICAL_TEAM, Role
+from core.registry import Registry
 
 # Who may make an export: the coordinator, who answers the person's request, and the medical
 # team, who alone may hand over the medical notes. Social workers pass the request on; the
@@ -52,13 +53,8 @@ class Section:
 
 
 Provider = Callable[..., list[Section]]
-_providers: list[Provider] = []
-
-
-def register(provider: Provider) -> Provider:
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+# Each app registers its sections' function from its AppConfig.ready().
+providers: Registry[Provider] = Registry("right-of-access sections")
 
 
 def row(*pairs: tuple) -> dict[str, Value]:
@@ -72,7 +68,7 @@ def includes_medical(user) -> bool:
 
 def sections_for(resident, user) -> list[Section]:
     """Every registered section about `resident`, as `user` may see it, in reading order."""
-    sections = [section for provider in _providers for section in provider(resident, user)]
+    sections = [section for provider in providers for section in provider(resident, user)]
     return sorted(sections, key=lambda section: section.order)
 
 

@@ -14,6 +14,5 @@ class ReportsConfig(AppConfig):
                 _("Activity reports"),
                 "reports:report_list",
                 icon="file-earmark-bar-graph",
-                order=800,
             )
         )

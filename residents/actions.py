@@ -1,12 +1,14 @@
 """Buttons other apps add to the resident page ("assign a place", "write a note"…).
 
-A provider is a function `(resident, user) -> list[ResidentAction]`, registered once from its
-app's AppConfig.ready() with `register(provider)`. It returns only the actions `user` may take,
-in a fixed number of queries (usually none).
+A provider is a function `(resident, user) -> list[ResidentAction]`, registered from its app's
+AppConfig.ready() with `providers.register(Provider(function))` (a core.registry.Registry). It
+returns only the actions `user` may take, in a fixed number of queries (usually none).
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from core.registry import Registry, contribution_name
 
 
 @dataclass(frozen=True)
@@ -16,22 +18,26 @@ class ResidentAction:
     icon: str = "plus-lg"
 
 
-Provider = Callable[..., list[ResidentAction]]
-# provider -> whether it also acts on an archived (read-only) file
-_providers: dict[Provider, bool] = {}
-
-
-def register(provider: Provider, *, on_archived: bool = False) -> Provider:
-    """Add `provider`'s buttons to the page of open files, and of archived ones too if
+@dataclass(frozen=True)
+class Provider:
+    """`function`'s buttons go on the page of open files, and of archived ones too if
     `on_archived` (an action that changes nothing in the file, such as an export)."""
-    _providers.setdefault(provider, on_archived)
-    return provider
+
+    function: Callable[..., list[ResidentAction]]
+    on_archived: bool = False
+
+    @property
+    def name(self) -> str:
+        return contribution_name(self.function)
+
+
+providers: Registry[Provider] = Registry("resident page buttons")
 
 
 def actions_for(resident, user) -> list[ResidentAction]:
     return [
         action
-        for provider, on_archived in _providers.items()
-        if on_archived or not resident.is_archived
-        for action in provider(resident, user)
+        for provider in providers
+        if provider.on_archived or not resident.is_archived
+        for action in provider.function(resident, user)
     ]

@@ -11,11 +11,11 @@ class ResidentsConfig(AppConfig):
         from residents import selectors, timeline
 
         register_menu(
-            NavItem(_("Residents"), "residents:resident_list", icon="people", order=10),
-            NavItem(_("Waiting list"), "residents:waiting_list", icon="hourglass-split", order=20),
+            NavItem(_("Residents"), "residents:resident_list", icon="people"),
+            NavItem(_("Waiting list"), "residents:waiting_list", icon="hourglass-split"),
         )
         register_card(
-            DashboardCard("residents/card_waiting_list.html", selectors.waiting_list_card, order=20)
+            DashboardCard("residents/card_waiting_list.html", selectors.waiting_list_card)
         )
         for source in (
             selectors.file_entries,
@@ -23,7 +23,7 @@ class ResidentsConfig(AppConfig):
             selectors.situation_entries,
             selectors.consumption_entries,
         ):
-            timeline.register(source)
+            timeline.sources.register(source)
         from privacy import persondata
         from residents import persondata as held
 
@@ -31,4 +31,4 @@ class ResidentsConfig(AppConfig):
         from privacy import subject_access
         from residents import exports
 
-        subject_access.register(exports.sections)
+        subject_access.providers.register(exports.sections)

@@ -1,8 +1,8 @@
 """The story of one person: every app adds its own entries to the resident page.
 
-A source is a function `(resident, user) -> list[TimelineEntry]`, registered once from its app's
-AppConfig.ready() with `register(source)`. The resident page merges the entries of all sources,
-newest first, and paginates them. Rules for a source:
+A source is a function `(resident, user) -> list[TimelineEntry]`, registered from its app's
+AppConfig.ready() with `sources.register(source)` (a core.registry.Registry). The resident page
+merges the entries of all sources, newest first, and paginates them. Rules for a source:
 
 - it reads its own app's tables only, in a fixed number of queries whatever the number of
   entries (the resident page asserts its query count does not grow);
@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+
+from core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -40,19 +42,9 @@ class TimelineEntry:
 
 
 Source = Callable[..., list[TimelineEntry]]
-_sources: list[Source] = []
-
-
-def register(source: Source) -> Source:
-    if source not in _sources:
-        _sources.append(source)
-    return source
-
-
-def sources() -> list[Source]:
-    return list(_sources)
+sources: Registry[Source] = Registry("timeline sources")
 
 
 def entries_for(resident, user) -> list[TimelineEntry]:
-    entries = [entry for source in _sources for entry in source(resident, user)]
+    entries = [entry for source in sources for entry in source(resident, user)]
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)

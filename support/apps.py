@@ -12,19 +12,17 @@ class SupportConfig(AppConfig):
         from support import selectors
 
         register_menu(
-            NavItem(_("Steps"), "support:step_list", icon="list-check", order=40),
-            NavItem(_("Appointments"), "support:referral_list", icon="calendar-event", order=45),
+            NavItem(_("Steps"), "support:step_list", icon="list-check"),
+            NavItem(_("Appointments"), "support:referral_list", icon="calendar-event"),
         )
         register_card(
-            DashboardCard("support/card_steps.html", selectors.steps_card, order=30),
-            DashboardCard("support/card_appointments.html", selectors.appointments_card, order=35),
-            DashboardCard(
-                "support/card_reassessments.html", selectors.reassessments_card, order=40
-            ),
-            DashboardCard("support/card_outcomes.html", selectors.outcomes_card, order=60),
+            DashboardCard("support/card_steps.html", selectors.steps_card),
+            DashboardCard("support/card_appointments.html", selectors.appointments_card),
+            DashboardCard("support/card_reassessments.html", selectors.reassessments_card),
+            DashboardCard("support/card_outcomes.html", selectors.outcomes_card),
         )
         for source in (selectors.note_entries, selectors.step_entries, selectors.referral_entries):
-            timeline.register(source)
+            timeline.sources.register(source)
         from privacy import persondata
         from support import persondata as held
 
@@ -32,4 +30,4 @@ class SupportConfig(AppConfig):
         from privacy import subject_access
         from support import exports
 
-        subject_access.register(exports.sections)
+        subject_access.providers.register(exports.sections)

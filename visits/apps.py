@@ -8,24 +8,23 @@ class VisitsConfig(AppConfig):
 
     def ready(self):
         from core.navigation import DashboardCard, NavItem, register_card, register_menu
-        from placements import hooks
+        from placements import hooks, signals
         from residents import timeline
         from visits import selectors, services
 
         register_menu(
-            NavItem(_("My visits"), "visits:today", icon="door-open", order=3),
-            NavItem(_("Roster"), "visits:week", icon="calendar-week", order=35),
+            NavItem(_("My visits"), "visits:today", icon="door-open"),
+            NavItem(_("Roster"), "visits:week", icon="calendar-week"),
         )
         register_card(
-            DashboardCard("visits/card_today.html", selectors.today_card, order=3),
-            DashboardCard("visits/card_follow_ups.html", selectors.follow_up_card, order=12),
-            DashboardCard("visits/card_not_seen.html", selectors.not_seen_card, order=15),
+            DashboardCard("visits/card_today.html", selectors.today_card),
+            DashboardCard("visits/card_follow_ups.html", selectors.follow_up_card),
+            DashboardCard("visits/card_not_seen.html", selectors.not_seen_card),
         )
-        timeline.register(selectors.visit_entries)
+        timeline.sources.register(selectors.visit_entries)
         hooks.register_last_visit_finder(selectors.last_done_visits)
-        hooks.register_stay_listener(
-            on_started=services.plan_started_stay, on_ended=services.cancel_after_stay
-        )
+        signals.stay_started.connect(services.plan_started_stay, dispatch_uid="visits.plan")
+        signals.stay_ended.connect(services.cancel_after_stay, dispatch_uid="visits.cancel")
         from privacy import persondata
         from visits import persondata as held
 
@@ -33,4 +32,4 @@ class VisitsConfig(AppConfig):
         from privacy import subject_access
         from visits import exports
 
-        subject_access.register(exports.sections)
+        subject_access.providers.register(exports.sections)

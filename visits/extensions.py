@@ -14,18 +14,21 @@ an object with:
   the visit nor any extension — and the page shows the message on the extension's form. ``visit``
   has its outcome: an extension may ignore a visit where the person was not met.
 
-Register one instance from the app's AppConfig.ready()::
+Register one instance from the app's AppConfig.ready() (a core.registry.Registry: the same
+name registered again replaces the earlier one)::
 
     from visits import extensions
 
-    extensions.register(MaterialGivenOut())
+    extensions.registry.register(MaterialGivenOut())
 
 `VisitExtension` below is a convenient base class; any object with these members will do.
 """
 
 from dataclasses import dataclass, field
 
-_extensions: list = []
+from core.registry import Registry
+
+registry: Registry = Registry("visit form extensions")
 
 
 class VisitExtension:
@@ -40,20 +43,6 @@ class VisitExtension:
 
     def save(self, form, *, visit, user) -> None:
         raise NotImplementedError
-
-
-def register(extension) -> None:
-    if any(existing.name == extension.name for existing in _extensions):
-        raise ValueError(f"A visit extension named {extension.name!r} is already registered.")
-    _extensions.append(extension)
-
-
-def unregister(name: str) -> None:
-    _extensions[:] = [extension for extension in _extensions if extension.name != name]
-
-
-def registered() -> list:
-    return list(_extensions)
 
 
 @dataclass
@@ -74,6 +63,6 @@ def bind(*, visit, user, data=None) -> list[BoundExtension]:
             extension,
             extension.get_form(visit=visit, user=user, data=data, prefix=extension.name),
         )
-        for extension in _extensions
+        for extension in registry
         if extension.is_available(user)
     ]

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 from visits.models import Visit, VisitStatus
 from visits.roster import roster_generate, week_start
 
-# --- Listeners of placements.hooks: called inside the transaction that starts or ends a stay ------
+# --- Receivers of placements.signals: called inside the transaction that starts or ends a stay ---
 
 
-def plan_started_stay(placement, *, today: datetime.date | None = None) -> None:
+def plan_started_stay(placement, *, today: datetime.date | None = None, **_signal) -> None:
     """A stay starts: plan the person's visits for the rest of the week, and for next week when
     its roster already exists (the weekly generation ran before the entry)."""
     today = today or timezone.localdate()
@@ -31,7 +31,7 @@ def plan_started_stay(placement, *, today: datetime.date | None = None) -> None:
             )
 
 
-def cancel_after_stay(placement) -> int:
+def cancel_after_stay(placement, **_signal) -> int:
     """A stay ends (an exit or a transfer): its visits still planned from the exit day on are
     cancelled, even those the coordinator had moved: the person no longer lives there."""
     if placement.end is None:

@@ -30,9 +30,8 @@ def extra_source():
             ),
         ]
 
-    timeline.register(visits)
-    yield calls
-    timeline._sources.remove(visits)
+    with timeline.sources.temporarily(visits):
+        yield calls
 
 
 @pytest.mark.django_db
@@ -46,9 +45,9 @@ def test_it_merges_the_entries_of_other_apps_newest_first(client_for, alice, ext
 
 @pytest.mark.django_db
 def test_it_registers_a_source_once(extra_source):
-    sources = timeline.sources()
-    timeline.register(sources[-1])
-    assert timeline.sources() == sources
+    sources = list(timeline.sources)
+    timeline.sources.register(sources[-1])
+    assert list(timeline.sources) == sources
 
 
 def test_it_puts_a_dated_entry_after_the_timed_entries_of_its_day():

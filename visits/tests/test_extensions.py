@@ -39,10 +39,8 @@ class KitsGiven(extensions.VisitExtension):
 
 @pytest.fixture
 def kits():
-    extension = KitsGiven()
-    extensions.register(extension)
-    yield extension
-    extensions.unregister(extension.name)
+    with extensions.registry.temporarily(KitsGiven()) as extension:
+        yield extension
 
 
 def _url(visit) -> str:
@@ -106,6 +104,10 @@ def test_an_extension_that_refuses_rolls_the_visit_back(client_for, alice, kits)
     assert kits.saved == [(VisitStatus.DONE, 1, "alice")]
 
 
-def test_it_refuses_two_extensions_with_the_same_name(kits):
-    with pytest.raises(ValueError):
-        extensions.register(KitsGiven())
+def test_the_same_name_registered_again_replaces_the_extension_in_its_place(kits):
+    names = extensions.registry.names()
+    again = KitsGiven()
+    with extensions.registry.temporarily(again):
+        assert extensions.registry.names() == names
+        assert again in extensions.registry and kits not in extensions.registry
+    assert kits in extensions.registry

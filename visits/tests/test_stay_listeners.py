@@ -1,13 +1,13 @@
 """A stay that starts gets its visits; one that ends loses those still to come.
 
-placements.services calls the listeners registered in placements.hooks (by visits/apps.py)
-inside its own transaction.
+placements.services sends placements.signals (stay_started, stay_ended) inside its own
+transaction; visits/apps.py connects its receivers.
 """
 
 import pytest
 from django.utils import timezone
 
-from placements import hooks
+from placements import signals
 from placements.models import Placement
 from placements.services import placement_assign, placement_end, placement_transfer
 from tests.factories import (
@@ -119,15 +119,15 @@ def test_a_transfer_moves_the_visits_to_the_new_hotel(team, coordinator):
 
 @pytest.mark.django_db
 def test_a_failing_listener_rolls_the_stay_back(coordinator):
-    def refuse(placement):
-        raise RuntimeError("listener failed")
+    def refuse(sender, placement, **kwargs):
+        raise RuntimeError("receiver failed")
 
-    hooks.register_stay_listener(on_started=refuse)
+    signals.stay_started.connect(refuse)
     try:
         with pytest.raises(RuntimeError):
             placement_assign(
                 resident=ResidentFactory(), place=PlaceFactory(), start=TODAY, by=coordinator
             )
     finally:
-        hooks._stay_started.remove(refuse)
+        signals.stay_started.disconnect(refuse)
     assert not Placement.objects.exists()

@@ -198,12 +198,12 @@ def test_it_answers_only_get_and_post(client_for, alice):
 def without_extensions():
     from visits import extensions
 
-    registered = extensions.registered()
+    registered = list(extensions.registry)
     for extension in registered:
-        extensions.unregister(extension.name)
+        extensions.registry.unregister(extension)
     yield
     for extension in registered:
-        extensions.register(extension)
+        extensions.registry.register(extension)
 
 
 @pytest.mark.django_db
