@@ -90,6 +90,22 @@ def person_field(model: type[models.Model]) -> str | None:
     return None
 
 
+def person_of_row(model: type[models.Model], pk):
+    """The person the row `pk` of `model` is about, from its history (the row may be gone):
+    None when the table is not about one person, or the person's file is gone."""
+    field = person_field(model)
+    if field is None:
+        return None
+    if field == "pk":
+        person_id = pk if str(pk).isdigit() else None
+    else:
+        latest = events_for(model, pk).first()
+        person_id = (latest.pgh_data or {}).get(field) if latest is not None else None
+    if person_id is None:
+        return None
+    return apps.get_model(PERSON_MODEL).objects.filter(pk=person_id).first()
+
+
 def events_for(model: type[models.Model], pk=None, *, user_id=None, person_id=None):
     """The events of `model`, newest first: of one row (`pk`), by one user (`user_id`), or about
     one person (`person_id`, for the tables that are about a person)."""

@@ -17,6 +17,7 @@ from core import audit
 from core.forms import ALREADY_SUBMITTED, HistoryFilter, TokenAlreadyUsed
 from core.navigation import cards_for
 from core.pagination import paginate
+from privacy.access import person_data_viewed
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +131,8 @@ def history_model(request, label: str, pk: str | None = None):
     )
     if form.is_bound and not form.is_valid():
         events = events.none()
+    if pk is not None:
+        person_data_viewed(request, audit.person_of_row(model, pk))
     page = paginate(request, events, per_page=50)
     page.object_list = audit.describe_events(page.object_list, model)
     query = {key: value for key, value in request.GET.items() if key != "page" and value}

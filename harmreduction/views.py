@@ -59,6 +59,7 @@ from harmreduction.models import (
     week_start,
 )
 from placements.models import Hotel
+from privacy.access import PersonPageMixin, get_for_person_view, person_data_viewed
 from residents.models import Resident
 
 # Everyone on staff reads; the care team (coordinator included) hands out and counts; the
@@ -292,6 +293,7 @@ def voucher_missed(request, resident_pk: int):
                 % {"resident": resident.nickname},
             )
             return redirect(f"{back}#voucher-{resident.pk}")
+    person_data_viewed(request, resident)
     return render(
         request,
         "harmreduction/voucher_missed.html",
@@ -930,8 +932,8 @@ def sample_list(request):
     )
 
 
-def _get_sample(pk: int) -> Sample:
-    return get_object_or_404(Sample.objects.select_related("resident", "collected_by"), pk=pk)
+def _samples():
+    return Sample.objects.select_related("resident", "collected_by")
 
 
 @require_GET
@@ -940,7 +942,10 @@ def sample_detail(request, pk: int):
     return render(
         request,
         "harmreduction/sample_detail.html",
-        {"sample": _get_sample(pk), "can_give": request.user.has_role(*GIVE)},
+        {
+            "sample": get_for_person_view(request, _samples(), pk=pk),
+            "can_give": request.user.has_role(*GIVE),
+        },
     )
 
 
@@ -956,7 +961,7 @@ class SampleCreateView(RecordViewMixin, CreateView):
         return reverse("harmreduction:sample_detail", args=[self.object.pk])
 
 
-class SampleUpdateView(RoleViewMixin, UpdateView):
+class SampleUpdateView(PersonPageMixin, RoleViewMixin, UpdateView):
     allowed_roles = GIVE
     model = Sample
     form_class = SampleUpdateForm
@@ -964,7 +969,7 @@ class SampleUpdateView(RoleViewMixin, UpdateView):
     success_message = _("The sample is updated.")
 
     def get_object(self, queryset=None):
-        return _get_sample(self.kwargs["pk"])
+        return get_object_or_404(_samples(), pk=self.kwargs["pk"])
 
     def get_context_data(self, **kwargs):
         return {

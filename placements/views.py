@@ -39,6 +39,7 @@ from placements.forms import (
 )
 from placements.models import Absence, Hotel, Incident, Place, Placement, PlaceOutage
 from placements.selectors import PlaceState
+from privacy.access import PersonPageMixin, person_data_viewed
 from residents.models import AdmissionRequest, AdmissionStatus, Resident
 from residents.selectors import admitted_without_place, waiting_list
 
@@ -314,6 +315,7 @@ def assign_confirm(request, place_pk: int, admission_pk: int):
             add_service_errors(form, error)
         else:
             return _assigned(request, stay)
+    person_data_viewed(request, admission.resident)
     return render(
         request,
         "placements/assign_confirm.html",
@@ -358,6 +360,7 @@ def resident_assign(request, resident_pk: int):
             add_service_errors(form, error)
         else:
             return _assigned(request, stay)
+    person_data_viewed(request, resident)
     return render(
         request,
         "placements/resident_assign.html",
@@ -386,6 +389,7 @@ def _already_ended(request, placement: Placement):
 @allow_roles(*STAFF)
 def placement_detail(request, pk: int):
     placement = _get_placement(pk)
+    person_data_viewed(request, placement.resident)
     chain = selectors.stay_chain(placement)
     absences = list(placement.absences.all())
     can_act = request.user.has_role(*MANAGE) and placement.end is None
@@ -431,6 +435,7 @@ def placement_end(request, pk: int):
                 % {"resident": placement.resident.nickname, "place": placement.place},
             )
             return redirect(_place_url(placement.place))
+    person_data_viewed(request, placement.resident)
     return render(request, "placements/placement_end.html", {"form": form, "placement": placement})
 
 
@@ -466,12 +471,13 @@ def placement_transfer(request, pk: int):
                 },
             )
             return redirect(_place_url(stay.place))
+    person_data_viewed(request, placement.resident)
     return render(
         request, "placements/placement_transfer.html", {"form": form, "placement": placement}
     )
 
 
-class AbsenceCreateView(RoleViewMixin, CreateView):
+class AbsenceCreateView(PersonPageMixin, RoleViewMixin, CreateView):
     allowed_roles = MANAGE
     model = Absence
     form_class = AbsenceForm
@@ -482,6 +488,9 @@ class AbsenceCreateView(RoleViewMixin, CreateView):
         if self.placement.end is not None:
             return _already_ended(request, self.placement)
         return super().dispatch(request, *args, **kwargs)
+
+    def get_resident(self) -> Resident:
+        return self.placement.resident
 
     def get_initial(self):
         return {"start": datetime.date.today()}
@@ -722,7 +731,9 @@ def _incident_detail(request, incident: Incident, action_form: IncidentActionFor
 @require_GET
 @allow_roles(*STAFF)
 def incident_detail(request, pk: int):
-    return _incident_detail(request, _get_incident(pk))
+    incident = _get_incident(pk)
+    person_data_viewed(request, incident.resident)
+    return _incident_detail(request, incident)
 
 
 @require_POST

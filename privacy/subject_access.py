@@ -77,17 +77,16 @@ def sections_for(resident, user) -> list[Section]:
 
 def export_create(*, resident, by, format: str):
     """Record that `by` exports `resident`'s file, in the export list and the access log."""
+    from privacy.access import person_data_exported
     from privacy.models import SubjectAccessExport
-    from residents.models import AccessKind, AccessLog
 
     with transaction.atomic():
         export = SubjectAccessExport.objects.create(
             resident=resident, requested_by=by, format=format, includes_medical=includes_medical(by)
         )
-        AccessLog.record(
+        person_data_exported(
             user=by,
             resident=resident,
-            kind=AccessKind.EXPORT,
             page=f"{gettext('Right of access export')} ({export.get_format_display()})",
         )
     return export

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import allow_roles
 from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
 from privacy import subject_access
+from privacy.access import person_data_viewed
 from privacy.forms import SubjectAccessExportForm
 from privacy.models import EXPORT_VALIDITY, ExportFormat, SubjectAccessExport
 from privacy.subject_access import EXPORT_OVERSEERS, EXPORTERS
@@ -47,6 +48,7 @@ def _page(request, resident: Resident, form, *, status: int = 200):
 @allow_roles(*PAGE_READERS)
 def export_page(request, resident_pk: int):
     resident = _get_resident_for(request.user, resident_pk, roles=PAGE_READERS)
+    person_data_viewed(request, resident)
     form = SubjectAccessExportForm() if request.user.has_role(*EXPORTERS) else None
     return _page(request, resident, form)
 

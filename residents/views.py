@@ -14,6 +14,7 @@ from accounts.roles import CARE_TEAM, STAFF, Role
 from core import audit
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
+from privacy.access import PersonPageMixin, person_data_viewed
 from residents import actions, services, timeline
 from residents.forms import (
     AccessJournalFilter,
@@ -63,10 +64,6 @@ def _get_admission_for(user, pk: int, *, for_change: bool = False) -> AdmissionR
     return get_object_or_404(requests, pk=pk)
 
 
-def _record_access(request, resident: Resident) -> None:
-    AccessLog.record(user=request.user, resident=resident, page=request.path)
-
-
 # --- Case files ----------------------------------------------------------------------------------
 
 
@@ -103,7 +100,7 @@ class ResidentListView(RoleViewMixin, ListView):
 def resident_detail(request, pk: int):
     resident = _get_resident_for(request.user, pk)
     page = paginate(request, timeline.entries_for(resident, request.user), TIMELINE_PER_PAGE)
-    _record_access(request, resident)
+    person_data_viewed(request, resident)
     context = {"resident": resident, "page_obj": page}
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "residents/includes/timeline.html", context)
@@ -141,16 +138,11 @@ class ResidentCreateView(ResidentFormViewMixin, CreateView):
         return super().save_valid(form)
 
 
-class ResidentUpdateView(ResidentFormViewMixin, UpdateView):
+class ResidentUpdateView(PersonPageMixin, ResidentFormViewMixin, UpdateView):
     success_message = _("The file of “%(nickname)s” was updated.")
 
     def get_object(self, queryset=None):
         return _get_resident_for(self.request.user, self.kwargs["pk"], for_change=True)
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        _record_access(request, self.object)
-        return response
 
 
 @require_POST
@@ -224,7 +216,7 @@ def access_journal(request):
 # --- Assessments ---------------------------------------------------------------------------------
 
 
-class AssessmentViewMixin(SingleSubmissionMixin, RoleViewMixin):
+class AssessmentViewMixin(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin):
     """Create or update an assessment of the file in the URL; the author is the current user."""
 
     allowed_roles = EDIT
@@ -238,11 +230,6 @@ class AssessmentViewMixin(SingleSubmissionMixin, RoleViewMixin):
 
     def get_queryset(self):
         return self.model.objects.filter(resident=self.get_resident())
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        _record_access(request, self.get_resident())
-        return response
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "parent": self.get_resident()}
@@ -335,7 +322,7 @@ def waiting_list_view(request):
     )
 
 
-class AdmissionCreateView(SingleSubmissionMixin, RoleViewMixin, CreateView):
+class AdmissionCreateView(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin, CreateView):
     allowed_roles = EDIT
     model = AdmissionRequest
     form_class = AdmissionRequestForm
@@ -363,7 +350,7 @@ class AdmissionCreateView(SingleSubmissionMixin, RoleViewMixin, CreateView):
         return reverse("residents:admission_detail", args=[self.object.pk])
 
 
-class AdmissionUpdateView(SingleSubmissionMixin, RoleViewMixin, UpdateView):
+class AdmissionUpdateView(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin, UpdateView):
     allowed_roles = EDIT
     model = AdmissionRequest
     form_class = AdmissionRequestForm
@@ -371,11 +358,6 @@ class AdmissionUpdateView(SingleSubmissionMixin, RoleViewMixin, UpdateView):
 
     def get_object(self, queryset=None):
         return _get_admission_for(self.request.user, self.kwargs["pk"], for_change=True)
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        _record_access(request, self.object.resident)
-        return response
 
     def get_success_url(self):
         return reverse("residents:admission_detail", args=[self.object.pk])
@@ -385,7 +367,7 @@ class AdmissionUpdateView(SingleSubmissionMixin, RoleViewMixin, UpdateView):
 @allow_roles(*READ)
 def admission_detail(request, pk: int):
     admission = _get_admission_for(request.user, pk)
-    _record_access(request, admission.resident)
+    person_data_viewed(request, admission.resident)
     may_decide = admission.is_waiting and request.user.has_role(*DECIDE)
     score = admission.priority()
     return render(

@@ -15,7 +15,8 @@ from accounts.roles import CARE_TEAM, MEDICAL_TEAM, STAFF
 from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
-from residents.models import AccessLog, Resident, open_file
+from privacy.access import PersonPageMixin, person_data_viewed
+from residents.models import Resident, open_file
 from support import services
 from support.forms import NoteForm, ReferralForm, StepForm
 from support.models import (
@@ -49,10 +50,6 @@ def _get_note_for(user, pk: int, *, for_change: bool = False) -> Note:
     return get_object_or_404(notes.select_related("resident", "author"), pk=pk)
 
 
-def _record_access(request, resident: Resident) -> None:
-    AccessLog.record(user=request.user, resident=resident, page=request.path)
-
-
 def _save_once(form, save):
     """Spend the form's one-time token and run `save()` in one transaction; on a replay or a
     refusal, put the message on the form and return None."""
@@ -83,7 +80,7 @@ def note_list(request, resident_pk: int):
         .order_by("-written_at", "-pk")
     )
     page = paginate(request, notes, PER_PAGE)
-    _record_access(request, resident)
+    person_data_viewed(request, resident)
     return render(
         request,
         "support/note_list.html",
@@ -117,8 +114,7 @@ def note_create(request, resident_pk: int):
                 request, gettext("The %(kind)s was recorded.") % {"kind": _lower_kind(note)}
             )
             return redirect("residents:resident_detail", pk=resident.pk)
-    else:
-        _record_access(request, resident)
+    person_data_viewed(request, resident)
     return render(request, "support/note_form.html", {"form": form, "resident": resident})
 
 
@@ -135,7 +131,7 @@ def note_detail(request, pk: int):
     visible = Note.objects.visible_to(request.user).select_related("author")
     versions = list(visible.filter(pk__in=note.version_ids()).order_by("-version"))
     newer = visible.filter(supersedes=note).values_list("pk", flat=True).first()
-    _record_access(request, note.resident)
+    person_data_viewed(request, note.resident)
     return render(
         request,
         "support/note_detail.html",
@@ -181,8 +177,7 @@ def note_correct(request, pk: int):
                 gettext("The correction was recorded; the earlier version stays readable."),
             )
             return redirect(correction)
-    else:
-        _record_access(request, note.resident)
+    person_data_viewed(request, note.resident)
     return render(
         request,
         "support/note_form.html",
@@ -242,7 +237,7 @@ def resident_steps(request, resident_pk: int):
         .select_related("followed_by")
         .order_by(F("closed_on").desc(nulls_first=True), F("due_on").asc(nulls_last=True), "pk")
     )
-    _record_access(request, resident)
+    person_data_viewed(request, resident)
     return render(
         request,
         "support/resident_steps.html",
@@ -254,7 +249,7 @@ def resident_steps(request, resident_pk: int):
     )
 
 
-class CaseFormMixin(SingleSubmissionMixin, RoleViewMixin):
+class CaseFormMixin(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin):
     """A form about one resident's file: the file is the form's fixed parent, opening the form
     is a file access."""
 
@@ -268,11 +263,6 @@ class CaseFormMixin(SingleSubmissionMixin, RoleViewMixin):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "resident": self.get_resident()}
-
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
-        _record_access(request, self.get_resident())
-        return response
 
 
 class CreateForResidentMixin:
@@ -362,7 +352,7 @@ def resident_referrals(request, resident_pk: int):
         .filter(resident=resident)
         .select_related("accompanied_by")
     )
-    _record_access(request, resident)
+    person_data_viewed(request, resident)
     return render(
         request,
         "support/resident_referrals.html",

@@ -206,6 +206,14 @@ def _url_names(patterns, namespace=""):
             yield f"{namespace}{pattern.name}", pattern
 
 
+class Objects(dict):
+    """The URL arguments by name (pks), with the objects behind them in `instances`."""
+
+    def __init__(self, instances: dict):
+        super().__init__((key, getattr(value, "pk", value)) for key, value in instances.items())
+        self.instances = instances
+
+
 @pytest.fixture
 def objects(db):
     place = PlaceFactory()
@@ -221,39 +229,43 @@ def objects(db):
         placement=stay, start=stay.start, reason="hospital", planned_return=stay.start
     )
     visit = VisitFactory()
-    return {
-        "account": UserFactory(username="colleague").pk,
-        "free_place": PlaceFactory().pk,
-        "stay": stay.pk,
-        "absence": absence.pk,
-        "incident": IncidentFactory(hotel=stay.place.hotel).pk,
-        "hotel": place.hotel.pk,
-        "place": place.pk,
-        "outage": outage.pk,
-        "resident": admission.resident.pk,
-        "situation": SituationAssessmentFactory(resident=admission.resident).pk,
-        "consumption": ConsumptionAssessmentFactory(resident=admission.resident).pk,
-        "admission": admission.pk,
-        "note": NoteFactory(resident=admission.resident).pk,
-        "step": StepFactory(resident=admission.resident).pk,
-        "referral": ReferralFactory(resident=admission.resident).pk,
-        "visit": visit.pk,
-        "worker": visit.worker_id,
-        "leave": Leave.objects.create(user=visit.worker, start=datetime.date.today()).pk,
-        "housed_resident": stay.resident_id,
-        "voucher_line": VoucherDistribution.objects.create(
-            resident=stay.resident,
-            week=week_start(datetime.date.today()),
-            status="not_given",
-            quantity=5,
-            unit_value_cents=700,
-            missed_reason="absent",
-            recorded_by=visit.worker,
-        ).pk,
-        "item": ItemFactory().pk,
-        "location": LocationFactory().pk,
-        "sample": SampleFactory(resident=stay.resident).pk,
-    }
+    return Objects(
+        {
+            "account": UserFactory(username="colleague"),
+            "free_place": PlaceFactory(),
+            "stay": stay,
+            "absence": absence,
+            "incident": IncidentFactory(
+                hotel=stay.place.hotel, place=stay.place, resident=stay.resident
+            ),
+            "hotel": place.hotel,
+            "place": place,
+            "outage": outage,
+            "resident": admission.resident,
+            "situation": SituationAssessmentFactory(resident=admission.resident),
+            "consumption": ConsumptionAssessmentFactory(resident=admission.resident),
+            "admission": admission,
+            "note": NoteFactory(resident=admission.resident),
+            "step": StepFactory(resident=admission.resident),
+            "referral": ReferralFactory(resident=admission.resident),
+            "visit": visit,
+            "worker": visit.worker,
+            "leave": Leave.objects.create(user=visit.worker, start=datetime.date.today()),
+            "housed_resident": stay.resident,
+            "voucher_line": VoucherDistribution.objects.create(
+                resident=stay.resident,
+                week=week_start(datetime.date.today()),
+                status="not_given",
+                quantity=5,
+                unit_value_cents=700,
+                missed_reason="absent",
+                recorded_by=visit.worker,
+            ),
+            "item": ItemFactory(),
+            "location": LocationFactory(),
+            "sample": SampleFactory(resident=stay.resident),
+        }
+    )
 
 
 def _url(name, kwargs, objects):

@@ -24,6 +24,7 @@ from core.pagination import paginate
 from core.params import day_param
 from core.views import RoleViewMixin
 from placements.models import Hotel, Placement
+from privacy.access import person_data_viewed
 from residents.models import Resident
 from visits import extensions, pdf, selectors, services
 from visits.forms import (
@@ -231,6 +232,7 @@ def visit_detail(request, pk: int):
     """The visit page: outcome buttons first, optional details below (the care team logs; the
     manager reads). Logging a visit already logged corrects it."""
     visit = _get_visit(pk, request.user)
+    person_data_viewed(request, visit.resident)
     may_log = request.user.has_role(*LOG)
     loggable = visit.status != VisitStatus.CANCELLED and visit.planned_on <= timezone.localdate()
     if request.method == "POST":
@@ -314,6 +316,7 @@ def unplanned_log(request, resident_pk: int):
         return _log(request, visit, form, creating=True)
     form = VisitLogForm(instance=visit, user=request.user)
     bound = extensions.bind(visit=visit, user=request.user)
+    person_data_viewed(request, resident)
     return _render_visit(request, visit, form, bound, creating=True)
 
 
@@ -510,6 +513,7 @@ def visit_move(request, pk: int):
                 },
             )
             return redirect("visits:round_detail", hotel_pk=moved.hotel_id, day=moved.planned_on)
+    person_data_viewed(request, visit.resident)
     return render(
         request,
         "visits/visit_move.html",

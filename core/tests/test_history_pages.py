@@ -46,3 +46,20 @@ def test_it_shows_the_accounts_history_to_the_admin(client_for, ada, alice):
     response = client_for(ada).get(reverse("history_object", args=["accounts.user", alice.pk]))
     assert response.status_code == 200
     assert "alice" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_logs_who_read_the_history_of_a_row_about_one_person(client_for, marc):
+    from residents.models import AccessLog
+    from tests.factories import PlacementFactory
+
+    stay = PlacementFactory()
+    for label, pk in (("placements.placement", stay.pk), ("residents.resident", stay.resident_id)):
+        url = reverse("history_object", args=[label, pk])
+        assert client_for(marc).get(url).status_code == 200
+        access = AccessLog.objects.get(page=url)
+        assert (access.user, access.resident) == (marc, stay.resident)
+    client_for(marc).get(reverse("history_model", args=["placements.placement"]))
+    client_for(marc).get(reverse("history_object", args=["placements.hotel", stay.place.hotel_id]))
+    client_for(marc).get(reverse("history_object", args=["residents.resident", "pas-un-id"]))
+    assert AccessLog.objects.count() == 2

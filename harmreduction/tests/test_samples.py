@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from harmreduction.models import Sample
 from harmreduction.tests.conftest import DAY, TODAY
+from residents.models import AccessLog
 from tests.factories import PlacementFactory, ResidentFactory, SampleFactory, UserFactory
 
 LIST = reverse("harmreduction:sample_list")
@@ -220,3 +221,11 @@ def test_it_answers_405_to_other_methods(client_for, alice, sample):
         == 405
     )
     assert client_for(alice).delete(_update_url(sample)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_logs_who_opened_the_sample_of_a_person(client_for, marc, sample):
+    url = reverse("harmreduction:sample_detail", args=[sample.pk])
+    client_for(marc).get(url)
+    access = AccessLog.objects.get()
+    assert (access.user, access.resident, access.page) == (marc, sample.resident, url)

@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from placements.models import Absence, ExitDestination
+from residents.models import AccessLog
 from tests.factories import PlaceFactory, PlacementFactory
 
 TODAY = datetime.date.today()
@@ -105,3 +106,11 @@ def test_it_answers_404_for_an_unknown_stay(client_for, alice):
 def test_it_forbids_the_admin_and_other_methods(client_for, ada, alice, transferred):
     assert client_for(ada).get(_url(transferred[0])).status_code == 403
     assert client_for(alice).post(_url(transferred[0])).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_logs_who_opened_the_stay(client_for, marc, transferred):
+    first, _second = transferred
+    client_for(marc).get(_url(first))
+    access = AccessLog.objects.get()
+    assert (access.user, access.resident, access.page) == (marc, first.resident, _url(first))

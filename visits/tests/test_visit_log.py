@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from pghistory.models import Events
 
+from residents.models import AccessLog
 from tests.factories import UserFactory, VisitFactory
 from visits.models import Outcome, Visit, VisitStatus
 from visits.tests.conftest import DAY, TODAY
@@ -215,3 +216,12 @@ def test_it_keeps_the_visit_page_light(client_for, alice, without_extensions):
     assert len(page.encode()) < 16_000
     assert page.count("<script") == 3 and "<script>" not in page and 'style="' not in page
     assert "<details" in page
+
+
+@pytest.mark.django_db
+def test_it_logs_who_opened_the_visit_and_its_observations(client_for, marc):
+    visit = VisitFactory(health="Toux persistante", consumption="Moins de crack")
+    client_for(marc).get(_url(visit))
+    client_for(marc).post(_url(visit), {"outcome": "seen"})  # refused: no page, no line
+    access = AccessLog.objects.get()
+    assert (access.user, access.resident, access.page) == (marc, visit.resident, _url(visit))

@@ -1,0 +1,89 @@
+"""The access log of case files (GDPR art. 9): who viewed which person's data, and when.
+
+Every page that shows one person's data goes through this module, in one of three ways:
+
+- `get_for_person_view(request, queryset, **lookup)`: fetch the page's object (404 if absent),
+  find the person it is about and record the access;
+- `PersonPageMixin` for class-based views: a GET records the access to `get_resident()`;
+- `person_data_viewed(request, resident)` when the view already holds the person.
+
+An access is recorded once per request and person, however many of their rows the page shows,
+and only for a page read (GET): a POST changes the file, and the change history keeps that. The
+log line names the page (its path), never the data shown. Exports go through
+`person_data_exported`, with their own kind.
+"""
+
+from django.db import models
+from django.shortcuts import get_object_or_404
+
+from residents.models import AccessKind, AccessLog, Resident
+
+_RECORDED = "_person_data_viewed"
+
+
+def resident_lookup(model: type[models.Model]) -> str | None:
+    """The lookup from `model` to the person its rows are about: "" for the person's own table,
+    "resident", "placement__resident"…, or None when the table is not about one person. Forward
+    foreign keys only, shortest path first (a row about a hotel is about nobody in it)."""
+    paths = [(model, "")]
+    seen = {model}
+    while paths:
+        current, path = paths.pop(0)
+        if current is Resident:
+            return path
+        for field in current._meta.concrete_fields:
+            target = field.related_model if field.is_relation else None
+            if target is None or target in seen or not field.many_to_one:
+                continue
+            seen.add(target)
+            paths.append((target, f"{path}__{field.name}" if path else field.name))
+    return None
+
+
+def resident_of(obj: models.Model) -> Resident | None:
+    """The person `obj` is about (None if its table is not about one person, or no one is named
+    on this row, e.g. an incident involving no resident)."""
+    lookup = resident_lookup(type(obj))
+    if lookup is None:
+        return None
+    for name in filter(None, lookup.split("__")):
+        obj = getattr(obj, name)
+        if obj is None:
+            return None
+    return obj
+
+
+def person_data_viewed(request, resident: Resident | None) -> None:
+    """Record that `request.user` viewed `resident`'s data on this page (a GET), once a request."""
+    if resident is None or request.method not in ("GET", "HEAD"):
+        return
+    recorded = request.__dict__.setdefault(_RECORDED, set())
+    if resident.pk in recorded:
+        return
+    recorded.add(resident.pk)
+    AccessLog.record(user=request.user, resident=resident, page=request.path)
+
+
+def get_for_person_view(request, queryset, **lookup):
+    """The object of a page about a person (404 if `lookup` finds none), its access recorded."""
+    obj = get_object_or_404(queryset, **lookup)
+    person_data_viewed(request, resident_of(obj))
+    return obj
+
+
+def person_data_exported(*, user, resident: Resident, page: str) -> None:
+    """Record a right of access export of `resident`'s file by `user` (`page` names it)."""
+    AccessLog.record(user=user, resident=resident, page=page, kind=AccessKind.EXPORT)
+
+
+class PersonPageMixin:
+    """A class-based view of a page about one person: its GET records the access to the person
+    `get_resident()` names (by default the person of `self.object`)."""
+
+    def get_resident(self) -> Resident | None:
+        return resident_of(self.object)
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        person_data_viewed(request, self.get_resident())
+        return response
