@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, FixedParentMixin
@@ -62,7 +63,7 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
 
 
 def _not_in_future(value: datetime.date, message) -> datetime.date:
-    if value and value > datetime.date.today():
+    if value and value > timezone.localdate():
         raise ValidationError(message)
     return value
 
@@ -151,7 +152,7 @@ class AbsenceForm(FixedParentMixin, forms.ModelForm):
         if start and planned and planned < start:
             self.add_error("planned_return", _("The planned return cannot be before the start."))
         end = cleaned.get("end")
-        if end and end > datetime.date.today():
+        if end and end > timezone.localdate():
             self.add_error("end", _("The return cannot be recorded in advance."))
         return cleaned
 

@@ -17,6 +17,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -186,7 +187,7 @@ def placement_end(
         raise ValidationError({"exit_destination": _("Choose where the person went.")})
     if on <= placement.start:
         raise ValidationError({"end": _("The exit date must be after the entry date.")})
-    if on > datetime.date.today():
+    if on > timezone.localdate():
         raise ValidationError({"end": _("A stay cannot be ended in advance.")})
     _close_absences(placement, on)
     placement.end = on
