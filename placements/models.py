@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_FILE_HISTORY
 from core.audit import audited
-from core.validators import validate_period
+from core.validators import not_in_the_future, validate_period
 
 PARIS_ARRONDISSEMENTS = [(n, f"Paris {n}e") for n in range(1, 21)]
 
@@ -489,8 +489,9 @@ class Incident(models.Model):
     def clean(self):
         if self.place_id and self.hotel_id and self.place.hotel_id != self.hotel_id:
             raise ValidationError({"place": _("This place is not in this hotel.")})
-        if self.occurred_on and self.occurred_on > timezone.localdate():
-            raise ValidationError({"occurred_on": _("An incident cannot be dated in the future.")})
+        not_in_the_future(
+            self.occurred_on, _("An incident cannot be dated in the future."), field="occurred_on"
+        )
 
 
 @audited(readers=CASE_FILE_HISTORY)
