@@ -2,8 +2,10 @@
 # (see docker-compose.yml). Settings come from the environment only (README, "Configuration").
 FROM python:3.12-slim-bookworm
 
+# TZ: the processes' own clock (logs, anything outside Django) shows Paris time, like the app.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
+    TZ=Europe/Paris \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 

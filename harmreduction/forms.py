@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, OneTimeTokenMixin
+from core.validators import not_in_the_future
 from harmreduction.models import (
     AdviceSession,
     AdviceTopic,
@@ -135,10 +136,7 @@ class VoucherReceiptForm(forms.Form):
     note = forms.CharField(label=_("Comment"), max_length=200, required=False)
 
     def clean_on(self):
-        on = self.cleaned_data["on"]
-        if on > timezone.localdate():
-            raise forms.ValidationError(_("This date cannot be in the future."))
-        return on
+        return not_in_the_future(self.cleaned_data["on"])
 
 
 class VoucherRemovalForm(VoucherReceiptForm):

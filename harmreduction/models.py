@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_FILE_HISTORY
 from core.audit import audited
+from core.validators import FUTURE_DATE, not_in_the_future
 
 WEEK = datetime.timedelta(days=7)
 
@@ -759,8 +760,7 @@ class Collection(models.Model):
         return f"{self.hotel or _('Office')} – {self.collected_on}"
 
     def clean(self):
-        if self.collected_on and self.collected_on > timezone.localdate():
-            raise ValidationError({"collected_on": _("This date cannot be in the future.")})
+        not_in_the_future(self.collected_on, field="collected_on")
 
 
 class OverdoseOutcome(models.TextChoices):
@@ -814,8 +814,7 @@ class Overdose(models.Model):
         return f"{self.occurred_on} – {self.get_outcome_display()}"
 
     def clean(self):
-        if self.occurred_on and self.occurred_on > timezone.localdate():
-            raise ValidationError({"occurred_on": _("This date cannot be in the future.")})
+        not_in_the_future(self.occurred_on, field="occurred_on")
 
 
 class AdviceTopic(models.TextChoices):
@@ -864,8 +863,7 @@ class AdviceSession(models.Model):
         return f"{self.held_on} – {self.get_topic_display()}"
 
     def clean(self):
-        if self.held_on and self.held_on > timezone.localdate():
-            raise ValidationError({"held_on": _("This date cannot be in the future.")})
+        not_in_the_future(self.held_on, field="held_on")
 
 
 class AnalysisNetwork(models.TextChoices):
@@ -977,7 +975,7 @@ class Sample(models.Model):
         for name in ("collected_on", "sent_on", "result_on", "returned_on"):
             value = getattr(self, name)
             if value and value > today:
-                errors[name] = _("This date cannot be in the future.")
+                errors[name] = FUTURE_DATE
         if self.result_on and not self.result.strip():
             errors["result"] = _("Write the result that came back.")
         if self.result.strip() and not self.result_on:

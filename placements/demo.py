@@ -100,7 +100,7 @@ def _one_outage(rng) -> None:
     """One place of the programme under repair, so the demo shows an out-of-service place."""
     place = Place.objects.filter(hotel__name=PROGRAMME_HOTELS[3][0]).order_by("room", "bed").last()
     if place and not place.outages.exists():
-        today = datetime.date.today()
+        today = timezone.localdate()
         PlaceOutage.objects.create(
             place=place,
             start=today - datetime.timedelta(days=12),
@@ -193,7 +193,7 @@ def seed_stays(*, rng, scale: str) -> str:
     carers = list(User.objects.filter(username__in=CARE_USERNAMES).order_by("username"))
     if coordinator is None or not carers:
         raise LookupError("The demo users are missing: run accounts.demo.seed first.")
-    today = datetime.date.today()
+    today = timezone.localdate()
     places, people = _places_to_fill(), _people_to_house()
     if not places or not people:
         return "no place or no resident to house: run the other seeders first"

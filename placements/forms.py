@@ -1,10 +1,9 @@
-import datetime
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, FixedParentMixin
+from core.validators import not_in_the_future
 from placements.models import (
     Absence,
     ExitDestination,
@@ -15,6 +14,8 @@ from placements.models import (
     PlaceFeature,
     PlaceOutage,
 )
+
+RETURN_IN_ADVANCE = _("The return cannot be recorded in advance.")
 
 
 class HotelForm(forms.ModelForm):
@@ -61,12 +62,6 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
-def _not_in_future(value: datetime.date, message) -> datetime.date:
-    if value and value > datetime.date.today():
-        raise ValidationError(message)
-    return value
-
-
 class PlaceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, place: Place) -> str:
         return f"{place.hotel.name} – {place.label}"
@@ -78,7 +73,7 @@ class AssignForm(forms.Form):
     start = forms.DateField(label=_("Entry date"), widget=DateInput())
 
     def clean_start(self):
-        return _not_in_future(
+        return not_in_the_future(
             self.cleaned_data["start"], _("The entry date cannot be in the future.")
         )
 
@@ -111,7 +106,7 @@ class EndStayForm(forms.Form):
     )
 
     def clean_end(self):
-        return _not_in_future(self.cleaned_data["end"], _("A stay cannot be ended in advance."))
+        return not_in_the_future(self.cleaned_data["end"], _("A stay cannot be ended in advance."))
 
 
 class TransferForm(forms.Form):
@@ -127,7 +122,7 @@ class TransferForm(forms.Form):
         self.fields["place"].queryset = places
 
     def clean_on(self):
-        return _not_in_future(
+        return not_in_the_future(
             self.cleaned_data["on"], _("A transfer cannot be recorded in advance.")
         )
 
@@ -150,19 +145,17 @@ class AbsenceForm(FixedParentMixin, forms.ModelForm):
         start, planned = cleaned.get("start"), cleaned.get("planned_return")
         if start and planned and planned < start:
             self.add_error("planned_return", _("The planned return cannot be before the start."))
-        end = cleaned.get("end")
-        if end and end > datetime.date.today():
-            self.add_error("end", _("The return cannot be recorded in advance."))
         return cleaned
+
+    def clean_end(self):
+        return not_in_the_future(self.cleaned_data["end"], RETURN_IN_ADVANCE)
 
 
 class AbsenceReturnForm(forms.Form):
     end = forms.DateField(label=_("Back on"), widget=DateInput())
 
     def clean_end(self):
-        return _not_in_future(
-            self.cleaned_data["end"], _("The return cannot be recorded in advance.")
-        )
+        return not_in_the_future(self.cleaned_data["end"], RETURN_IN_ADVANCE)
 
 
 # --- Statement ------------------------------------------------------------------------------------
@@ -223,6 +216,6 @@ class IncidentActionForm(forms.ModelForm):
         widgets = {"done_on": DateInput(), "action": forms.Textarea(attrs={"rows": 2})}
 
     def clean_done_on(self):
-        return _not_in_future(
+        return not_in_the_future(
             self.cleaned_data["done_on"], _("An action cannot be dated in the future.")
         )

@@ -7,11 +7,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Func, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_FILE_HISTORY
 from core.audit import audited
-from core.validators import validate_period
+from core.validators import not_in_the_future, validate_period
 
 PARIS_ARRONDISSEMENTS = [(n, f"Paris {n}e") for n in range(1, 21)]
 
@@ -21,7 +22,7 @@ class HotelQuerySet(models.QuerySet):
         return self.filter(active=True)
 
     def with_place_counts(self, on: datetime.date | None = None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         out = Q(places__outages__start__lte=on) & (
             Q(places__outages__end__isnull=True) | Q(places__outages__end__gt=on)
         )
@@ -236,7 +237,7 @@ MAINSTREAM_HOUSING = frozenset(
 
 class PlacementQuerySet(models.QuerySet):
     def current(self, on: datetime.date | None = None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.filter(Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on)))
 
     def overlapping(self, start: datetime.date, end: datetime.date | None):
@@ -346,12 +347,12 @@ class Placement(models.Model):
 
     @property
     def is_current(self) -> bool:
-        today = datetime.date.today()
+        today = timezone.localdate()
         return self.start <= today and (self.end is None or self.end > today)
 
     def nights(self, until: datetime.date | None = None) -> int:
         """Nights spent so far (or until `until`): the length of stay, derived, never stored."""
-        last = self.end or (until or datetime.date.today())
+        last = self.end or (until or timezone.localdate())
         return max((last - self.start).days, 0)
 
     def clean(self):
@@ -463,7 +464,7 @@ class Incident(models.Model):
         related_name="incidents",
         verbose_name=_("resident"),
     )
-    occurred_on = models.DateField(_("date"), default=datetime.date.today)
+    occurred_on = models.DateField(_("date"), default=timezone.localdate)
     kind = models.CharField(_("kind"), max_length=16, choices=IncidentKind.choices)
     description = models.TextField(_("what happened"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
@@ -488,8 +489,9 @@ class Incident(models.Model):
     def clean(self):
         if self.place_id and self.hotel_id and self.place.hotel_id != self.hotel_id:
             raise ValidationError({"place": _("This place is not in this hotel.")})
-        if self.occurred_on and self.occurred_on > datetime.date.today():
-            raise ValidationError({"occurred_on": _("An incident cannot be dated in the future.")})
+        not_in_the_future(
+            self.occurred_on, _("An incident cannot be dated in the future."), field="occurred_on"
+        )
 
 
 @audited(readers=CASE_FILE_HISTORY)
@@ -499,7 +501,7 @@ class IncidentAction(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.PROTECT, related_name="actions", verbose_name=_("incident")
     )
-    done_on = models.DateField(_("date"), default=datetime.date.today)
+    done_on = models.DateField(_("date"), default=timezone.localdate)
     action = models.TextField(_("action taken"))
     handled_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

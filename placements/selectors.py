@@ -30,7 +30,7 @@ from residents.timeline import TimelineEntry
 
 def place_totals(on: datetime.date | None = None) -> dict[str, int]:
     """Places of active hotels on a day: all of them, and those out of service."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     places = Place.objects.filter(hotel__active=True)
     total = places.count()
     out = places.out_of_service_on(on).count()
@@ -70,7 +70,7 @@ class BoardPlace:
     outage: PlaceOutage | None = None
     incidents: list[Incident] = field(default_factory=list)
     last_visit: datetime.date | None = None
-    on: datetime.date = field(default_factory=datetime.date.today)
+    on: datetime.date = field(default_factory=timezone.localdate)
 
     @property
     def days(self) -> int | None:
@@ -110,7 +110,7 @@ def _empty_totals() -> dict[str, int]:
 
 def board_hotels(on: datetime.date | None = None) -> list[Hotel]:
     """Hotels on the board: the active ones, and any other still housing someone."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     housing = Placement.objects.current(on).values("place__hotel_id")
     return list(Hotel.objects.filter(Q(active=True) | Q(pk__in=housing)).order_by("name"))
 
@@ -125,7 +125,7 @@ def hotel_boards(
     another app answers `placements.hooks.last_visits`. Totals count every place of a hotel;
     `state` only filters the places listed.
     """
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     by_id = {hotel.pk: hotel for hotel in hotels}
     places = sorted(
         Place.objects.filter(hotel_id__in=by_id).select_related("hotel"), key=room_order
@@ -196,7 +196,7 @@ def overall_totals(boards: list[HotelBoard]) -> dict[str, int]:
 
 def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
     """The board's overall totals counted by the database (four queries), for the home card."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     housing = Placement.objects.current(on)
     places = Place.objects.filter(
         Q(hotel__active=True) | Q(hotel__in=housing.values("place__hotel_id"))
@@ -224,7 +224,7 @@ def occupancy_card(request) -> dict | None:
 def free_places(on: datetime.date | None = None):
     """Places of active hotels that can take a stay from `on`: no stay from that day on, and not
     out of service that day. The services check again at save time."""
-    on = on or datetime.date.today()
+    on = on or timezone.localdate()
     taken = Placement.objects.overlapping(on, None).values("place_id")
     out = PlaceOutage.objects.filter(
         Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))

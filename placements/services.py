@@ -20,6 +20,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.validators import not_in_the_future
 from placements import signals
 from placements.models import ExitDestination, Place, Placement, PlaceOutage
 from residents.models import AdmissionStatus, Resident
@@ -186,8 +187,7 @@ def placement_end(
         raise ValidationError({"exit_destination": _("Choose where the person went.")})
     if on <= placement.start:
         raise ValidationError({"end": _("The exit date must be after the entry date.")})
-    if on > datetime.date.today():
-        raise ValidationError({"end": _("A stay cannot be ended in advance.")})
+    not_in_the_future(on, _("A stay cannot be ended in advance."), field="end")
     _close_absences(placement, on)
     placement.end = on
     placement.exit_destination = destination

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -146,7 +147,7 @@ class OutageCreateView(RoleViewMixin, CreateView):
         return _get_place(self.kwargs["place_pk"])
 
     def get_initial(self):
-        return {"start": datetime.date.today()}
+        return {"start": timezone.localdate()}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "parent": self.get_place()}
@@ -172,7 +173,7 @@ def outage_end(request, place_pk: int, pk: int):
     outage = get_object_or_404(
         PlaceOutage.objects.select_related("place"), pk=pk, place_id=place_pk
     )
-    today = datetime.date.today()
+    today = timezone.localdate()
     if not outage.covers(today) or outage.start == today:
         messages.error(
             request,
@@ -305,7 +306,7 @@ def assign_confirm(request, place_pk: int, admission_pk: int):
         AdmissionRequest.objects.select_related("resident").filter(status__in=ASSIGNABLE),
         pk=admission_pk,
     )
-    form = AssignForm(_posted(request), initial={"start": datetime.date.today()})
+    form = AssignForm(_posted(request), initial={"start": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             stay = services.placement_assign_from_request(
@@ -342,7 +343,7 @@ def resident_assign(request, resident_pk: int):
     admission = _request_to_link(resident)
     form = ResidentAssignForm(
         _posted(request),
-        initial={"start": datetime.date.today()},
+        initial={"start": timezone.localdate()},
         places=selectors.free_places(),
     )
     if request.method == "POST" and form.is_valid():
@@ -402,9 +403,9 @@ def placement_detail(request, pk: int):
             "resident": placement.resident,
             "chain": chain,
             "programme_start": first.start,
-            "programme_days": ((last.end or datetime.date.today()) - first.start).days,
+            "programme_days": ((last.end or timezone.localdate()) - first.start).days,
             "absences": absences,
-            "return_form": AbsenceReturnForm(initial={"end": datetime.date.today()}),
+            "return_form": AbsenceReturnForm(initial={"end": timezone.localdate()}),
             "can_act": can_act,
         },
     )
@@ -416,7 +417,7 @@ def placement_end(request, pk: int):
     placement = _get_placement(pk)
     if placement.end is not None:
         return _already_ended(request, placement)
-    form = EndStayForm(_posted(request), initial={"end": datetime.date.today()})
+    form = EndStayForm(_posted(request), initial={"end": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             services.placement_end(
@@ -447,7 +448,7 @@ def placement_transfer(request, pk: int):
         return _already_ended(request, placement)
     form = TransferForm(
         _posted(request),
-        initial={"on": datetime.date.today()},
+        initial={"on": timezone.localdate()},
         places=selectors.free_places().exclude(pk=placement.place_id),
     )
     if request.method == "POST" and form.is_valid():
@@ -493,7 +494,7 @@ class AbsenceCreateView(PersonPageMixin, RoleViewMixin, CreateView):
         return self.placement.resident
 
     def get_initial(self):
-        return {"start": datetime.date.today()}
+        return {"start": timezone.localdate()}
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "parent": self.placement}
@@ -581,7 +582,7 @@ def statement(request):
             "month": month,
             "statement": data,
             "previous_month": previous,
-            "next_month": data.end if data.end <= datetime.date.today() else None,
+            "next_month": data.end if data.end <= timezone.localdate() else None,
         },
     )
 
@@ -684,7 +685,7 @@ class IncidentCreateView(RoleViewMixin, CreateView):
     success_message = _("The incident was recorded.")
 
     def get_initial(self):
-        initial = {"occurred_on": datetime.date.today()}
+        initial = {"occurred_on": timezone.localdate()}
         for name in ("hotel", "place", "resident"):
             value = _int_param(self.request, name)
             if value is not None:
@@ -714,7 +715,7 @@ def _get_incident(pk: int) -> Incident:
 def _incident_detail(request, incident: Incident, action_form: IncidentActionForm | None = None):
     can_record = request.user.has_role(*RECORD_INCIDENTS)
     if can_record and action_form is None:
-        action_form = IncidentActionForm(initial={"done_on": datetime.date.today()})
+        action_form = IncidentActionForm(initial={"done_on": timezone.localdate()})
     return render(
         request,
         "placements/incident_detail.html",
@@ -756,7 +757,7 @@ def incident_action_create(request, pk: int):
 def incident_close(request, pk: int):
     incident = _get_incident(pk)
     if incident.closed_on is None:
-        incident.closed_on = datetime.date.today()
+        incident.closed_on = timezone.localdate()
         incident.save(update_fields=["closed_on"])
         messages.success(request, gettext("The incident is closed."))
     return redirect("placements:incident_detail", pk=incident.pk)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_FILE_HISTORY
 from core.audit import audited
+from core.validators import not_in_the_future
 
 # Below this trigram word similarity a name is not offered as a search result: a typo such as
 # "dimtri" for "Dimitri" scores 0.5. Duplicates use the `%>` operator (GIN-indexed), whose
@@ -381,8 +382,7 @@ class SituationAssessment(models.Model):
         return f"{self.resident} – {self.assessed_on}"
 
     def clean(self):
-        if self.assessed_on and self.assessed_on > timezone.localdate():
-            raise ValidationError({"assessed_on": FUTURE_ASSESSMENT})
+        not_in_the_future(self.assessed_on, FUTURE_ASSESSMENT, field="assessed_on")
         if Income.NONE in self.income and len(self.income) > 1:
             raise ValidationError({"income": _("“No income” cannot be combined with an income.")})
 
@@ -462,8 +462,7 @@ class ConsumptionAssessment(models.Model):
         return f"{self.resident} – {self.assessed_on}"
 
     def clean(self):
-        if self.assessed_on and self.assessed_on > timezone.localdate():
-            raise ValidationError({"assessed_on": FUTURE_ASSESSMENT})
+        not_in_the_future(self.assessed_on, FUTURE_ASSESSMENT, field="assessed_on")
 
 
 @audited(readers=CASE_FILE_HISTORY)
@@ -678,14 +677,12 @@ class AdmissionRequest(models.Model):
         return ((on or timezone.localdate()) - last).days >= settings.ADMISSION_REVIEW_DAYS
 
     def clean(self):
-        today = timezone.localdate()
-        if self.received_on and self.received_on > today:
-            raise ValidationError({"received_on": _("The request cannot be dated in the future.")})
-        if self.last_news_on:
-            if self.last_news_on > today:
-                raise ValidationError({"last_news_on": _("This date cannot be in the future.")})
-            if self.received_on and self.last_news_on < self.received_on:
-                raise ValidationError({"last_news_on": _("News cannot predate the request.")})
+        not_in_the_future(
+            self.received_on, _("The request cannot be dated in the future."), field="received_on"
+        )
+        not_in_the_future(self.last_news_on, field="last_news_on")
+        if self.last_news_on and self.received_on and self.last_news_on < self.received_on:
+            raise ValidationError({"last_news_on": _("News cannot predate the request.")})
 
     def _decide(self, status: str, *, by, reason: str = "") -> None:
         if not self.is_waiting:

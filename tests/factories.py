@@ -2,6 +2,7 @@ import datetime
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from accounts.models import User
 from placements.models import Hotel, Place, PlaceKind
@@ -103,7 +104,7 @@ class PlacementFactory(factory.django.DjangoModelFactory):
 
     resident = factory.SubFactory(ResidentFactory)
     place = factory.SubFactory(PlaceFactory)
-    start = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=10))
+    start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
 
 
 class IncidentFactory(factory.django.DjangoModelFactory):
@@ -142,7 +143,7 @@ class StepFactory(factory.django.DjangoModelFactory):
     resident = factory.SubFactory(ResidentFactory)
     kind = "ame"
     followed_by = factory.SubFactory(UserFactory)
-    due_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=14))
+    due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=14))
 
 
 class ReferralFactory(factory.django.DjangoModelFactory):
@@ -177,7 +178,7 @@ class VisitFactory(factory.django.DjangoModelFactory):
     placement = factory.SubFactory(PlacementFactory)
     resident = factory.SelfAttribute("placement.resident")
     hotel = factory.SelfAttribute("placement.place.hotel")
-    planned_on = factory.LazyFunction(datetime.date.today)
+    planned_on = factory.LazyFunction(timezone.localdate)
     worker = factory.SubFactory(UserFactory, roles=["social_worker"])
 
 

@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from accounts.access import PUBLIC, view_rule
 from accounts.roles import Role
@@ -219,8 +220,8 @@ def objects(db):
     place = PlaceFactory()
     outage = PlaceOutage.objects.create(
         place=place,
-        start=datetime.date.today() - datetime.timedelta(days=3),
-        end=datetime.date.today() + datetime.timedelta(days=3),
+        start=timezone.localdate() - datetime.timedelta(days=3),
+        end=timezone.localdate() + datetime.timedelta(days=3),
         reason="Travaux",
     )
     admission = AdmissionRequestFactory()
@@ -250,11 +251,11 @@ def objects(db):
             "referral": ReferralFactory(resident=admission.resident),
             "visit": visit,
             "worker": visit.worker,
-            "leave": Leave.objects.create(user=visit.worker, start=datetime.date.today()),
+            "leave": Leave.objects.create(user=visit.worker, start=timezone.localdate()),
             "housed_resident": stay.resident,
             "voucher_line": VoucherDistribution.objects.create(
                 resident=stay.resident,
-                week=week_start(datetime.date.today()),
+                week=week_start(timezone.localdate()),
                 status="not_given",
                 quantity=5,
                 unit_value_cents=700,

@@ -17,6 +17,7 @@ from wsgiref.util import setup_testing_defaults
 import pytest
 import yaml
 from celery.app.utils import find_app
+from django.conf import settings
 from django.core.management import get_commands
 from django.utils.module_loading import import_string
 
@@ -159,6 +160,13 @@ def test_the_image_gives_the_app_user_its_data_directory(dockerfile):
     user = [args for keyword, args in dockerfile if keyword == "USER"][-1]
     runs = " ".join(args for keyword, args in dockerfile if keyword == "RUN")
     assert f"chown -R {user} {data_dir}" in runs
+
+
+def test_the_image_runs_on_paris_time(dockerfile):
+    envs = " ".join(args for keyword, args in dockerfile if keyword == "ENV")
+    zone = re.search(r"(?:^|\s)TZ=(\S+)", envs)
+    assert zone, "no TZ in the image: its clock would be UTC"
+    assert zone.group(1) == settings.TIME_ZONE == "Europe/Paris"
 
 
 def test_it_migrates_before_serving(compose):

@@ -8,7 +8,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CARE_TEAM
 from core.forms import DateInput, FixedParentMixin, OneTimeTokenMixin
+from core.validators import not_in_the_future
 from visits.models import (
+    LOGGED_BEFORE_ITS_DAY,
     MEDICAL_FOLLOW_UPS,
     NOT_MADE,
     Leave,
@@ -112,9 +114,7 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
                     "may change it."
                 ),
             )
-        day = self.instance.planned_on
-        if day and day > timezone.localdate():
-            raise forms.ValidationError(_("A visit cannot be logged before its day."))
+        not_in_the_future(self.instance.planned_on, LOGGED_BEFORE_ITS_DAY)
         return cleaned
 
     def _post_clean(self):

@@ -3,7 +3,6 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import ArrayField, RangeOperators
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -12,8 +11,10 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CARE_TEAM, CASE_FILE_HISTORY, MEDICAL_TEAM, Role
 from core.audit import audited
-from core.validators import validate_period
+from core.validators import not_in_the_future, validate_period
 from placements.models import DateRange
+
+LOGGED_BEFORE_ITS_DAY = _("A visit cannot be logged before its day.")
 
 # --- Who is on the roster, and when ---------------------------------------------------------------
 
@@ -396,8 +397,7 @@ class Visit(models.Model):
 
     def clean(self):
         if self.planned_on and self.status == VisitStatus.DONE:
-            if self.planned_on > timezone.localdate():
-                raise ValidationError(_("A visit cannot be logged before its day."))
+            not_in_the_future(self.planned_on, LOGGED_BEFORE_ITS_DAY)
 
     def record(self, outcome: str, *, by, now: datetime.datetime | None = None) -> None:
         """Set the outcome (or "not made" with `NOT_MADE`); a second recording is a correction."""

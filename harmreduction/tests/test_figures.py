@@ -20,7 +20,7 @@ from tests.factories import HotelFactory, ItemFactory, LocationFactory, Resident
 
 
 def _at(year, month, day, hour=12):
-    return timezone.make_aware(datetime.datetime(year, month, day, hour))
+    return datetime.datetime(year, month, day, hour, tzinfo=timezone.get_current_timezone())
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from placements.models import Placement, PlaceOutage
 from residents.models import AdmissionStatus
 from tests.factories import AdmissionRequestFactory, PlaceFactory, PlacementFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

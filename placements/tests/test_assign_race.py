@@ -5,13 +5,13 @@ right before inserting their stay. Exactly one stay is created; the two others g
 back with the French message naming the stay that won, never a crash page.
 """
 
-import datetime
 from functools import partial
 
 import pytest
 from django.db import OperationalError
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils import timezone
 from psycopg.errors import DeadlockDetected
 
 from accounts.roles import Role
@@ -20,7 +20,7 @@ from residents.models import AdmissionStatus
 from tests.concurrency import Rendezvous, run_at_once
 from tests.factories import AdmissionRequestFactory, PlaceFactory, ResidentFactory, UserFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 ROUNDS = 15
 RACERS = 3
 

@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from placements import hooks
 from placements.models import Absence, PlaceOutage
@@ -15,7 +16,7 @@ from tests.factories import (
 )
 
 URL = reverse("placements:board")
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

@@ -4,6 +4,7 @@ place, transfers a resident to another hotel, and ends a stay with an exit to a 
 import datetime
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from placements.models import ExitDestination, Placement
@@ -17,7 +18,7 @@ pytestmark = [
 ]
 
 PASSWORD = "correct horse battery"
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

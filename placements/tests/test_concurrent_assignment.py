@@ -6,19 +6,19 @@ blocks on the exclusion constraint, and fails when the first commits — with th
 naming the stay that won, never a 500.
 """
 
-import datetime
 import threading
 import time
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.utils import timezone
 
 from placements.models import Placement
 from placements.services import placement_assign
 from tests.factories import PlaceFactory, ResidentFactory, UserFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.mark.django_db(transaction=True)

@@ -13,12 +13,13 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.utils import timezone
 
 from placements import services
 from placements.models import Placement
 from tests.factories import PlaceFactory, PlacementFactory, UserFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 ROUNDS = 5
 ALREADY_ENDED = "Ce séjour est déjà terminé."
 

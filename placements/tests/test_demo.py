@@ -4,6 +4,7 @@ import datetime
 import random
 
 import pytest
+from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from placements import demo
@@ -12,7 +13,7 @@ from placements.selectors import board_hotels, hotel_boards, overall_totals
 from residents import demo as residents_demo
 from residents.selectors import admitted_without_place
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

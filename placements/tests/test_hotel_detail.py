@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import PlaceOutage
 from tests.factories import HotelFactory, IncidentFactory, PlaceFactory, PlacementFactory
@@ -18,7 +19,7 @@ def test_it_shows_places_and_which_are_out_of_service(client_for, alice):
     hotel = HotelFactory(name="Hôtel du Canal")
     in_service = PlaceFactory(hotel=hotel, room="101")
     out = PlaceFactory(hotel=hotel, room="102")
-    today = datetime.date.today()
+    today = timezone.localdate()
     PlaceOutage.objects.create(
         place=out, start=today - datetime.timedelta(days=1), reason="Dégât des eaux"
     )
@@ -34,7 +35,7 @@ def test_it_shows_places_and_which_are_out_of_service(client_for, alice):
 @pytest.mark.django_db
 def test_it_ignores_outages_that_are_over_or_not_started(client_for, alice):
     place = PlaceFactory()
-    today = datetime.date.today()
+    today = timezone.localdate()
     PlaceOutage.objects.create(
         place=place,
         start=today - datetime.timedelta(days=10),
@@ -76,7 +77,7 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice):
 
     with_two = count_queries()
     for place in PlaceFactory.create_batch(48, hotel=hotel):
-        PlaceOutage.objects.create(place=place, start=datetime.date.today(), reason="Travaux")
+        PlaceOutage.objects.create(place=place, start=timezone.localdate(), reason="Travaux")
     # hotel, places, their current outages (one prefetch): nothing per place.
     assert count_queries() == with_two
 

@@ -2,12 +2,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import Incident
 from tests.factories import HotelFactory, PlaceFactory, PlacementFactory, ResidentFactory
 
 URL = reverse("placements:incident_create")
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

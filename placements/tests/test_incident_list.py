@@ -1,15 +1,14 @@
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import IncidentAction
 from tests.factories import HotelFactory, IncidentFactory, PlaceFactory, ResidentFactory
 
 URL = reverse("placements:incident_list")
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 @pytest.fixture

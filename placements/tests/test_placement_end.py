@@ -1,12 +1,14 @@
 import datetime
+from unittest import mock
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import Absence, ExitDestination
 from tests.factories import PlacementFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 
@@ -110,3 +112,53 @@ def test_it_answers_404_and_405(client_for, chloe, stay):
     client = client_for(chloe)
     assert client.get(reverse("placements:placement_end", args=[999999])).status_code == 404
     assert client.put(_url(stay)).status_code == 405
+
+
+class _OsDateType(type):
+    """Lets real dates still pass `isinstance(value, datetime.date)` once `datetime.date` is
+    swapped for the fake below (Django's date fields check that)."""
+
+    def __instancecheck__(cls, instance):
+        return isinstance(instance, _REAL_DATE)
+
+    def __subclasscheck__(cls, subclass):
+        return issubclass(subclass, _REAL_DATE)
+
+
+_REAL_DATE = datetime.date
+
+
+class _UtcServerDate(_REAL_DATE, metaclass=_OsDateType):
+    """The operating system's calendar on a UTC server: still the 10th."""
+
+    @classmethod
+    def today(cls):
+        return _REAL_DATE(2025, 6, 10)
+
+
+@pytest.fixture
+def past_midnight_in_paris_on_a_utc_server():
+    """2025-06-10 23:30 UTC: already 01:30 on the 11th in Paris, still the 10th for the OS."""
+    now = datetime.datetime(2025, 6, 10, 23, 30, tzinfo=datetime.UTC)
+    with (
+        mock.patch("django.utils.timezone.now", return_value=now),
+        mock.patch("datetime.date", _UtcServerDate),
+    ):
+        yield _REAL_DATE(2025, 6, 11)
+
+
+@pytest.mark.django_db
+def test_it_ends_a_stay_today_in_paris_after_midnight(
+    client_for, chloe, past_midnight_in_paris_on_a_utc_server
+):
+    today = past_midnight_in_paris_on_a_utc_server
+    stay = PlacementFactory(resident__nickname="Bambou", start=today - 20 * DAY)
+    client = client_for(chloe)
+    assert client.get(_url(stay)).context["form"].initial["end"] == today
+    response = client.post(
+        _url(stay), {"end": today.isoformat(), "exit_destination": "chrs"}, follow=True
+    )
+    assert "Un séjour ne peut pas être clôturé à l’avance." not in response.content.decode()
+    assert "Le séjour de Bambou est terminé" in response.content.decode()
+    stay.refresh_from_db()
+    assert stay.end == today

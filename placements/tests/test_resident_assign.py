@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import Placement, PlaceOutage
 from residents.models import AdmissionStatus
@@ -15,7 +16,7 @@ from tests.factories import (
     ResidentFactory,
 )
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

@@ -14,7 +14,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 from openpyxl import load_workbook
 
@@ -112,7 +112,7 @@ def test_it_downloads_the_same_table_as_xlsx(client_for, marc, dataset):  # noqa
 def test_it_shows_last_month_by_default(client_for, alice):
     response = client_for(alice).get(URL)
     assert response.context["month"] == last_month()
-    today = datetime.date.today()
+    today = timezone.localdate()
     assert last_month() < today.replace(day=1) and last_month().day == 1
 
 

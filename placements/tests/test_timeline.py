@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import Absence, ExitDestination
 from placements.selectors import stay_entries
@@ -18,7 +19,7 @@ from tests.factories import (
     ResidentFactory,
 )
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
 
 

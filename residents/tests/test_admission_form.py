@@ -146,6 +146,17 @@ def test_it_refuses_news_older_than_the_request(client_for, alice):
 
 
 @pytest.mark.django_db
+def test_it_refuses_news_dated_in_the_future(client_for, alice):
+    request = AdmissionRequestFactory(received_on=TODAY)
+    url = reverse("residents:admission_update", args=[request.pk])
+    tomorrow = (TODAY + datetime.timedelta(days=1)).isoformat()
+    response = client_for(alice).post(url, _data(last_news_on=tomorrow))
+    assert "Cette date ne peut pas être dans le futur." in response.content.decode()
+    request.refresh_from_db()
+    assert request.last_news_on is None
+
+
+@pytest.mark.django_db
 def test_it_answers_404_for_a_decided_or_unknown_request(client_for, alice):
     decided = AdmissionRequestFactory(status=AdmissionStatus.LOST, decided_on=TODAY)
     for pk in (decided.pk, 999999):

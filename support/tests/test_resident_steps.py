@@ -1,14 +1,13 @@
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from residents.models import AccessLog
 from tests.factories import ResidentFactory, StepFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _url(resident):

@@ -4,6 +4,7 @@ from unittest import mock
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from config.celery import app
 from support.digest import send_step_digests
@@ -77,7 +78,7 @@ def test_it_tries_again_an_e_mail_that_could_not_leave(alice):
 
 @pytest.mark.django_db
 def test_it_runs_as_a_celery_task(alice):
-    StepFactory(followed_by=alice, due_on=datetime.date.today() - 2 * DAY)
+    StepFactory(followed_by=alice, due_on=timezone.localdate() - 2 * DAY)
     assert send_step_digests_task.delay().get() == 1
     assert [message.to for message in mail.outbox] == [[alice.email]]
     assert send_step_digests_task.delay().get() == 0

@@ -3,11 +3,12 @@ import uuid
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from support.models import Step
 from tests.factories import ResidentFactory, StepFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _create_url(resident):

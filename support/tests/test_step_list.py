@@ -4,10 +4,11 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import StepFactory, UserFactory
 
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 URL = reverse("support:step_list")
 
 

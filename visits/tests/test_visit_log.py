@@ -1,7 +1,9 @@
 """Logging a visit from the phone: outcome first, details optional, once only."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from pghistory.models import Events
 
 from residents.models import AccessLog
@@ -153,6 +155,15 @@ def test_it_does_not_log_a_visit_before_its_day_or_a_cancelled_one(client_for, a
         response = client.post(_url(visit), {"outcome": "seen"}, follow=True)
         assert "Cette visite ne peut pas être enregistrée." in response.content.decode()
         assert Visit.objects.get(pk=visit.pk).logged_at is None
+
+
+@pytest.mark.django_db
+def test_the_visit_itself_refuses_to_be_logged_before_its_day(alice):
+    visit = VisitFactory(worker=alice, planned_on=TODAY + DAY)
+    visit.status = VisitStatus.DONE
+    with translation.override("fr"), pytest.raises(ValidationError) as refused:
+        visit.clean()
+    assert refused.value.messages == ["Une visite ne peut pas être enregistrée avant son jour."]
 
 
 @pytest.mark.django_db
