@@ -13,6 +13,8 @@ log line names the page (its path), never the data shown. Exports go through
 `person_data_exported`, with their own kind.
 """
 
+import functools
+
 from django.db import models
 from django.shortcuts import get_object_or_404
 
@@ -21,6 +23,7 @@ from residents.models import AccessKind, AccessLog, Resident
 _RECORDED = "_person_data_viewed"
 
 
+@functools.cache  # the models do not change while the process runs
 def resident_lookup(model: type[models.Model]) -> str | None:
     """The lookup from `model` to the person its rows are about: "" for the person's own table,
     "resident", "placement__resident"…, or None when the table is not about one person. Forward
