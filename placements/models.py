@@ -1,18 +1,18 @@
 import datetime
 
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, DateRangeField, RangeOperators
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Func, Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CASE_FILE_HISTORY
 from core.audit import audited
-from core.validators import not_in_the_future, validate_period
+from core.periods import Period, no_overlap, period_constraints
+from core.validators import not_in_the_future
 
 PARIS_ARRONDISSEMENTS = [(n, f"Paris {n}e") for n in range(1, 21)]
 
@@ -143,13 +143,12 @@ class Place(models.Model):
         return None
 
 
-class DateRange(Func):
-    function = "daterange"
-    output_field = DateRangeField()
+# The migrations written before core.periods existed import the range function from here.
+from core.periods import DateRange as DateRange  # noqa: E402
 
 
 @audited()
-class PlaceOutage(models.Model):
+class PlaceOutage(Period):
     """A period when a place cannot be used (works, damage, closure): [start, end)."""
 
     place = models.ForeignKey(
@@ -168,32 +167,16 @@ class PlaceOutage(models.Model):
         verbose_name = _("out-of-service period")
         verbose_name_plural = _("out-of-service periods")
         ordering = ["-start"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=F("start")),
-                name="outage_end_after_start",
-                violation_error_message=_("The return date must be after the start date."),
-            ),
-            ExclusionConstraint(
-                name="outage_no_overlap_per_place",
-                expressions=[
-                    (F("place"), RangeOperators.EQUAL),
-                    (DateRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message=_(
-                    "This place is already out of service during part of this period."
-                ),
-            ),
-        ]
+        constraints = period_constraints(
+            check_name="outage_end_after_start",
+            check_message=_("The return date must be after the start date."),
+            overlap_name="outage_no_overlap_per_place",
+            per="place",
+            overlap_message=_("This place is already out of service during part of this period."),
+        )
 
     def __str__(self) -> str:
         return f"{self.place}: {self.reason}"
-
-    def clean(self):
-        validate_period(self.start, self.end)
-
-    def covers(self, on: datetime.date) -> bool:
-        return self.start <= on and (self.end is None or on < self.end)
 
 
 # --- Stays ------------------------------------------------------------------------------------
@@ -256,7 +239,7 @@ class PlacementQuerySet(models.QuerySet):
 
 
 @audited()
-class Placement(models.Model):
+class Placement(Period):
     """A person in a place for the nights [start, end): the check-out day is not a night."""
 
     resident = models.ForeignKey(
@@ -324,21 +307,15 @@ class Placement(models.Model):
                 name="placement_exit_has_destination",
                 violation_error_message=_("An ended stay needs its exit destination."),
             ),
-            ExclusionConstraint(
+            no_overlap(
                 name="placement_one_person_per_place",
-                expressions=[
-                    (F("place"), RangeOperators.EQUAL),
-                    (DateRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message=_("This place is already occupied on these dates."),
+                per="place",
+                message=_("This place is already occupied on these dates."),
             ),
-            ExclusionConstraint(
+            no_overlap(
                 name="placement_one_place_per_person",
-                expressions=[
-                    (F("resident"), RangeOperators.EQUAL),
-                    (DateRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message=_("This person already has a place on these dates."),
+                per="resident",
+                message=_("This person already has a place on these dates."),
             ),
         ]
 
@@ -355,9 +332,6 @@ class Placement(models.Model):
         last = self.end or (until or timezone.localdate())
         return max((last - self.start).days, 0)
 
-    def clean(self):
-        validate_period(self.start, self.end)
-
 
 class AbsenceReason(models.TextChoices):
     HOSPITAL = "hospital", _("Hospitalisation")
@@ -367,7 +341,7 @@ class AbsenceReason(models.TextChoices):
 
 
 @audited(readers=CASE_FILE_HISTORY)
-class Absence(models.Model):
+class Absence(Period):
     """A resident away during a stay. The place is held and its nights still billed, unless the
     absence is marked as released (the operator may then use the place)."""
 
@@ -391,30 +365,19 @@ class Absence(models.Model):
         verbose_name = _("absence")
         verbose_name_plural = _("absences")
         ordering = ["-start"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=F("start")),
-                name="absence_end_after_start",
-                violation_error_message=_("The return date must be after the start date."),
-            ),
-            ExclusionConstraint(
-                name="absence_no_overlap_per_stay",
-                expressions=[
-                    (F("placement"), RangeOperators.EQUAL),
-                    (DateRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message=_("An absence is already recorded on these dates."),
-            ),
-        ]
+        constraints = period_constraints(
+            check_name="absence_end_after_start",
+            check_message=_("The return date must be after the start date."),
+            overlap_name="absence_no_overlap_per_stay",
+            per="placement",
+            overlap_message=_("An absence is already recorded on these dates."),
+        )
 
     def __str__(self) -> str:
         return f"{self.placement.resident}: {self.get_reason_display()}"
 
-    def covers(self, on: datetime.date) -> bool:
-        return self.start <= on and (self.end is None or on < self.end)
-
     def clean(self):
-        validate_period(self.start, self.end)
+        super().clean()
         placement = self.placement if self.placement_id else None
         if placement and self.start and self.start < placement.start:
             raise ValidationError({"start": _("An absence cannot start before the stay.")})

@@ -1,8 +1,7 @@
 import datetime
 
 from django.conf import settings
-from django.contrib.postgres.constraints import ExclusionConstraint
-from django.contrib.postgres.fields import ArrayField, RangeOperators
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -11,8 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CARE_TEAM, CASE_FILE_HISTORY, MEDICAL_TEAM, Role
 from core.audit import audited
-from core.validators import not_in_the_future, validate_period
-from placements.models import DateRange
+from core.periods import Period, period_constraints
+from core.validators import not_in_the_future
 
 LOGGED_BEFORE_ITS_DAY = _("A visit cannot be logged before its day.")
 
@@ -82,7 +81,7 @@ class LeaveQuerySet(models.QuerySet):
 
 
 @audited()
-class Leave(models.Model):
+class Leave(Period):
     """A period a worker is away, [start, end): the roster plans nothing for them then."""
 
     user = models.ForeignKey(
@@ -108,32 +107,16 @@ class Leave(models.Model):
         verbose_name = _("leave")
         verbose_name_plural = _("leave periods")
         ordering = ["-start"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(end__isnull=True) | Q(end__gt=F("start")),
-                name="leave_end_after_start",
-                violation_error_message=_("The end date must be after the start date."),
-            ),
-            ExclusionConstraint(
-                name="leave_no_overlap_per_user",
-                expressions=[
-                    (F("user"), RangeOperators.EQUAL),
-                    (DateRange("start", "end", models.Value("[)")), RangeOperators.OVERLAPS),
-                ],
-                violation_error_message=_(
-                    "This person is already away during part of this period."
-                ),
-            ),
-        ]
+        constraints = period_constraints(
+            check_name="leave_end_after_start",
+            check_message=_("The end date must be after the start date."),
+            overlap_name="leave_no_overlap_per_user",
+            per="user",
+            overlap_message=_("This person is already away during part of this period."),
+        )
 
     def __str__(self) -> str:
         return f"{self.user}: {self.get_reason_display()}"
-
-    def clean(self):
-        validate_period(self.start, self.end)
-
-    def covers(self, day: datetime.date) -> bool:
-        return self.start <= day and (self.end is None or day < self.end)
 
 
 # --- Visits ---------------------------------------------------------------------------------------
