@@ -2,6 +2,7 @@ import uuid
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,34 @@ class OneTimeTokenMixin(forms.Form):
                 UsedFormToken.objects.create(token=self.cleaned_data["form_token"])
         except IntegrityError:
             raise TokenAlreadyUsed from None
+
+
+def add_validation_error(form, error: ValidationError) -> None:
+    """Put a ValidationError raised by a service on the form: on its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for name, messages in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+def save_once(form, action):
+    """Spend the form's one-time token and run `action()` in one transaction.
+
+    Returns `(True, what action returned)`; or `(False, None)` after putting the reason on the
+    form with a fresh token: the form was already sent (a double click, a reload), or the
+    service refused it with a ValidationError. Either way nothing of it is saved.
+    """
+    try:
+        with transaction.atomic():
+            form.spend_token()
+            return True, action()
+    except TokenAlreadyUsed:
+        form.add_error(None, ALREADY_SUBMITTED)
+    except ValidationError as error:
+        add_validation_error(form, error)
+    form.renew_token()
+    return False, None
 
 
 class HistoryFilter(forms.Form):

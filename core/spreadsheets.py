@@ -11,6 +11,9 @@ from collections.abc import Iterable
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
 
 def safe_cell(value):
     """`value`, with a leading apostrophe if it is text a spreadsheet would read as a formula."""

@@ -5,7 +5,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from openpyxl.styles import Font
 from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
 from core import spreadsheets
+from core.http import file_response
 from core.pagination import paginate
 from core.views import RoleViewMixin
 from placements import hooks, selectors, services
@@ -587,26 +587,23 @@ def statement(request):
     )
 
 
-def _attachment(response: HttpResponse, filename: str) -> HttpResponse:
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @require_GET
 @allow_roles(*STAFF)
 def statement_csv(request):
     """The statement as CSV for a spreadsheet in French: semicolons, decimal commas, a BOM."""
     _form, month = _statement_month(request)
     data = selectors.monthly_statement(month)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response.write("\ufeff")
-    writer = spreadsheets.csv_writer(response, delimiter=";")
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    writer = spreadsheets.csv_writer(buffer, delimiter=";")
     writer.writerow([str(header) for header in STATEMENT_HEADERS])
     for line in data.lines():
         cells = _statement_cells(line)
         cells[5] = "" if cells[5] is None else number_format(cells[5], 1)
         writer.writerow(cells)
-    return _attachment(response, f"releve-{month:%Y-%m}.csv")
+    return file_response(
+        buffer.getvalue(), filename=f"releve-{month:%Y-%m}.csv", content_type=spreadsheets.CSV
+    )
 
 
 @require_GET
@@ -631,11 +628,9 @@ def statement_xlsx(request):
         sheet.column_dimensions[column].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return file_response(
+        buffer.getvalue(), filename=f"releve-{month:%Y-%m}.xlsx", content_type=spreadsheets.XLSX
     )
-    return _attachment(response, f"releve-{month:%Y-%m}.xlsx")
 
 
 # --- Hotel incidents ------------------------------------------------------------------------------

@@ -14,19 +14,18 @@ The document is assembled when it is downloaded, for the user who asked for it, 
 
 import datetime
 import json
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MEDICAL_TEAM, Role
+from core import pdf
 from core.registry import Registry
 
 # Who may make an export: the coordinator, who answers the person's request, and the medical
@@ -170,16 +169,9 @@ def render_json(document: Document) -> bytes:
     return json.dumps(content, ensure_ascii=False, indent=2).encode("utf-8")
 
 
-def _local_only(url: str, *args, **kwargs):
-    raise ValueError(f"The right of access export fetches nothing over the network: {url}")
-
-
 def render_pdf(document: Document) -> bytes:
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
-    from weasyprint import HTML  # heavy: imported when a PDF is asked for
-
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
+        return pdf.render_pdf(
             "privacy/subject_access_pdf.html",
             {
                 "document": document,
@@ -189,7 +181,6 @@ def render_pdf(document: Document) -> bytes:
                 "exported_at": timezone.localtime(document.exported_at),
             },
         )
-    return HTML(string=html, url_fetcher=_local_only).write_pdf()
 
 
 def _printed(section: Section) -> dict:

@@ -5,12 +5,12 @@ export, for EXPORT_VALIDITY: anyone else gets 404, as for an id that does not ex
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import allow_roles
 from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from core.http import file_response
 from privacy import subject_access
 from privacy.access import person_data_viewed
 from privacy.forms import SubjectAccessExportForm
@@ -93,9 +93,8 @@ def export_download(request, token):
             subject_access.render_json(document),
             "application/json; charset=utf-8",
         )
-    response = HttpResponse(content, content_type=content_type)
-    filename = subject_access.file_name(export, export.format)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return file_response(
+        content,
+        filename=subject_access.file_name(export, export.format),
+        content_type=content_type,
+    )

@@ -5,20 +5,17 @@ current data, so a report always downloads as it was built.
 
 import datetime
 import io
-import logging
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
-from core import spreadsheets
+from core import pdf, spreadsheets
 from reports.figures import SECTIONS, Figure, Section
 
 NBSP = "\u00a0"
@@ -244,21 +241,8 @@ def report_html(report) -> str:
         )
 
 
-def _stylesheet_path() -> str:
-    found = finders.find(STYLESHEET)
-    return found or str(Path(settings.STATIC_ROOT) / STYLESHEET)
-
-
-def _local_only(url: str, *args, **kwargs):
-    raise ValueError(f"The activity report fetches nothing over the network: {url}")
-
-
 def render_pdf(html: str) -> bytes:
-    logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)  # a line per step
-    from weasyprint import CSS, HTML  # heavy: imported when a PDF is asked for
-
-    document = HTML(string=html, url_fetcher=_local_only)
-    return document.write_pdf(stylesheets=[CSS(filename=_stylesheet_path())])
+    return pdf.html_to_pdf(html, stylesheet=STYLESHEET)
 
 
 # --- Spreadsheets -------------------------------------------------------------------------------

@@ -1,13 +1,15 @@
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import allow_roles
 from accounts.roles import Role
+from core import spreadsheets
 from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from core.http import file_response
 from core.pagination import paginate
 from reports import rendering, services
 from reports.forms import ReportRequestForm
@@ -82,21 +84,15 @@ def report_retry(request, pk: int):
     return redirect("reports:report_list")
 
 
-def _attachment(content: bytes | str, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_GET
 @allow_roles(*READERS)
 def report_pdf(request, pk: int):
     report = _get_report(pk, ready=True)
     with report.pdf.open("rb") as pdf:
         content = pdf.read()
-    return _attachment(content, "application/pdf", rendering.file_name(report, "pdf"))
+    return file_response(
+        content, filename=rendering.file_name(report, "pdf"), content_type="application/pdf"
+    )
 
 
 @require_GET
@@ -107,8 +103,10 @@ def report_csv(request, pk: int, key: str):
     if content is None:
         raise Http404
     # A byte-order mark so that spreadsheet software reads the accents as UTF-8.
-    return _attachment(
-        "\ufeff" + content, "text/csv; charset=utf-8", rendering.file_name(report, "csv", key)
+    return file_response(
+        "\ufeff" + content,
+        filename=rendering.file_name(report, "csv", key),
+        content_type=spreadsheets.CSV,
     )
 
 
@@ -116,8 +114,8 @@ def report_csv(request, pk: int, key: str):
 @allow_roles(*READERS)
 def report_xlsx(request, pk: int):
     report = _get_report(pk, ready=True)
-    return _attachment(
+    return file_response(
         rendering.workbook(report),
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        rendering.file_name(report, "xlsx"),
+        filename=rendering.file_name(report, "xlsx"),
+        content_type=spreadsheets.XLSX,
     )

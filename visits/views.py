@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Prefetch, Q
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.views.generic import CreateView, UpdateView
 from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
 from core.forms import TokenAlreadyUsed
+from core.http import file_response
 from core.pagination import paginate
 from core.params import day_param
 from core.views import RoleViewMixin
@@ -546,11 +546,12 @@ def round_sheet(request, day: datetime.date, worker_pk: int):
     worker = get_object_or_404(User, pk=worker_pk)
     visits = list(selectors.day_visits(worker, day))
     content = pdf.round_sheet(worker=worker, day=day, rounds=selectors.rounds(visits))
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'inline; filename="tournee-{day.isoformat()}-{worker.username}.pdf"'
+    return file_response(
+        content,
+        filename=f"tournee-{day.isoformat()}-{worker.username}.pdf",
+        content_type="application/pdf",
+        inline=True,
     )
-    return response
 
 
 # --- Follow-up ------------------------------------------------------------------------------------

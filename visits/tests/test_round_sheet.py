@@ -7,7 +7,6 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from tests.factories import HotelFactory, UserFactory, VisitFactory
-from visits import pdf
 from visits.tests.conftest import DAY, TODAY
 
 
@@ -49,11 +48,6 @@ def test_it_prints_the_workers_round_with_the_residents_names(client_for, alice)
 def test_it_prints_an_empty_day(client_for, chloe):
     text = _text(client_for(chloe).get(_url(UserFactory())))
     assert "Aucune visite prévue ce jour-là." in text
-
-
-def test_it_fetches_nothing_over_the_network():
-    with pytest.raises(ValueError):
-        pdf._local_only("https://example.org/tracker.png")
 
 
 @pytest.mark.django_db
