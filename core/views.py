@@ -3,7 +3,7 @@ import os
 
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
-from django.db import connection, transaction
+from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET
 from accounts.access import AUTHENTICATED, allow_roles
 from accounts.roles import CASE_FILE_HISTORY, Role
 from core import audit
-from core.forms import ALREADY_SUBMITTED, HistoryFilter, TokenAlreadyUsed
+from core.forms import HistoryFilter, save_once
 from core.navigation import cards_for
 from core.pagination import paginate
 from privacy.access import person_data_viewed
@@ -35,14 +35,8 @@ class SingleSubmissionMixin:
     """For forms with a one-time token: spend it and save in one transaction, or say it is spent."""
 
     def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                form.spend_token()
-                return self.save_valid(form)
-        except TokenAlreadyUsed:
-            form.add_error(None, ALREADY_SUBMITTED)
-            form.renew_token()
-            return self.form_invalid(form)
+        saved, response = save_once(form, lambda: self.save_valid(form))
+        return response if saved else self.form_invalid(form)
 
     def save_valid(self, form):
         return super().form_valid(form)

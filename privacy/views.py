@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import allow_roles
-from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from core.forms import save_once
 from core.http import file_response
 from privacy import subject_access
 from privacy.access import person_data_viewed
@@ -59,15 +59,13 @@ def export_create(request, resident_pk: int):
     resident = _get_resident_for(request.user, resident_pk, roles=EXPORTERS)
     form = SubjectAccessExportForm(request.POST)
     if form.is_valid():
-        try:
-            form.spend_token()
-        except TokenAlreadyUsed:
-            form.add_error(None, ALREADY_SUBMITTED)
-            form.renew_token()
-        else:
-            export = subject_access.export_create(
+        saved, export = save_once(
+            form,
+            lambda: subject_access.export_create(
                 resident=resident, by=request.user, format=form.cleaned_data["format"]
-            )
+            ),
+        )
+        if saved:
             return redirect("privacy:export_download", token=export.pk)
     return _page(request, resident, form, status=400)
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.access import allow_roles
 from accounts.roles import Role
 from core import spreadsheets
-from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from core.forms import save_once
 from core.http import file_response
 from core.pagination import paginate
 from reports import rendering, services
@@ -52,20 +52,17 @@ def report_list(request):
 def report_create(request):
     form = ReportRequestForm(request.POST)
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                form.spend_token()
-                services.report_request(
-                    audience=form.cleaned_data["audience"],
-                    start=form.cleaned_data["period_start"],
-                    end=form.cleaned_data["period_end"],
-                    key=f"form-{form.cleaned_data['form_token']}",
-                    by=request.user,
-                )
-        except TokenAlreadyUsed:
-            form.add_error(None, ALREADY_SUBMITTED)
-            form.renew_token()
-        else:
+        saved, _report = save_once(
+            form,
+            lambda: services.report_request(
+                audience=form.cleaned_data["audience"],
+                start=form.cleaned_data["period_start"],
+                end=form.cleaned_data["period_end"],
+                key=f"form-{form.cleaned_data['form_token']}",
+                by=request.user,
+            ),
+        )
+        if saved:
             messages.success(request, _("The report is queued: it will be ready in a moment."))
             return redirect("reports:report_list")
     return render(request, "reports/report_list.html", _list_context(request, form), status=400)

@@ -1,6 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,7 +11,7 @@ from django.views.generic import CreateView, UpdateView
 
 from accounts.access import AUTHENTICATED, allow_roles
 from accounts.roles import CARE_TEAM, MEDICAL_TEAM, STAFF
-from core.forms import ALREADY_SUBMITTED, TokenAlreadyUsed
+from core.forms import save_once
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from privacy.access import PersonPageMixin, person_data_viewed
@@ -50,21 +49,6 @@ def _get_note_for(user, pk: int, *, for_change: bool = False) -> Note:
     return get_object_or_404(notes.select_related("resident", "author"), pk=pk)
 
 
-def _save_once(form, save):
-    """Spend the form's one-time token and run `save()` in one transaction; on a replay or a
-    refusal, put the message on the form and return None."""
-    try:
-        with transaction.atomic():
-            form.spend_token()
-            return save()
-    except TokenAlreadyUsed:
-        form.add_error(None, ALREADY_SUBMITTED)
-    except ValidationError as error:
-        form.add_error(None, error.messages)
-    form.renew_token()
-    return None
-
-
 # --- Notes ---------------------------------------------------------------------------------------
 
 
@@ -99,7 +83,7 @@ def note_create(request, resident_pk: int):
     form = NoteForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        note = _save_once(
+        saved, note = save_once(
             form,
             lambda: services.note_create(
                 resident=resident,
@@ -109,7 +93,7 @@ def note_create(request, resident_pk: int):
                 by=request.user,
             ),
         )
-        if note is not None:
+        if saved:
             messages.success(
                 request, gettext("The %(kind)s was recorded.") % {"kind": _lower_kind(note)}
             )
@@ -162,7 +146,7 @@ def note_correct(request, pk: int):
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        correction = _save_once(
+        saved, correction = save_once(
             form,
             lambda: services.note_correct(
                 note=note,
@@ -171,7 +155,7 @@ def note_correct(request, pk: int):
                 by=request.user,
             ),
         )
-        if correction is not None:
+        if saved:
             messages.success(
                 request,
                 gettext("The correction was recorded; the earlier version stays readable."),
