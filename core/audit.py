@@ -11,9 +11,11 @@ import pghistory
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from pghistory.models import Event, MiddlewareEvents
 
 from accounts.roles import Role
+from core.registry import Registry
 
 # Who may read a model's change history, unless the model says otherwise (see
 # `audited(readers=...)`): the manager. The administrator manages accounts and reads their
@@ -22,6 +24,12 @@ DEFAULT_READERS = frozenset({Role.MANAGER})
 # The table of the people followed: the history can be searched by person.
 PERSON_MODEL = "residents.resident"
 
+
+# Functions `(model, user, row) -> fields`: the fields of a row (its stored values, a dict) that
+# `user` may not read in the change history. privacy registers the person-data declarations'
+# medical fields there, so the history hides what the pages hide.
+hidden_fields: Registry[Callable[..., set[str]]] = Registry("fields hidden from the history")
+HIDDEN = _("(medical team only)")
 
 # field -> function from a set of the field's stored values to {value: what the page shows}.
 ValueLabels = dict[str, Callable[[set], dict]]
@@ -124,14 +132,15 @@ def events_for(model: type[models.Model], pk=None, *, user_id=None, person_id=No
     return events
 
 
-def describe_events(events, model: type[models.Model] | None = None) -> list[dict]:
+def describe_events(events, model: type[models.Model] | None = None, *, user=None) -> list[dict]:
     """One row per event with its author resolved in one query, and its changed fields; the
     values of the fields `model` labels (its `history_value_labels`) shown as words, one query
-    per such field for the whole page."""
+    per such field for the whole page. The values of the fields `user` may not read (see
+    `hidden_fields`) are replaced by HIDDEN."""
     events = list(events)
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     users = get_user_model().objects.in_bulk(user_ids)
-    changes = [_changes(event) for event in events]
+    changes = [_hidden(_changes(event), model, user, event.pgh_data or {}) for event in events]
     labels = _value_labels(getattr(model, "history_value_labels", {}), changes)
     rows = []
     for event, event_changes in zip(events, changes, strict=True):
@@ -150,6 +159,16 @@ def describe_events(events, model: type[models.Model] | None = None) -> list[dic
             }
         )
     return rows
+
+
+def _hidden(changes, model, user, row: dict) -> list[tuple[str, object, object]]:
+    if user is None or model is None:
+        return changes
+    hidden = set().union(*(rule(model, user, row) for rule in hidden_fields))
+    return [
+        (field, HIDDEN, HIDDEN) if field in hidden else (field, old, new)
+        for field, old, new in changes
+    ]
 
 
 def _changes(event) -> list[tuple[str, object, object]]:

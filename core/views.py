@@ -128,7 +128,7 @@ def history_model(request, label: str, pk: str | None = None):
     if pk is not None:
         person_data_viewed(request, audit.person_of_row(model, pk))
     page = paginate(request, events, per_page=50)
-    page.object_list = audit.describe_events(page.object_list, model)
+    page.object_list = audit.describe_events(page.object_list, model, user=request.user)
     query = {key: value for key, value in request.GET.items() if key != "page" and value}
     return render(
         request,

@@ -16,8 +16,11 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Data protection")
 
     def ready(self):
-        from privacy import subject_access
+        from core import audit
+        from privacy import persondata, subject_access
         from residents import actions
+
+        audit.hidden_fields.register(persondata.medical_fields)
 
         # A person who left (an archived file) keeps the right of access.
         actions.providers.register(

@@ -15,7 +15,8 @@ Each table is one `Held`:
 - ``erased``: what anonymisation puts in place of each field (see `Erased`): identity and every
   free text about the person;
 - ``kept``: every other free text the table holds, each with the reason it stays;
-- ``medical``: the fields only the medical team reads;
+- ``medical``: the fields only the medical team reads (on pages, in exports and in the change
+  history); with ``medical_when``, only on the rows where that boolean field is true;
 - ``contacts``: the date fields that count as a contact with the person, on the rows
   ``contact_rows`` selects (all by default); ``ongoing`` selects the rows that keep the file open
   (a current stay, a request on the waiting list): such a file never expires;
@@ -36,6 +37,8 @@ from dataclasses import dataclass, field
 from django.db import models
 from django.db.models import Case, Max, Q, Value, When
 from django.utils import timezone
+
+from accounts.roles import MEDICAL_TEAM
 
 # Put in place of a free text that a database constraint or a required field needs non-empty.
 REDACTED = "—"
@@ -62,6 +65,7 @@ class Held:
     erased: Mapping[str, Erased] = field(default_factory=dict)
     kept: Mapping[str, str] = field(default_factory=dict)
     medical: frozenset[str] = frozenset()
+    medical_when: str = ""
     contacts: tuple[str, ...] = ()
     contact_rows: Q | None = None
     ongoing: Q | None = None
@@ -83,6 +87,12 @@ class Held:
                 }
             )
         return rows
+
+    def medical_in(self, row: Mapping) -> frozenset[str]:
+        """The medical fields of one row, given as {field: stored value}."""
+        if self.medical_when and not row.get(self.medical_when):
+            return frozenset()
+        return self.medical
 
     def last_contacts(self, resident_ids: list[int]) -> dict[int, datetime.date]:
         """{resident_id: the latest contact date these rows hold}, ONGOING for an open one."""
@@ -110,6 +120,15 @@ def declarations() -> list[Held]:
 
 def declared_for(model: type[models.Model]) -> Held | None:
     return next((held for held in declarations() if held.model is model), None)
+
+
+def medical_fields(model: type[models.Model], user, row: Mapping) -> frozenset[str]:
+    """The fields of `row` (a row of `model` as {field: stored value}) that `user` may not read
+    because only the medical team reads them."""
+    held = declared_for(model)
+    if held is None or user.has_role(*MEDICAL_TEAM):
+        return frozenset()
+    return held.medical_in(row)
 
 
 # --- Dates -------------------------------------------------------------------------------------

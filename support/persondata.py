@@ -34,8 +34,9 @@ HELD = (
         Referral,
         resident="resident_id",
         erased={"notes": ""},
-        # For a medical referral (`is_medical`): see Referral.objects.visible_to.
+        # For a medical referral only: see Referral.objects.visible_to.
         medical=frozenset({"service", "notes"}),
+        medical_when="is_medical",
         contacts=("created_at", "appointment_at"),
         section="referrals",
     ),
