@@ -52,16 +52,6 @@ class PlaceOutageForm(FixedParentMixin, forms.ModelForm):
 # --- Stays ----------------------------------------------------------------------------------------
 
 
-def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: on its field when the form has it, on top
-    otherwise (the place taken meanwhile, the person already housed)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 class PlaceChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, place: Place) -> str:
         return f"{place.hotel.name} – {place.label}"

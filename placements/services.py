@@ -89,6 +89,34 @@ def _lock_for_assignment(*, place: Place, resident) -> None:
         list(model.objects.select_for_update(no_key=True).filter(pk=pk).values_list("pk"))
 
 
+@transaction.atomic
+def outage_save(outage: PlaceOutage) -> PlaceOutage:
+    """Record (or change) a period out of service, unless someone lives in the place then.
+
+    The place's row is locked first, as an assignment locks it: an outage and a stay of the same
+    place recorded at the same moment queue up, and the second sees the first.
+    """
+    list(Place.objects.select_for_update(no_key=True).filter(pk=outage.place_id).values_list("pk"))
+    housed = (
+        Placement.objects.overlapping(outage.start, outage.end)
+        .filter(place_id=outage.place_id)
+        .select_related("resident", "place__hotel")
+        .first()
+    )
+    if housed is not None:
+        raise ValidationError(
+            {
+                "start": _(
+                    "%(resident)s lives in this place from %(start)s (%(until)s): transfer them "
+                    "to another place or end the stay before putting it out of service."
+                )
+                % _describe(housed)
+            }
+        )
+    outage.save()
+    return outage
+
+
 def _deadlocked(error: OperationalError) -> bool:
     return getattr(error.__cause__, "sqlstate", None) == "40P01"
 

@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
 from core import spreadsheets
+from core.forms import add_validation_error
 from core.http import file_response
 from core.pagination import paginate
 from core.views import RoleViewMixin
@@ -36,7 +37,6 @@ from placements.forms import (
     ResidentAssignForm,
     StatementForm,
     TransferForm,
-    add_service_errors,
 )
 from placements.models import Absence, Hotel, Incident, Place, Placement, PlaceOutage
 from placements.selectors import PlaceState
@@ -154,6 +154,15 @@ class OutageCreateView(RoleViewMixin, CreateView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "place": self.get_place()}
+
+    def form_valid(self, form):
+        try:
+            self.object = services.outage_save(form.save(commit=False))
+        except ValidationError as error:
+            add_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, self.success_message)
+        return redirect(self.get_success_url())
 
     def get_success_url(self):
         return reverse("placements:hotel_detail", args=[self.object.place.hotel_id])
@@ -313,7 +322,7 @@ def assign_confirm(request, place_pk: int, admission_pk: int):
                 admission=admission, place=place, start=form.cleaned_data["start"], by=request.user
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_validation_error(form, error)
         else:
             return _assigned(request, stay)
     person_data_viewed(request, admission.resident)
@@ -358,7 +367,7 @@ def resident_assign(request, resident_pk: int):
                     resident=resident, place=place, start=start, by=request.user
                 )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_validation_error(form, error)
         else:
             return _assigned(request, stay)
     person_data_viewed(request, resident)
@@ -428,7 +437,7 @@ def placement_end(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -460,7 +469,7 @@ def placement_transfer(request, pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -522,7 +531,7 @@ def absence_return(request, placement_pk: int, pk: int):
         try:
             absence.full_clean()
         except ValidationError as error:
-            add_service_errors(form, error)
+            add_validation_error(form, error)
     if form.errors:
         for errors in form.errors.values():
             for error in errors:
