@@ -18,16 +18,17 @@ from django.views.generic import CreateView, UpdateView
 from accounts.access import allow_roles
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
-from harmreduction import figures, services
-from harmreduction.forms import (
+from harmreduction import figures
+from harmreduction.forms.activities import (
     AdviceSessionForm,
     CollectionForm,
     OverdoseForm,
-    ResidentChoiceMixin,
     SampleForm,
     SampleUpdateForm,
 )
+from harmreduction.forms.common import ResidentChoiceMixin
 from harmreduction.models.activities import AdviceSession, Collection, Overdose, Sample
+from harmreduction.services import activities as services
 from harmreduction.views.common import GIVE, READ, _int_param
 from placements.models import Hotel
 from privacy.access import PersonPageMixin, get_for_person_view

@@ -18,8 +18,8 @@ from django.views.generic import CreateView, UpdateView
 from accounts.access import allow_roles
 from core.pagination import paginate
 from core.views import RoleViewMixin
-from harmreduction import figures, selectors, services
-from harmreduction.forms import (
+from harmreduction import figures
+from harmreduction.forms.supplies import (
     AdjustmentForm,
     CountForm,
     DistributionForm,
@@ -33,6 +33,8 @@ from harmreduction.forms import (
 from harmreduction.models.activities import Overdose
 from harmreduction.models.common import Setting
 from harmreduction.models.supplies import Category, Item, Location, LocationKind, StockLevel
+from harmreduction.selectors import supplies as selectors
+from harmreduction.services import supplies as services
 from harmreduction.views.common import GIVE, MANAGE, READ, _int_param, _safe_next, _save_once
 
 # --- Material: stock ------------------------------------------------------------------------------

@@ -17,14 +17,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.access import allow_roles
 from core.pagination import paginate
 from core.params import day_param, parse_day
-from harmreduction import pdf, selectors, services
-from harmreduction.forms import (
+from harmreduction import pdf
+from harmreduction.forms.vouchers import (
     VoucherMissedForm,
     VoucherReceiptForm,
     VoucherRemovalForm,
 )
 from harmreduction.models.common import WEEK, Setting, week_start
 from harmreduction.models.vouchers import VoucherDistribution, VoucherLedgerLine
+from harmreduction.selectors import vouchers as selectors
+from harmreduction.services import vouchers as services
 from harmreduction.views.common import GIVE, MANAGE, READ, _errors_to_form, _int_param, _safe_next
 from placements.models import Hotel
 from privacy.access import person_data_viewed
