@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from accounts.roles import STAFF, Role
 from core.mail import site_link, team_emails, templated_email
-from harmreduction.models import LowStockAlert, Sample, StockLevel
+from harmreduction.models.activities import Sample
+from harmreduction.models.supplies import LowStockAlert, StockLevel
 
 
 def _message(template: str, context: dict, to: list[str]) -> EmailMultiAlternatives:

@@ -1,6 +1,6 @@
 from django import template
 
-from harmreduction.models import euros as format_euros
+from harmreduction.models.vouchers import euros as format_euros
 
 register = template.Library()
 

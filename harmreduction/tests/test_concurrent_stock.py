@@ -18,7 +18,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
-from harmreduction import services
 from harmreduction.models import (
     StockLevel,
     StockMovement,
@@ -26,7 +25,13 @@ from harmreduction.models import (
     VoucherDistribution,
     VoucherStock,
 )
-from harmreduction.services import stock_receive, supply_give, voucher_give, voucher_receive
+from harmreduction.services import (
+    stock_receive,
+    supplies,
+    supply_give,
+    voucher_give,
+    voucher_receive,
+)
 from harmreduction.tests.conftest import DAY, THIS_MONDAY, TODAY
 from tests.factories import ItemFactory, LocationFactory, PlacementFactory, UserFactory
 
@@ -75,7 +80,7 @@ def both_read_before_writing(monkeypatch):
     """arm() -> from then on, hold each worker right after it read the stock levels until the
     other one read them too (half a second at most: with the lock, the other one waits)."""
     meeting = {"barrier": None}
-    lock_levels = services.lock_levels
+    lock_levels = supplies.lock_levels
 
     def read_then_wait(pairs):
         levels = lock_levels(pairs)
@@ -86,7 +91,7 @@ def both_read_before_writing(monkeypatch):
                 pass
         return levels
 
-    monkeypatch.setattr(services, "lock_levels", read_then_wait)
+    monkeypatch.setattr(supplies, "lock_levels", read_then_wait)
 
     def arm():
         meeting["barrier"] = threading.Barrier(2)

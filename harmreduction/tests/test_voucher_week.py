@@ -186,9 +186,9 @@ def test_it_forbids_the_sheet_to_the_admin_and_other_methods(client_for, ada, al
 
 @pytest.mark.django_db
 def test_it_pages_a_long_sheet_but_counts_the_whole_week(client_for, alice, canal, monkeypatch):
-    from harmreduction import views
+    from harmreduction.views import vouchers
 
-    monkeypatch.setattr(views, "SHEET_PER_PAGE", 2)
+    monkeypatch.setattr(vouchers, "SHEET_PER_PAGE", 2)
     for name in ["Aa", "Bb", "Cc"]:
         PlacementFactory(
             resident__nickname=name, place=PlaceFactory(hotel=canal), start=LAST_MONDAY

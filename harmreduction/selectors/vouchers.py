@@ -1,43 +1,28 @@
-"""Reads that need care: the weekly voucher sheet, the stock pages, the reconciliation, the
-dashboard cards and the resident timeline. Each runs a fixed number of queries."""
+"""Reads of the meal vouchers: the weekly sheet, the stock and its reconciliation, the
+dashboard card and the resident's timeline. Each runs a fixed number of queries."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import CARE_TEAM, STAFF, Role
-from harmreduction.models import (
-    CATEGORY_ORDER,
-    WEEK,
-    Category,
-    Item,
-    Location,
-    NaloxoneKit,
-    Sample,
-    StockLevel,
-    SupplyDistribution,
-    SupplyDistributionLine,
+from accounts.roles import CARE_TEAM
+from harmreduction.models.common import WEEK, week_start
+from harmreduction.models.vouchers import (
     VoucherDistribution,
     VoucherLedgerKind,
     VoucherLedgerLine,
     VoucherStatus,
     VoucherStock,
     euros,
-    week_start,
 )
-from harmreduction.services import week_is_open
+from harmreduction.services.vouchers import week_is_open
 from placements.models import Placement
-from residents.models import open_file
 from residents.timeline import TimelineEntry
-
-UNEXPECTED_RESULT_DAYS = 30  # how long an unexpected analysis result stays on the dashboards
-
 
 # --- The weekly voucher sheet ---------------------------------------------------------------------
 
@@ -250,137 +235,7 @@ def voucher_reconciliation(year: int) -> list[ReconciliationMonth]:
     return list(months.values())
 
 
-# --- Material: stock ------------------------------------------------------------------------------
-
-
-def catalogue(*, active_only: bool = True) -> list[Item]:
-    items = Item.objects.all()
-    if active_only:
-        items = items.active()
-    return list(items.in_catalogue_order())
-
-
-def by_category(rows, key=lambda row: row) -> list[tuple[str, list]]:
-    """(category label, rows) pairs in catalogue order; `key(row)` is the row's item and the
-    rows are already in catalogue order."""
-    grouped: dict[str, list] = defaultdict(list)
-    for row in rows:
-        grouped[key(row).category].append(row)
-    return [
-        (Category(category).label, grouped[category])
-        for category in sorted(grouped, key=CATEGORY_ORDER.get)
-    ]
-
-
-@dataclass
-class StockRow:
-    item: Item
-    cells: list[StockLevel | None]
-
-    @property
-    def total(self) -> int:
-        return sum(cell.quantity for cell in self.cells if cell is not None)
-
-    @property
-    def is_low(self) -> bool:
-        return any(cell is not None and cell.is_low for cell in self.cells)
-
-
-def stock_table(locations: list[Location]) -> list[tuple[str, list[StockRow]]]:
-    """Every active item by category, with its level in each of `locations`. Two queries."""
-    items = catalogue()
-    levels = {
-        (level.location_id, level.item_id): level
-        for level in StockLevel.objects.filter(location__in=locations)
-    }
-    rows = [
-        StockRow(item, [levels.get((location.pk, item.pk)) for location in locations])
-        for item in items
-    ]
-    grouped: dict[str, list[StockRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row.item.category].append(row)
-    return [
-        (Category(category).label, grouped[category])
-        for category in sorted(grouped, key=CATEGORY_ORDER.get)
-    ]
-
-
-def low_levels():
-    """Levels below their threshold, in active locations and items."""
-    return (
-        StockLevel.objects.filter(threshold__gt=0, quantity__lt=F("threshold"))
-        .filter(location__active=True, item__active=True)
-        .select_related("location", "item")
-        .order_by("location__kind", "location__name", "item__name")
-    )
-
-
-def distributions():
-    """Material handed out, newest first, ready for a list: nothing more per row."""
-    return (
-        SupplyDistribution.objects.select_related("resident", "location", "given_by", "visit")
-        .prefetch_related(
-            Prefetch(
-                "lines",
-                queryset=SupplyDistributionLine.objects.select_related("item").order_by(
-                    "item__category", "item__position", "item__name"
-                ),
-            )
-        )
-        .order_by("-given_at", "-pk")
-    )
-
-
-def naloxone_kits():
-    return NaloxoneKit.objects.select_related(
-        "line__item",
-        "line__distribution__resident",
-        "line__distribution__given_by",
-        "line__distribution__location",
-    ).order_by("-line__distribution__given_at", "-pk")
-
-
-def kits_expiring(on: datetime.date, *, within_days: int = 60):
-    """Kits held by residents (the latest kit of each) expired or expiring within `within_days`."""
-    latest = NaloxoneKit.objects.filter(
-        line__distribution__resident=OuterRef("line__distribution__resident"),
-        line__distribution__given_at__gt=OuterRef("line__distribution__given_at"),
-    )
-    return (
-        naloxone_kits()
-        .filter(
-            open_file("line__distribution__resident"),
-            line__distribution__resident__isnull=False,
-            expires_on__lte=on + datetime.timedelta(days=within_days),
-        )
-        .filter(~Exists(latest))
-        .order_by("expires_on", "pk")
-    )
-
-
-# --- Dashboard cards ------------------------------------------------------------------------------
-
-
-def low_stock_card(request) -> dict | None:
-    if not request.user.has_role(Role.COORDINATOR, Role.MANAGER):
-        return None
-    levels = list(low_levels()[:8])
-    if not levels:
-        return None
-    return {"levels": levels, "count": low_levels().count() if len(levels) == 8 else len(levels)}
-
-
-def sample_alert_card(request) -> dict | None:
-    if not request.user.has_role(*STAFF):
-        return None
-    since = timezone.localdate() - datetime.timedelta(days=UNEXPECTED_RESULT_DAYS)
-    samples = list(
-        Sample.objects.unexpected_since(since).select_related("resident").order_by("-result_on")[:5]
-    )
-    if not samples:
-        return None
-    return {"samples": samples, "days": UNEXPECTED_RESULT_DAYS}
+# --- Dashboard card -------------------------------------------------------------------------------
 
 
 def voucher_card(request) -> dict | None:
@@ -443,106 +298,3 @@ def voucher_entries(resident, user) -> list[TimelineEntry]:
             )
         )
     return entries
-
-
-def supply_entries(resident, user) -> list[TimelineEntry]:
-    """Material handed out (naloxone kits with their training). Three queries."""
-    handouts = resident.supply_distributions.select_related("location").prefetch_related(
-        Prefetch(
-            "lines",
-            queryset=SupplyDistributionLine.objects.select_related("item", "naloxone_kit"),
-        )
-    )
-    entries = []
-    for handout in handouts:
-        parts, kits = [], []
-        for line in handout.lines.all():
-            parts.append(f"{line.item.name} × {line.quantity}")
-            kit = getattr(line, "naloxone_kit", None)
-            if kit is not None:
-                kits.append(kit)
-        if kits:
-            title = _("Naloxone kit given")
-            parts.append(kits[0].get_training_display())
-            icon = "heart-pulse"
-        else:
-            title = _("Harm-reduction material given (%(where)s)") % {
-                "where": handout.get_setting_display().lower()
-            }
-            icon = "bag-heart"
-        entries.append(
-            TimelineEntry(
-                at=handout.given_at,
-                kind="supplies",
-                title=title,
-                detail=", ".join(parts),
-                icon=icon,
-            )
-        )
-    return entries
-
-
-def advice_entries(resident, user) -> list[TimelineEntry]:
-    return [
-        TimelineEntry(
-            at=session.held_on,
-            kind="advice",
-            title=_("Harm-reduction advice: %(topic)s") % {"topic": session.get_topic_display()},
-            detail=session.note,
-            icon="chat-heart",
-        )
-        for session in resident.advice_sessions.all()
-    ]
-
-
-def sample_entries(resident, user) -> list[TimelineEntry]:
-    entries = []
-    for sample in resident.samples.all():
-        url = reverse("harmreduction:sample_detail", args=[sample.pk])
-        entries.append(
-            TimelineEntry(
-                at=sample.collected_on,
-                kind="sample",
-                title=_("Sample collected for analysis: %(product)s")
-                % {"product": sample.presumed_product},
-                detail=sample.get_network_display(),
-                url=url,
-                icon="eyedropper",
-            )
-        )
-        if sample.result_on:
-            entries.append(
-                TimelineEntry(
-                    at=sample.result_on,
-                    kind="sample",
-                    title=_("Unexpected analysis result")
-                    if sample.result_unexpected
-                    else _("Analysis result received"),
-                    detail=sample.result[:160],
-                    url=url,
-                    icon="exclamation-triangle" if sample.result_unexpected else "clipboard-check",
-                )
-            )
-    return entries
-
-
-def overdose_entries(resident, user) -> list[TimelineEntry]:
-    return [
-        TimelineEntry(
-            at=overdose.occurred_on,
-            kind="overdose",
-            title=_("Overdose: %(outcome)s") % {"outcome": overdose.get_outcome_display().lower()},
-            detail=_("naloxone used") if overdose.naloxone_used else "",
-            icon="heartbreak",
-        )
-        for overdose in resident.overdoses.all()
-    ]
-
-
-TIMELINE_SOURCES = (
-    voucher_entries,
-    supply_entries,
-    advice_entries,
-    sample_entries,
-    overdose_entries,
-)

@@ -1,52 +1,16 @@
-import datetime
+"""The forms of the material: the catalogue and locations, the stock (receipts, transfers,
+adjustments, counts, thresholds), handing out, and the visit form's extension."""
 
 from django import forms
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, OneTimeTokenMixin
-from core.validators import not_in_the_future
-from harmreduction.models import (
-    AdviceSession,
-    AdviceTopic,
-    Category,
-    Collection,
-    Item,
-    Location,
-    MissedReason,
-    NaloxoneTraining,
-    Overdose,
-    Sample,
-    Setting,
-    VoucherLedgerKind,
-)
-from harmreduction.selectors import by_category, catalogue
-from placements.models import Hotel, Placement
+from harmreduction.forms.common import ResidentChoiceMixin
+from harmreduction.models.activities import AdviceTopic
+from harmreduction.models.common import Setting
+from harmreduction.models.supplies import Category, Item, Location, NaloxoneTraining
+from harmreduction.selectors.supplies import by_category, catalogue
 from residents.models import Resident
-
-# The people offered in the forms: housed now or lately. Anyone else is recorded anonymously (or
-# from their file, which preselects them): at the scale of the whole scheme, a list of every file
-# ever opened would weigh more than the rest of the page.
-RECENTLY_HOUSED = datetime.timedelta(days=90)
-
-
-def _residents(include: int | None = None):
-    since = timezone.localdate() - RECENTLY_HOUSED
-    recent = Placement.objects.filter(Q(end__isnull=True) | Q(end__gt=since)).values("resident_id")
-    return (
-        Resident.objects.active()
-        .filter(Q(pk__in=recent) | Q(pk=include or 0))
-        .order_by("nickname", "pk")
-    )
-
-
-class ResidentChoiceMixin:
-    """A `resident` field offering the people housed lately, plus `resident_id` if given."""
-
-    def __init__(self, *args, resident_id: int | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["resident"].queryset = _residents(include=resident_id)
 
 
 class ItemQuantitiesMixin:
@@ -112,49 +76,6 @@ def _location_field(**kwargs) -> forms.ModelChoiceField:
         queryset=Location.objects.active().order_by("kind", "name"),
         **kwargs,
     )
-
-
-# --- Meal vouchers ----------------------------------------------------------------------------
-
-
-class VoucherMissedForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Why were the vouchers not given?"), choices=MissedReason.choices
-    )
-    note = forms.CharField(label=_("Comment"), max_length=200, required=False)
-
-
-class VoucherReceiptForm(forms.Form):
-    quantity = forms.IntegerField(label=_("Vouchers received"), min_value=1, max_value=100000)
-    on = forms.DateField(label=_("Date received"), widget=DateInput())
-    series = forms.CharField(
-        label=_("Series numbers"),
-        max_length=200,
-        required=False,
-        help_text=_("Optional: the numbers printed on the booklets, e.g. 120401–120450."),
-    )
-    note = forms.CharField(label=_("Comment"), max_length=200, required=False)
-
-    def clean_on(self):
-        return not_in_the_future(self.cleaned_data["on"])
-
-
-class VoucherRemovalForm(VoucherReceiptForm):
-    kind = forms.ChoiceField(
-        label=_("What happened"),
-        choices=[
-            (VoucherLedgerKind.LOST, VoucherLedgerKind.LOST.label),
-            (VoucherLedgerKind.RETURNED, VoucherLedgerKind.RETURNED.label),
-        ],
-    )
-    note = forms.CharField(label=_("Explanation"), max_length=200)
-
-    field_order = ["kind", "quantity", "on", "series", "note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["quantity"].label = _("Vouchers")
-        self.fields["on"].label = _("Date")
 
 
 # --- Catalogue and locations ---------------------------------------------------------------------
@@ -301,85 +222,6 @@ class NaloxoneKitForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.Form):
         self.fields["item"].queryset = (
             Item.objects.active().filter(category=Category.NALOXONE).order_by("position", "name")
         )
-
-
-class OverdoseForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.ModelForm):
-    class Meta:
-        model = Overdose
-        fields = [
-            "occurred_on",
-            "hotel",
-            "resident",
-            "naloxone_used",
-            "emergency_called",
-            "outcome",
-            "note",
-        ]
-        widgets = {"occurred_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["hotel"].queryset = Hotel.objects.active().order_by("name")
-
-
-class CollectionForm(OneTimeTokenMixin, forms.ModelForm):
-    class Meta:
-        model = Collection
-        fields = ["hotel", "collected_on", "sharps_boxes", "returned_items", "note"]
-        widgets = {"collected_on": DateInput()}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["hotel"].queryset = Hotel.objects.active().order_by("name")
-        self.fields["hotel"].empty_label = _("At the office")
-
-
-class AdviceSessionForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.ModelForm):
-    class Meta:
-        model = AdviceSession
-        fields = ["resident", "held_on", "topic", "setting", "note"]
-        widgets = {"held_on": DateInput(), "setting": forms.RadioSelect}
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["resident"].empty_label = _("Someone who is not a resident (anonymous)")
-
-
-class SampleForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.ModelForm):
-    class Meta:
-        model = Sample
-        fields = [
-            "resident",
-            "collected_on",
-            "presumed_product",
-            "description",
-            "network",
-            "reference",
-            "sent_on",
-        ]
-        widgets = {"collected_on": DateInput(), "sent_on": DateInput()}
-
-
-class SampleUpdateForm(forms.ModelForm):
-    """What happens to a sample after it was collected: sent, result, result given back."""
-
-    class Meta:
-        model = Sample
-        fields = [
-            "network",
-            "reference",
-            "sent_on",
-            "result_on",
-            "result",
-            "result_unexpected",
-            "returned_on",
-        ]
-        widgets = {
-            "sent_on": DateInput(),
-            "result_on": DateInput(),
-            "returned_on": DateInput(),
-            "result": forms.Textarea(attrs={"rows": 3}),
-        }
 
 
 # --- The visit form's extension -----------------------------------------------------------------

@@ -1,0 +1,89 @@
+"""Reads of the other harm-reduction work: the unexpected analysis results card and the
+resident's timeline (advice, samples, overdoses)."""
+
+import datetime
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.roles import STAFF
+from harmreduction.models.activities import Sample
+from residents.timeline import TimelineEntry
+
+UNEXPECTED_RESULT_DAYS = 30  # how long an unexpected analysis result stays on the dashboards
+
+
+# --- Dashboard card -------------------------------------------------------------------------------
+
+
+def sample_alert_card(request) -> dict | None:
+    if not request.user.has_role(*STAFF):
+        return None
+    since = timezone.localdate() - datetime.timedelta(days=UNEXPECTED_RESULT_DAYS)
+    samples = list(
+        Sample.objects.unexpected_since(since).select_related("resident").order_by("-result_on")[:5]
+    )
+    if not samples:
+        return None
+    return {"samples": samples, "days": UNEXPECTED_RESULT_DAYS}
+
+
+# --- The resident's timeline ----------------------------------------------------------------------
+
+
+def advice_entries(resident, user) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            at=session.held_on,
+            kind="advice",
+            title=_("Harm-reduction advice: %(topic)s") % {"topic": session.get_topic_display()},
+            detail=session.note,
+            icon="chat-heart",
+        )
+        for session in resident.advice_sessions.all()
+    ]
+
+
+def sample_entries(resident, user) -> list[TimelineEntry]:
+    entries = []
+    for sample in resident.samples.all():
+        url = reverse("harmreduction:sample_detail", args=[sample.pk])
+        entries.append(
+            TimelineEntry(
+                at=sample.collected_on,
+                kind="sample",
+                title=_("Sample collected for analysis: %(product)s")
+                % {"product": sample.presumed_product},
+                detail=sample.get_network_display(),
+                url=url,
+                icon="eyedropper",
+            )
+        )
+        if sample.result_on:
+            entries.append(
+                TimelineEntry(
+                    at=sample.result_on,
+                    kind="sample",
+                    title=_("Unexpected analysis result")
+                    if sample.result_unexpected
+                    else _("Analysis result received"),
+                    detail=sample.result[:160],
+                    url=url,
+                    icon="exclamation-triangle" if sample.result_unexpected else "clipboard-check",
+                )
+            )
+    return entries
+
+
+def overdose_entries(resident, user) -> list[TimelineEntry]:
+    return [
+        TimelineEntry(
+            at=overdose.occurred_on,
+            kind="overdose",
+            title=_("Overdose: %(outcome)s") % {"outcome": overdose.get_outcome_display().lower()},
+            detail=_("naloxone used") if overdose.naloxone_used else "",
+            icon="heartbreak",
+        )
+        for overdose in resident.overdoses.all()
+    ]

@@ -1,0 +1,420 @@
+"""Harm-reduction material: the stock pages (locations, catalogue, receipts, transfers,
+adjustments, counts, thresholds) and handing out (material, naloxone kits)."""
+
+import datetime
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import CreateView, UpdateView
+
+from accounts.access import allow_roles
+from core.pagination import paginate
+from core.views import RoleViewMixin
+from harmreduction import figures
+from harmreduction.forms.supplies import (
+    AdjustmentForm,
+    CountForm,
+    DistributionForm,
+    ItemForm,
+    LocationForm,
+    NaloxoneKitForm,
+    ReceiptForm,
+    ThresholdForm,
+    TransferForm,
+)
+from harmreduction.models.activities import Overdose
+from harmreduction.models.common import Setting
+from harmreduction.models.supplies import Category, Item, Location, LocationKind, StockLevel
+from harmreduction.selectors import supplies as selectors
+from harmreduction.services import supplies as services
+from harmreduction.views.common import GIVE, MANAGE, READ, _int_param, _safe_next, _save_once
+
+# --- Material: stock ------------------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*READ)
+def stock(request):
+    """Every item's stock in each location, and what is below its threshold."""
+    locations = list(Location.objects.active().order_by("kind", "name"))
+    return render(
+        request,
+        "harmreduction/stock.html",
+        {
+            "locations": locations,
+            "groups": selectors.stock_table(locations),
+            "low": list(selectors.low_levels()),
+            "can_manage": request.user.has_role(*MANAGE),
+            "can_give": request.user.has_role(*GIVE),
+            "inactive_locations": Location.objects.filter(active=False).order_by("name"),
+        },
+    )
+
+
+def _get_location(pk: int, *, active: bool = False) -> Location:
+    locations = Location.objects.active() if active else Location.objects.all()
+    return get_object_or_404(locations, pk=pk)
+
+
+@require_GET
+@allow_roles(*READ)
+def location_detail(request, pk: int):
+    location = _get_location(pk)
+    levels = {level.item_id: level for level in StockLevel.objects.filter(location=location)}
+    rows = [(item, levels.get(item.pk)) for item in selectors.catalogue()]
+    movements = location.movements.select_related("item", "by", "counterpart").order_by(
+        "-at", "-pk"
+    )
+    return render(
+        request,
+        "harmreduction/location_detail.html",
+        {
+            "location": location,
+            "groups": selectors.by_category(rows, key=lambda row: row[0]),
+            "page_obj": paginate(request, movements, per_page=50),
+            "counts": location.counts.select_related("counted_by").annotate(
+                line_count=Count("lines")
+            )[:5],
+            "can_manage": request.user.has_role(*MANAGE),
+            "can_count": request.user.has_role(*GIVE) and location.active,
+        },
+    )
+
+
+class LocationCreateView(RoleViewMixin, CreateView):
+    allowed_roles = MANAGE
+    model = Location
+    form_class = LocationForm
+    success_message = _("The location “%(name)s” was saved.")
+
+    def get_success_url(self):
+        return reverse("harmreduction:location_detail", args=[self.object.pk])
+
+
+class LocationUpdateView(LocationCreateView, UpdateView):
+    pass
+
+
+@require_GET
+@allow_roles(*READ)
+def item_list(request):
+    items = selectors.catalogue(active_only=False)
+    return render(
+        request,
+        "harmreduction/item_list.html",
+        {"groups": selectors.by_category(items), "can_manage": request.user.has_role(*MANAGE)},
+    )
+
+
+class ItemCreateView(RoleViewMixin, CreateView):
+    allowed_roles = MANAGE
+    model = Item
+    form_class = ItemForm
+    success_message = _("The item “%(name)s” was saved.")
+
+    def get_success_url(self):
+        return reverse("harmreduction:item_list")
+
+
+class ItemUpdateView(ItemCreateView, UpdateView):
+    pass
+
+
+def _quantity_form_view(request, form, action, *, title: str, done: str, back: str, extra=None):
+    """GET shows `form`; a valid POST runs `action(form)` with the one-time token spent."""
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            result, status = _save_once(form, lambda: action(form))
+            if status is None:
+                messages.success(request, done)
+                return redirect(back)
+        else:
+            status = 400
+    return render(
+        request,
+        "harmreduction/quantity_form.html",
+        {"form": form, "title": title, "back": back, **(extra or {})},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*MANAGE)
+def stock_receipt(request):
+    form = ReceiptForm(request.POST or None, initial={"location": _int_param(request, "lieu")})
+    return _quantity_form_view(
+        request,
+        form,
+        lambda form: services.stock_receive(
+            location=form.cleaned_data["location"],
+            quantities=form.quantities(),
+            note=form.cleaned_data["note"],
+            by=request.user,
+        ),
+        title=gettext("Record material received"),
+        done=gettext("The material received is in stock."),
+        back=reverse("harmreduction:stock"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*MANAGE)
+def stock_transfer(request):
+    form = TransferForm(
+        request.POST or None,
+        initial={"source": _int_param(request, "de"), "destination": _int_param(request, "vers")},
+    )
+    return _quantity_form_view(
+        request,
+        form,
+        lambda form: services.stock_transfer(
+            source=form.cleaned_data["source"],
+            destination=form.cleaned_data["destination"],
+            quantities=form.quantities(),
+            note=form.cleaned_data["note"],
+            by=request.user,
+        ),
+        title=gettext("Transfer material between locations"),
+        done=gettext("The transfer is recorded."),
+        back=reverse("harmreduction:stock"),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*MANAGE)
+def stock_adjustment(request):
+    form = AdjustmentForm(request.POST or None, initial={"location": _int_param(request, "lieu")})
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            movement, status = _save_once(
+                form,
+                lambda: services.stock_adjust(
+                    location=data["location"],
+                    item=data["item"],
+                    quantity=data["quantity"],
+                    reason=data["reason"],
+                    by=request.user,
+                ),
+            )
+            if status is None:
+                messages.success(
+                    request,
+                    gettext("Stock of “%(item)s” adjusted: %(balance)s left in %(location)s.")
+                    % {
+                        "item": movement.item.name,
+                        "balance": movement.balance_after,
+                        "location": movement.location.name,
+                    },
+                )
+                return redirect("harmreduction:location_detail", pk=movement.location_id)
+        else:
+            status = 400
+    return render(
+        request,
+        "harmreduction/adjustment_form.html",
+        {"form": form, "back": reverse("harmreduction:stock")},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*GIVE)
+def stock_count(request, pk: int):
+    """Count what a location holds; each difference with the ledger becomes a ledger line."""
+    location = _get_location(pk, active=True)
+    form = CountForm(request.POST or None)
+    expected = dict(StockLevel.objects.filter(location=location).values_list("item_id", "quantity"))
+    back = reverse("harmreduction:location_detail", args=[location.pk])
+
+    def count(form):
+        return services.stock_count(
+            location=location,
+            counted=form.entered(),
+            note=form.cleaned_data["note"],
+            by=request.user,
+        )
+
+    return _quantity_form_view(
+        request,
+        form,
+        count,
+        title=gettext("Count the stock of %(location)s") % {"location": location.name},
+        done=gettext("The count is recorded; the differences are in the ledger."),
+        back=back,
+        extra={"location": location, "expected": expected, "counting": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*MANAGE)
+def thresholds(request, pk: int):
+    location = _get_location(pk, active=True)
+    current = dict(StockLevel.objects.filter(location=location).values_list("item_id", "threshold"))
+    form = ThresholdForm(request.POST or None, thresholds=current)
+    back = reverse("harmreduction:location_detail", args=[location.pk])
+    if request.method == "POST" and form.is_valid():
+        wanted = {item.pk: form.cleaned_data[f"item_{item.pk}"] or 0 for item in form.items}
+        with transaction.atomic():
+            levels = services.lock_levels((location.pk, item_id) for item_id in wanted)
+            for (_location_id, item_id), level in levels.items():
+                if level.threshold != wanted[item_id]:
+                    level.threshold = wanted[item_id]
+                    level.save(update_fields=["threshold"])
+        messages.success(request, gettext("The low-stock thresholds are saved."))
+        return redirect(back)
+    return render(
+        request,
+        "harmreduction/quantity_form.html",
+        {
+            "form": form,
+            "title": gettext("Low-stock thresholds of %(location)s") % {"location": location.name},
+            "help": gettext(
+                "Coordinators get an e-mail and a dashboard card when the stock of an item falls "
+                "below its threshold. Leave empty or 0 for no alert."
+            ),
+            "back": back,
+            "location": location,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Material: handing out ------------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(*READ)
+def distribution_list(request):
+    handouts = selectors.distributions()
+    location_id = _int_param(request, "lieu")
+    if location_id:
+        handouts = handouts.filter(location_id=location_id)
+    today = timezone.localdate()
+    month = today.replace(day=1)
+    this_month = figures.supply_totals(month, today + datetime.timedelta(days=1))
+    return render(
+        request,
+        "harmreduction/distribution_list.html",
+        {
+            "page_obj": paginate(request, handouts, per_page=25),
+            "locations": Location.objects.order_by("kind", "name"),
+            "location_id": location_id,
+            "extra_query": urlencode({"lieu": location_id}) if location_id else "",
+            "month": month,
+            "this_month": this_month,
+            "month_categories": [
+                (Category(category).label, this_month.category_totals[category])
+                for category in this_month.categories
+            ],
+            "can_give": request.user.has_role(*GIVE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*GIVE)
+def distribution_create(request):
+    resident_id = _int_param(request, "resident")
+    office = Location.objects.active().filter(kind=LocationKind.OFFICE).order_by("name").first()
+    form = DistributionForm(
+        request.POST or None,
+        initial={"resident": resident_id, "location": office.pk if office else None},
+        resident_id=resident_id,
+    )
+
+    def give(form):
+        return services.supply_give(
+            location=form.cleaned_data["location"],
+            quantities=form.quantities(),
+            resident=form.cleaned_data["resident"],
+            setting=form.cleaned_data["setting"],
+            by=request.user,
+        )
+
+    back = (
+        reverse("residents:resident_detail", args=[resident_id])
+        if resident_id
+        else reverse("harmreduction:distribution_list")
+    )
+    return _quantity_form_view(
+        request,
+        form,
+        give,
+        title=gettext("Hand out material"),
+        done=gettext("The material handed out is recorded and taken out of the stock."),
+        back=_safe_next(request, back),
+        extra={"active": "distributions"},
+    )
+
+
+@require_GET
+@allow_roles(*READ)
+def naloxone(request):
+    today = timezone.localdate()
+    return render(
+        request,
+        "harmreduction/naloxone.html",
+        {
+            "page_obj": paginate(request, selectors.naloxone_kits(), per_page=25),
+            "expiring": list(selectors.kits_expiring(today)),
+            "overdoses": Overdose.objects.select_related("hotel", "resident", "recorded_by")[:20],
+            "today": today,
+            "can_give": request.user.has_role(*GIVE),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*GIVE)
+def naloxone_create(request):
+    office = Location.objects.active().filter(kind=LocationKind.OFFICE).order_by("name").first()
+    resident_id = _int_param(request, "resident")
+    form = NaloxoneKitForm(
+        request.POST or None,
+        resident_id=resident_id,
+        initial={
+            "resident": resident_id,
+            "location": office.pk if office else None,
+            "setting": Setting.OFFICE,
+            "training": "short",
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            _kit, status = _save_once(
+                form,
+                lambda: services.naloxone_give(
+                    item=data["item"],
+                    location=data["location"],
+                    training=data["training"],
+                    expires_on=data["expires_on"],
+                    batch=data["batch"],
+                    resident=data["resident"],
+                    setting=data["setting"],
+                    by=request.user,
+                ),
+            )
+            if status is None:
+                messages.success(request, gettext("The naloxone kit handed out is recorded."))
+                return redirect("harmreduction:naloxone")
+        else:
+            status = 400
+    return render(
+        request,
+        "harmreduction/naloxone_form.html",
+        {"form": form, "title": gettext("Hand out a naloxone kit")},
+        status=status,
+    )
