@@ -35,6 +35,24 @@ def without_control_characters(params: QueryDict) -> QueryDict:
     return cleaned
 
 
+# The largest id PostgreSQL's integer column holds.
+MAX_ID = 2**31 - 1
+ID = re.compile(r"[0-9]{1,10}")
+
+
+def parse_id(value: str | None) -> int | None:
+    """The id in `value`: ASCII digits that fit an integer column, else None ("²" is a digit
+    to str.isdigit(), not to int())."""
+    if value and ID.fullmatch(value) and int(value) <= MAX_ID:
+        return int(value)
+    return None
+
+
+def id_param(params, name: str) -> int | None:
+    """The id in `params[name]` (request.GET or request.POST), else None."""
+    return parse_id(params.get(name))
+
+
 def parse_day(value: str | None) -> datetime.date | None:
     """The ISO day in `value` (YYYY-MM-DD), or None if it is not one or out of range."""
     try:

@@ -22,6 +22,7 @@ from core import spreadsheets
 from core.forms import add_validation_error
 from core.http import file_response
 from core.pagination import paginate
+from core.params import id_param
 from core.views import RoleViewMixin
 from placements import hooks, selectors, services
 from placements.forms import (
@@ -201,17 +202,12 @@ def outage_end(request, place_pk: int, pk: int):
 # --- The occupancy board --------------------------------------------------------------------------
 
 
-def _int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() else None
-
-
 @require_GET
 @allow_roles(*STAFF)
 def board(request):
     """Every place today, by hotel: the coordinator's home. Everyone on staff may look."""
     hotels = selectors.board_hotels()
-    hotel_id = _int_param(request, "hotel")
+    hotel_id = id_param(request.GET, "hotel")
     state = request.GET.get("state", "")
     if state not in PlaceState.LABELS:
         state = ""
@@ -662,12 +658,12 @@ class IncidentListView(RoleViewMixin, ListView):
 
     def get_queryset(self):
         return selectors.incidents_for_list(
-            status=self.get_status(), hotel_id=_int_param(self.request, "hotel")
+            status=self.get_status(), hotel_id=id_param(self.request.GET, "hotel")
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        hotel_id = _int_param(self.request, "hotel")
+        hotel_id = id_param(self.request.GET, "hotel")
         extra = {"status": self.get_status()}
         if hotel_id:
             extra["hotel"] = hotel_id
@@ -691,7 +687,7 @@ class IncidentCreateView(RoleViewMixin, CreateView):
     def get_initial(self):
         initial = {"occurred_on": timezone.localdate()}
         for name in ("hotel", "place", "resident"):
-            value = _int_param(self.request, name)
+            value = id_param(self.request.GET, name)
             if value is not None:
                 initial[name] = value
         return initial

@@ -13,6 +13,7 @@ from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
 from core import audit
 from core.pagination import paginate
+from core.params import parse_id
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from privacy.access import PersonPageMixin, person_data_viewed
 from residents import actions, services, timeline
@@ -329,12 +330,13 @@ class AdmissionCreateView(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin,
     success_message = _("The admission request was recorded.")
 
     def get_resident(self) -> Resident | None:
-        pk = self.request.GET.get("resident")
-        if not pk:
+        value = self.request.GET.get("resident")
+        if not value:
             return None
-        if not pk.isdigit():
+        pk = parse_id(value)
+        if pk is None:
             raise Http404
-        return _get_resident_for(self.request.user, int(pk), for_change=True)
+        return _get_resident_for(self.request.user, pk, for_change=True)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "resident": self.get_resident()}

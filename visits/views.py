@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,10 +18,10 @@ from django.views.generic import CreateView, UpdateView
 
 from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
-from core.forms import TokenAlreadyUsed
-from core.http import file_response
+from core.forms import TokenAlreadyUsed, add_validation_error
+from core.http import file_response, safe_next
 from core.pagination import paginate
-from core.params import day_param
+from core.params import day_param, id_param
 from core.views import RoleViewMixin
 from placements.models import Hotel, Placement
 from privacy.access import person_data_viewed
@@ -100,11 +100,11 @@ def today(request):
     """
     day = day_param(request.GET, "jour", timezone.localdate())
     worker = request.user
-    worker_pk = request.GET.get("intervenant", "")
-    if worker_pk.isdigit() and int(worker_pk) != request.user.pk:
+    worker_pk = id_param(request.GET, "intervenant")
+    if worker_pk is not None and worker_pk != request.user.pk:
         if not request.user.has_role(*PLAN):
             raise PermissionDenied
-        worker = get_object_or_404(User, pk=int(worker_pk))
+        worker = get_object_or_404(User, pk=worker_pk)
     visits = list(selectors.day_visits(worker, day))
     to_do = sum(visit.status == VisitStatus.PLANNED for visit in visits)
     return render(
@@ -123,15 +123,6 @@ def today(request):
             "today_url": _day_url(timezone.localdate(), worker, request.user),
         },
     )
-
-
-def _safe_next(request, default: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return default
 
 
 def _render_visit(
@@ -156,8 +147,8 @@ def _render_visit(
             and visit.status == VisitStatus.PLANNED,
             "can_close_follow_up": visit.needs_follow_up
             and visit.follow_up_reason in follow_up_reasons_for(request.user),
-            "next": _safe_next(request, ""),
-            "back_url": _safe_next(
+            "next": safe_next(request, ""),
+            "back_url": safe_next(
                 request,
                 _day_url(visit.planned_on)
                 if request.user.has_role(*LOG)
@@ -173,7 +164,7 @@ def _already_recorded(request, visit: Visit):
         request,
         gettext("This visit was already recorded: nothing was saved a second time."),
     )
-    return redirect(_safe_next(request, _day_url(visit.planned_on)))
+    return redirect(safe_next(request, _day_url(visit.planned_on)))
 
 
 def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
@@ -220,7 +211,7 @@ def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
             text
             % {"resident": saved.resident.nickname, "outcome": saved.get_outcome_display().lower()},
         )
-        return redirect(_safe_next(request, _day_url(saved.planned_on)))
+        return redirect(safe_next(request, _day_url(saved.planned_on)))
     if form.has_error(NON_FIELD_ERRORS, "already_submitted"):
         return _already_recorded(request, visit)
     return _render_visit(request, visit, form, bound, status=400, creating=creating)
@@ -259,8 +250,8 @@ def unplanned_start(request):
     hotels = Hotel.objects.filter(pk__in=housing.values("place__hotel_id")).order_by(
         "arrondissement", "name"
     )
-    hotel_id = request.GET.get("hotel", "")
-    hotel = get_object_or_404(hotels, pk=int(hotel_id)) if hotel_id.isdigit() else None
+    hotel_id = id_param(request.GET, "hotel")
+    hotel = get_object_or_404(hotels, pk=hotel_id) if hotel_id is not None else None
     stays = []
     if hotel is not None:
         stays = (
@@ -344,7 +335,7 @@ def follow_up_close(request, pk: int):
             gettext("The follow-up for %(resident)s is marked as handled.")
             % {"resident": visit.resident.nickname},
         )
-    return redirect(_safe_next(request, reverse("visits:alerts")))
+    return redirect(safe_next(request, reverse("visits:alerts")))
 
 
 # --- The coordinator's week -----------------------------------------------------------------------
@@ -454,7 +445,7 @@ def round_move(request, hotel_pk: int, day: datetime.date):
                 partner=form.cleaned_data["partner"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -472,14 +463,6 @@ def round_move(request, hotel_pk: int, day: datetime.date):
         _round_context(request, hotel, day, form),
         status=400,
     )
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @require_http_methods(["GET", "POST"])
@@ -502,7 +485,7 @@ def visit_move(request, pk: int):
                 partner=form.cleaned_data["partner"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(
                 request,

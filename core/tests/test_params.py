@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
-from core.params import FIRST_DAY, LAST_DAY, day_param, parse_day
+from core.params import FIRST_DAY, LAST_DAY, day_param, parse_day, parse_id
 
 
 @pytest.mark.parametrize(
@@ -57,3 +57,18 @@ def test_a_day_out_of_range_shows_the_current_one(client_for, chloe, url):
         page = " ".join(response.content.decode().split())
         for text in expected:
             assert text in page
+
+
+@pytest.mark.parametrize(
+    "value, expected",
+    [("12", 12), ("0012", 12), ("²", None), ("١٢", None), ("-3", None), ("1.5", None)]
+    + [("2147483647", 2147483647), ("2147483648", None), ("99999999999", None), ("", None)],
+)
+def test_it_reads_only_ids_a_table_can_hold(value, expected):
+    assert parse_id(value) == expected
+
+
+@pytest.mark.django_db
+def test_a_superscript_digit_in_the_address_is_ignored_not_a_crash(client_for, chloe):
+    response = client_for(chloe).get(reverse("placements:board"), {"hotel": "²"})
+    assert response.status_code == 200

@@ -17,6 +17,7 @@ from django.views.generic import CreateView, UpdateView
 
 from accounts.access import allow_roles
 from core.pagination import paginate
+from core.params import id_param
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from harmreduction import figures
 from harmreduction.forms.activities import (
@@ -29,7 +30,7 @@ from harmreduction.forms.activities import (
 from harmreduction.forms.common import ResidentChoiceMixin
 from harmreduction.models.activities import AdviceSession, Collection, Overdose, Sample
 from harmreduction.services import activities as services
-from harmreduction.views.common import GIVE, READ, _int_param
+from harmreduction.views.common import GIVE, READ
 from placements.models import Hotel
 from privacy.access import PersonPageMixin, get_for_person_view
 
@@ -44,13 +45,13 @@ class RecordViewMixin(SingleSubmissionMixin, RoleViewMixin):
     list_url_name = ""
 
     def get_initial(self):
-        resident = _int_param(self.request, "resident")
+        resident = id_param(self.request.GET, "resident")
         return {"resident": resident} if resident else {}
 
     def get_form_kwargs(self):
         kwargs = super().get_form_kwargs()
         if issubclass(self.form_class, ResidentChoiceMixin):
-            kwargs["resident_id"] = _int_param(self.request, "resident")
+            kwargs["resident_id"] = id_param(self.request.GET, "resident")
         return kwargs
 
     def get_context_data(self, **kwargs):
@@ -85,7 +86,7 @@ class OverdoseCreateView(RecordViewMixin, CreateView):
 @allow_roles(*READ)
 def collection_list(request):
     today = timezone.localdate()
-    year = _int_param(request, "annee") or today.year
+    year = id_param(request.GET, "annee") or today.year
     if not 2000 <= year <= today.year + 1:
         raise Http404
     start, end = datetime.date(year, 1, 1), datetime.date(year + 1, 1, 1)
@@ -124,7 +125,7 @@ class CollectionCreateView(RecordViewMixin, CreateView):
     success_message = _("The used material collected is recorded.")
 
     def get_initial(self):
-        hotel = _int_param(self.request, "hotel")
+        hotel = id_param(self.request.GET, "hotel")
         return {"hotel": hotel} if hotel else {}
 
 

@@ -16,7 +16,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 
 from accounts.access import allow_roles
+from core.forms import save_once
+from core.http import safe_next
 from core.pagination import paginate
+from core.params import id_param
 from core.views import RoleViewMixin
 from harmreduction import figures
 from harmreduction.forms.supplies import (
@@ -35,7 +38,7 @@ from harmreduction.models.common import Setting
 from harmreduction.models.supplies import Category, Item, Location, LocationKind, StockLevel
 from harmreduction.selectors import supplies as selectors
 from harmreduction.services import supplies as services
-from harmreduction.views.common import GIVE, MANAGE, READ, _int_param, _safe_next, _save_once
+from harmreduction.views.common import GIVE, MANAGE, READ
 
 # --- Material: stock ------------------------------------------------------------------------------
 
@@ -130,27 +133,24 @@ class ItemUpdateView(ItemCreateView, UpdateView):
 
 def _quantity_form_view(request, form, action, *, title: str, done: str, back: str, extra=None):
     """GET shows `form`; a valid POST runs `action(form)` with the one-time token spent."""
-    status = 200
     if request.method == "POST":
         if form.is_valid():
-            result, status = _save_once(form, lambda: action(form))
-            if status is None:
+            saved, _result = save_once(form, lambda: action(form))
+            if saved:
                 messages.success(request, done)
                 return redirect(back)
-        else:
-            status = 400
     return render(
         request,
         "harmreduction/quantity_form.html",
         {"form": form, "title": title, "back": back, **(extra or {})},
-        status=status,
+        status=400 if form.errors else 200,
     )
 
 
 @require_http_methods(["GET", "POST"])
 @allow_roles(*MANAGE)
 def stock_receipt(request):
-    form = ReceiptForm(request.POST or None, initial={"location": _int_param(request, "lieu")})
+    form = ReceiptForm(request.POST or None, initial={"location": id_param(request.GET, "lieu")})
     return _quantity_form_view(
         request,
         form,
@@ -171,7 +171,10 @@ def stock_receipt(request):
 def stock_transfer(request):
     form = TransferForm(
         request.POST or None,
-        initial={"source": _int_param(request, "de"), "destination": _int_param(request, "vers")},
+        initial={
+            "source": id_param(request.GET, "de"),
+            "destination": id_param(request.GET, "vers"),
+        },
     )
     return _quantity_form_view(
         request,
@@ -192,12 +195,11 @@ def stock_transfer(request):
 @require_http_methods(["GET", "POST"])
 @allow_roles(*MANAGE)
 def stock_adjustment(request):
-    form = AdjustmentForm(request.POST or None, initial={"location": _int_param(request, "lieu")})
-    status = 200
+    form = AdjustmentForm(request.POST or None, initial={"location": id_param(request.GET, "lieu")})
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            movement, status = _save_once(
+            saved, movement = save_once(
                 form,
                 lambda: services.stock_adjust(
                     location=data["location"],
@@ -207,7 +209,7 @@ def stock_adjustment(request):
                     by=request.user,
                 ),
             )
-            if status is None:
+            if saved:
                 messages.success(
                     request,
                     gettext("Stock of “%(item)s” adjusted: %(balance)s left in %(location)s.")
@@ -218,13 +220,11 @@ def stock_adjustment(request):
                     },
                 )
                 return redirect("harmreduction:location_detail", pk=movement.location_id)
-        else:
-            status = 400
     return render(
         request,
         "harmreduction/adjustment_form.html",
         {"form": form, "back": reverse("harmreduction:stock")},
-        status=status,
+        status=400 if form.errors else 200,
     )
 
 
@@ -297,7 +297,7 @@ def thresholds(request, pk: int):
 @allow_roles(*READ)
 def distribution_list(request):
     handouts = selectors.distributions()
-    location_id = _int_param(request, "lieu")
+    location_id = id_param(request.GET, "lieu")
     if location_id:
         handouts = handouts.filter(location_id=location_id)
     today = timezone.localdate()
@@ -325,7 +325,7 @@ def distribution_list(request):
 @require_http_methods(["GET", "POST"])
 @allow_roles(*GIVE)
 def distribution_create(request):
-    resident_id = _int_param(request, "resident")
+    resident_id = id_param(request.GET, "resident")
     office = Location.objects.active().filter(kind=LocationKind.OFFICE).order_by("name").first()
     form = DistributionForm(
         request.POST or None,
@@ -353,7 +353,7 @@ def distribution_create(request):
         give,
         title=gettext("Hand out material"),
         done=gettext("The material handed out is recorded and taken out of the stock."),
-        back=_safe_next(request, back),
+        back=safe_next(request, back),
         extra={"active": "distributions"},
     )
 
@@ -379,7 +379,7 @@ def naloxone(request):
 @allow_roles(*GIVE)
 def naloxone_create(request):
     office = Location.objects.active().filter(kind=LocationKind.OFFICE).order_by("name").first()
-    resident_id = _int_param(request, "resident")
+    resident_id = id_param(request.GET, "resident")
     form = NaloxoneKitForm(
         request.POST or None,
         resident_id=resident_id,
@@ -390,11 +390,10 @@ def naloxone_create(request):
             "training": "short",
         },
     )
-    status = 200
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            _kit, status = _save_once(
+            saved, _kit = save_once(
                 form,
                 lambda: services.naloxone_give(
                     item=data["item"],
@@ -407,14 +406,12 @@ def naloxone_create(request):
                     by=request.user,
                 ),
             )
-            if status is None:
+            if saved:
                 messages.success(request, gettext("The naloxone kit handed out is recorded."))
                 return redirect("harmreduction:naloxone")
-        else:
-            status = 400
     return render(
         request,
         "harmreduction/naloxone_form.html",
         {"form": form, "title": gettext("Hand out a naloxone kit")},
-        status=status,
+        status=400 if form.errors else 200,
     )

@@ -15,8 +15,10 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.access import allow_roles
+from core.forms import add_validation_error
+from core.http import file_response, safe_next
 from core.pagination import paginate
-from core.params import day_param, parse_day
+from core.params import day_param, id_param, parse_day
 from harmreduction import pdf
 from harmreduction.forms.vouchers import (
     VoucherMissedForm,
@@ -27,7 +29,7 @@ from harmreduction.models.common import WEEK, Setting, week_start
 from harmreduction.models.vouchers import VoucherDistribution, VoucherLedgerLine
 from harmreduction.selectors import vouchers as selectors
 from harmreduction.services import vouchers as services
-from harmreduction.views.common import GIVE, MANAGE, READ, _errors_to_form, _int_param, _safe_next
+from harmreduction.views.common import GIVE, MANAGE, READ
 from placements.models import Hotel
 from privacy.access import person_data_viewed
 from residents.models import Resident
@@ -59,7 +61,7 @@ def _sheet(week: datetime.date, hotel=None, resident=None):
 
 def _week_and_hotel(request) -> tuple[datetime.date, Hotel | None]:
     week = week_start(day_param(request.GET, "semaine", timezone.localdate()))
-    hotel_id = _int_param(request, "hotel")
+    hotel_id = id_param(request.GET, "hotel")
     hotel = get_object_or_404(Hotel, pk=hotel_id) if hotel_id else None
     return week, hotel
 
@@ -114,10 +116,13 @@ def voucher_week(request):
 def voucher_week_pdf(request):
     week, hotel = _week_and_hotel(request)
     content = pdf.voucher_sheet(sheet=_sheet(week, hotel), hotel=hotel)
-    response = HttpResponse(content, content_type="application/pdf")
     suffix = f"-hotel-{hotel.pk}" if hotel else ""
-    response["Content-Disposition"] = f'inline; filename="tickets-{week.isoformat()}{suffix}.pdf"'
-    return response
+    return file_response(
+        content,
+        filename=f"tickets-{week.isoformat()}{suffix}.pdf",
+        content_type="application/pdf",
+        inline=True,
+    )
 
 
 def _posted_week(request) -> datetime.date | None:
@@ -139,13 +144,13 @@ def _line_response(request, resident: Resident, week: datetime.date, *, error: s
                 "sheet": sheet,
                 "can_give": sheet.is_open,
                 "where": request.POST.get("where", Setting.VISIT),
-                "here": _safe_next(request, _sheet_url(week)),
+                "here": safe_next(request, _sheet_url(week)),
                 "error": error,
             },
         )
     if error:
         messages.error(request, error)
-    return redirect(f"{_safe_next(request, _sheet_url(week))}#voucher-{resident.pk}")
+    return redirect(f"{safe_next(request, _sheet_url(week))}#voucher-{resident.pk}")
 
 
 @require_POST
@@ -198,7 +203,7 @@ def voucher_missed(request, resident_pk: int):
     resident = get_object_or_404(Resident, pk=resident_pk)
     source = request.POST if request.method == "POST" else request.GET
     week = week_start(day_param(source, "semaine", timezone.localdate()))
-    back = _safe_next(request, _sheet_url(week))
+    back = safe_next(request, _sheet_url(week))
     form = VoucherMissedForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -210,7 +215,7 @@ def voucher_missed(request, resident_pk: int):
                 by=request.user,
             )
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(
                 request,
@@ -235,7 +240,7 @@ def voucher_missed(request, resident_pk: int):
 def voucher_stock(request):
     """The voucher ledger: balance, the year month by month, and every movement."""
     today = timezone.localdate()
-    year = _int_param(request, "annee") or today.year
+    year = id_param(request.GET, "annee") or today.year
     if not 2000 <= year <= today.year + 1:
         raise Http404
     lines = VoucherLedgerLine.objects.select_related("by", "distribution__resident")
@@ -270,7 +275,7 @@ def _voucher_form_view(request, form_class, action, template: str, done: str):
         try:
             action(form.cleaned_data)
         except ValidationError as error:
-            _errors_to_form(form, error)
+            add_validation_error(form, error)
         else:
             messages.success(request, done)
             return redirect("harmreduction:voucher_stock")
