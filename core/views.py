@@ -1,6 +1,7 @@
 import logging
 import os
 
+from celery import current_app
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection, transaction
@@ -84,10 +85,10 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    from config.celery import app
-
+    # The app that config.celery sets up: Celery's Django fix-up makes it the default app of every
+    # thread, so core reaches it without importing config, which sits above it.
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             folders = (
                 [conn.transport_options.get("data_folder_in")]
