@@ -16,7 +16,10 @@ class PrivacyConfig(AppConfig):
     verbose_name = _("Data protection")
 
     def ready(self):
+        from core.navigation import NavItem, register_menu
         from privacy import subject_access
+
+        register_menu(NavItem(_("Change history"), "history_index", icon="clock-history"))
         from residents import actions
 
         # A person who left (an archived file) keeps the right of access.
