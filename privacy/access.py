@@ -11,14 +11,21 @@ An access is recorded once per request and person, however many of their rows th
 and only for a page read (GET): a POST changes the file, and the change history keeps that. The
 log line names the page (its path), never the data shown. Exports go through
 `person_data_exported`, with their own kind.
+
+The log is about a person too: its declaration (`HELD`, privacy.persondata) and its right of
+access section (`sections`) are registered from PrivacyConfig.ready().
 """
 
 import functools
 
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
-from residents.models import AccessKind, AccessLog, Resident
+from privacy.models import AccessKind, AccessLog
+from privacy.persondata import Held
+from privacy.subject_access import Section, row
+from residents.models import Resident
 
 _RECORDED = "_person_data_viewed"
 
@@ -90,3 +97,39 @@ class PersonPageMixin:
         response = super().get(request, *args, **kwargs)
         person_data_viewed(request, self.get_resident())
         return response
+
+
+# --- The log as data about the person ----------------------------------------------------------
+
+HELD = Held(
+    AccessLog,
+    resident="resident_id",
+    kept={
+        "page": "the title of the page opened, never its content; the access log has its "
+        "own delay (ACCESS_LOG_RETENTION_DAYS) and its own purge"
+    },
+    section="access_log",
+    delete_history=False,
+)
+
+
+def sections(resident, user) -> list[Section]:
+    """The right of access's last section: the person has a right to know who opened their
+    file (one query)."""
+    accesses = AccessLog.objects.filter(resident=resident).select_related("user")
+    return [
+        Section(
+            "access_log",
+            _("Who opened the file"),
+            [
+                row(
+                    (_("When"), access.at),
+                    (_("Who"), str(access.user)),
+                    (_("Access"), access.get_kind_display()),
+                )
+                for access in accesses
+            ],
+            order=900,
+            note=_("Each time a member of the team opened or exported the file."),
+        )
+    ]

@@ -17,9 +17,11 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from core.navigation import NavItem, register_menu
-        from privacy import subject_access
+        from privacy import access, persondata, subject_access
 
         register_menu(NavItem(_("Change history"), "history_index", icon="clock-history"))
+        persondata.declare("privacy", access.HELD)
+        subject_access.providers.register(access.sections)
         from residents import actions
 
         # A person who left (an archived file) keeps the right of access.

@@ -28,7 +28,8 @@ from django.utils import timezone
 
 from core.audit import event_models
 from privacy import persondata
-from residents.models import AccessLog, Resident
+from privacy.models import AccessLog
+from residents.models import Resident
 
 ONGOING = persondata.ONGOING
 REDACTED = persondata.REDACTED

@@ -15,6 +15,7 @@ from core import audit
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from privacy.access import PersonPageMixin, person_data_viewed
+from privacy.models import AccessLog
 from residents import actions, services, timeline
 from residents.forms import (
     AccessJournalFilter,
@@ -27,7 +28,6 @@ from residents.forms import (
     consumption_line_formset,
 )
 from residents.models import (
-    AccessLog,
     AdmissionRequest,
     ConsumptionAssessment,
     Resident,

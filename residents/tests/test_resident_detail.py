@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from residents.models import AccessLog, AdmissionStatus
+from privacy.models import AccessLog
+from residents.models import AdmissionStatus
 from tests.factories import (
     AdmissionRequestFactory,
     ConsumptionAssessmentFactory,
