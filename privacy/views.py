@@ -23,8 +23,8 @@ from privacy import subject_access
 from privacy.access import person_data_viewed
 from privacy.forms import HistoryFilter, SubjectAccessExportForm
 from privacy.models import EXPORT_VALIDITY, ExportFormat, SubjectAccessExport
+from privacy.persondata import person_model
 from privacy.subject_access import EXPORT_OVERSEERS, EXPORTERS
-from residents.models import Resident
 
 PAGE_READERS = EXPORTERS | EXPORT_OVERSEERS
 EXPORTS_SHOWN = 50
@@ -86,13 +86,13 @@ def history_model(request, label: str, pk: str | None = None):
 # --- The right of access ----------------------------------------------------------------------
 
 
-def _get_resident_for(user, pk: int, *, roles) -> Resident:
+def _get_resident_for(user, pk: int, *, roles):
     if not user.has_role(*roles):
         raise PermissionDenied
-    return get_object_or_404(Resident, pk=pk)
+    return get_object_or_404(person_model(), pk=pk)
 
 
-def _page(request, resident: Resident, form, *, status: int = 200):
+def _page(request, resident, form, *, status: int = 200):
     user = request.user
     exports = resident.subject_access_exports.select_related("requested_by")
     if not user.has_role(*EXPORT_OVERSEERS):

@@ -1,13 +1,26 @@
-"""What the residents app holds about a person, for the right of access (privacy.subject_access).
+"""The right of access (privacy.subject_access) on the residents' side: what the app holds about
+a person, and the resident page's button to the export.
 
 Identity and consent, admission requests, situation and consumption assessments. Who opened the
 file is privacy's section (privacy.access).
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from privacy.subject_access import Section, row
+from privacy.subject_access import EXPORT_OVERSEERS, EXPORTERS, Section, row
+from residents.actions import ResidentAction
 from residents.models import AdmissionRequest, ConsumptionAssessment, Resident
+
+
+def right_of_access_actions(resident: Resident, user) -> list[ResidentAction]:
+    """The resident page's button to the right of access page, for whoever may use it."""
+    if not user.has_role(*(EXPORTERS | EXPORT_OVERSEERS)):
+        return []
+    url = reverse("privacy:export_page", args=[resident.pk])
+    if user.has_role(*EXPORTERS):
+        return [ResidentAction(_("Export the data (right of access)"), url, icon="download")]
+    return [ResidentAction(_("Right of access exports"), url, icon="download")]
 
 
 def sections(resident: Resident, user) -> list[Section]:
