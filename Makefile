@@ -34,10 +34,12 @@ messages: install
 	$(PY) manage.py makemessages -l fr --ignore=staticfiles --ignore=bench
 	$(PY) -m config.devservices compilemessages
 
+# ruff, djlint, and the layers of the apps (import-linter's contracts in pyproject.toml).
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint --lint templates
+	$(VENV)/bin/lint-imports
 
 bench: install
 	$(PY) bench/run.py $(ARGS)

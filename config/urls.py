@@ -8,6 +8,7 @@ from accounts.access import AUTHENTICATED, allow_roles
 from accounts.forms import LoginForm
 from accounts.twofactor import second_factor_exempt
 from core import views as core_views
+from privacy import views as privacy_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
@@ -71,9 +72,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("equipe/", include("accounts.urls")),
-    path("historique/", core_views.history_index, name="history_index"),
-    path("historique/<str:label>/", core_views.history_model, name="history_model"),
-    path("historique/<str:label>/<str:pk>/", core_views.history_model, name="history_object"),
+    path("historique/", privacy_views.history_index, name="history_index"),
+    path("historique/<str:label>/", privacy_views.history_model, name="history_model"),
+    path("historique/<str:label>/<str:pk>/", privacy_views.history_model, name="history_object"),
     path("hotels/", include("placements.urls")),
     path("visites/", include("visits.urls")),
     path("rapports/", include("reports.urls")),

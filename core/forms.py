@@ -1,7 +1,6 @@
 import uuid
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -105,29 +104,3 @@ def save_once(form, action):
         add_validation_error(form, error)
     form.renew_token()
     return False, None
-
-
-class HistoryFilter(forms.Form):
-    """Narrow a table's change history to one user's changes, or to one person's file."""
-
-    utilisateur = forms.ModelChoiceField(
-        label=_("Changed by"),
-        queryset=None,
-        required=False,
-        empty_label=_("Every user"),
-    )
-    personne = forms.IntegerField(
-        label=_("File number"),
-        required=False,
-        min_value=1,
-        max_value=2**31 - 1,
-        help_text=_("The number of the person's file (in its address: /residents/<number>/)."),
-    )
-
-    def __init__(self, *args, about_people: bool, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["utilisateur"].queryset = get_user_model().objects.order_by(
-            "last_name", "first_name", "username"
-        )
-        if not about_people:
-            del self.fields["personne"]

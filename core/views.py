@@ -1,23 +1,18 @@
 import logging
 import os
 
+from celery import current_app
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from accounts.access import AUTHENTICATED, allow_roles
-from accounts.roles import CASE_FILE_HISTORY, Role
-from core import audit
-from core.forms import HistoryFilter, save_once
+from core.forms import save_once
 from core.navigation import cards_for
-from core.pagination import paginate
-from privacy.access import person_data_viewed
 
 logger = logging.getLogger(__name__)
 
@@ -78,10 +73,10 @@ def _database_ok() -> bool:
 
 
 def _broker_ok() -> bool:
-    from config.celery import app
-
+    # The app that config.celery sets up: Celery's Django fix-up makes it the default app of every
+    # thread, so core reaches it without importing config, which sits above it.
     try:
-        with app.connection_for_write() as conn:
+        with current_app.connection_for_write() as conn:
             conn.ensure_connection(max_retries=1, timeout=2)
             folders = (
                 [conn.transport_options.get("data_folder_in")]
@@ -92,53 +87,3 @@ def _broker_ok() -> bool:
     except Exception:
         logger.exception("Health check: broker unavailable")
         return False
-
-
-@require_GET
-@allow_roles(Role.MANAGER, Role.ADMIN)
-def history_index(request):
-    return render(
-        request,
-        "core/history_index.html",
-        {
-            "models": audit.tracked_models(request.user),
-            "journal_url": reverse("residents:access_journal")
-            if request.user.has_role(*CASE_FILE_HISTORY)
-            else None,
-        },
-    )
-
-
-@require_GET
-@allow_roles(Role.MANAGER, Role.ADMIN)
-def history_model(request, label: str, pk: str | None = None):
-    model = audit.tracked_model(label, request.user)
-    if model is None:
-        raise Http404
-    form = HistoryFilter(request.GET or None, about_people=audit.person_field(model) is not None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    events = audit.events_for(
-        model,
-        pk=pk,
-        user_id=filters["utilisateur"].pk if filters.get("utilisateur") else None,
-        person_id=filters.get("personne"),
-    )
-    if form.is_bound and not form.is_valid():
-        events = events.none()
-    if pk is not None:
-        person_data_viewed(request, audit.person_of_row(model, pk))
-    page = paginate(request, events, per_page=50)
-    page.object_list = audit.describe_events(page.object_list, model, user=request.user)
-    query = {key: value for key, value in request.GET.items() if key != "page" and value}
-    return render(
-        request,
-        "core/history_model.html",
-        {
-            "model_name": model._meta.verbose_name_plural,
-            "label": label,
-            "object_pk": pk,
-            "page": page,
-            "form": form,
-            "extra_query": urlencode(query),
-        },
-    )

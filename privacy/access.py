@@ -11,14 +11,20 @@ An access is recorded once per request and person, however many of their rows th
 and only for a page read (GET): a POST changes the file, and the change history keeps that. The
 log line names the page (its path), never the data shown. Exports go through
 `person_data_exported`, with their own kind.
+
+The log is about a person too: its declaration (`HELD`, privacy.persondata) and its right of
+access section (`sections`) are registered from PrivacyConfig.ready().
 """
 
 import functools
 
 from django.db import models
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
 
-from residents.models import AccessKind, AccessLog, Resident
+from privacy.models import AccessKind, AccessLog
+from privacy.persondata import Held, person_model
+from privacy.subject_access import Section, row
 
 _RECORDED = "_person_data_viewed"
 
@@ -28,11 +34,12 @@ def resident_lookup(model: type[models.Model]) -> str | None:
     """The lookup from `model` to the person its rows are about: "" for the person's own table,
     "resident", "placement__resident"…, or None when the table is not about one person. Forward
     foreign keys only, shortest path first (a row about a hotel is about nobody in it)."""
+    person = person_model()
     paths = [(model, "")]
     seen = {model}
     while paths:
         current, path = paths.pop(0)
-        if current is Resident:
+        if current is person:
             return path
         for field in current._meta.concrete_fields:
             target = field.related_model if field.is_relation else None
@@ -43,7 +50,7 @@ def resident_lookup(model: type[models.Model]) -> str | None:
     return None
 
 
-def resident_of(obj: models.Model) -> Resident | None:
+def resident_of(obj: models.Model) -> models.Model | None:
     """The person `obj` is about (None if its table is not about one person, or no one is named
     on this row, e.g. an incident involving no resident)."""
     lookup = resident_lookup(type(obj))
@@ -56,7 +63,7 @@ def resident_of(obj: models.Model) -> Resident | None:
     return obj
 
 
-def person_data_viewed(request, resident: Resident | None) -> None:
+def person_data_viewed(request, resident: models.Model | None) -> None:
     """Record that `request.user` viewed `resident`'s data on this page (a GET), once a request."""
     if resident is None or request.method not in ("GET", "HEAD"):
         return
@@ -74,7 +81,7 @@ def get_for_person_view(request, queryset, **lookup):
     return obj
 
 
-def person_data_exported(*, user, resident: Resident, page: str) -> None:
+def person_data_exported(*, user, resident: models.Model, page: str) -> None:
     """Record a right of access export of `resident`'s file by `user` (`page` names it)."""
     AccessLog.record(user=user, resident=resident, page=page, kind=AccessKind.EXPORT)
 
@@ -83,10 +90,46 @@ class PersonPageMixin:
     """A class-based view of a page about one person: its GET records the access to the person
     `get_resident()` names (by default the person of `self.object`)."""
 
-    def get_resident(self) -> Resident | None:
+    def get_resident(self) -> models.Model | None:
         return resident_of(self.object)
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
         person_data_viewed(request, self.get_resident())
         return response
+
+
+# --- The log as data about the person ----------------------------------------------------------
+
+HELD = Held(
+    AccessLog,
+    resident="resident_id",
+    kept={
+        "page": "the title of the page opened, never its content; the access log has its "
+        "own delay (ACCESS_LOG_RETENTION_DAYS) and its own purge"
+    },
+    section="access_log",
+    delete_history=False,
+)
+
+
+def sections(resident, user) -> list[Section]:
+    """The right of access's last section: the person has a right to know who opened their
+    file (one query)."""
+    accesses = AccessLog.objects.filter(resident=resident).select_related("user")
+    return [
+        Section(
+            "access_log",
+            _("Who opened the file"),
+            [
+                row(
+                    (_("When"), access.at),
+                    (_("Who"), str(access.user)),
+                    (_("Access"), access.get_kind_display()),
+                )
+                for access in accesses
+            ],
+            order=900,
+            note=_("Each time a member of the team opened or exported the file."),
+        )
+    ]

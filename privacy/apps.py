@@ -3,13 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PrivacyConfig(AppConfig):
-    """The data-protection duties that span every app: retention and the right of access.
+    """The data-protection duties that span every app: the access log, retention, the right of
+    access, and the change history pages.
 
-    Each app declares what it holds about a person in its `<app>/persondata.py`
-    (`privacy.persondata`, which retention reads) and its right-of-access sections
-    (`privacy.subject_access`), both registered from its own `ready()`. This app reads no other
-    app's tables but the files themselves (`Resident`, to find those past the delay) and the
-    access log it purges.
+    It sits just above accounts and core, below every app that holds data about a person (the
+    layers in pyproject.toml): those apps import it, never the reverse. Each declares what it
+    holds about a person in its `<app>/persondata.py` (`privacy.persondata`, which retention
+    reads) and its right-of-access sections (`privacy.subject_access`), both registered from its
+    own `ready()`; the residents app adds the right-of-access button to its page. This app reads
+    no other app's tables but the files themselves (`persondata.person_model()`, to find those
+    past the delay) and its own.
     """
 
     name = "privacy"
@@ -17,12 +20,10 @@ class PrivacyConfig(AppConfig):
 
     def ready(self):
         from core import audit
-        from privacy import persondata, subject_access
-        from residents import actions
+        from core.navigation import NavItem, register_menu
+        from privacy import access, persondata, subject_access
 
+        register_menu(NavItem(_("Change history"), "history_index", icon="clock-history"))
+        persondata.declare("privacy", access.HELD)
+        subject_access.providers.register(access.sections)
         audit.hidden_fields.register(persondata.medical_fields)
-
-        # A person who left (an archived file) keeps the right of access.
-        actions.providers.register(
-            actions.Provider(subject_access.resident_actions, on_archived=True)
-        )

@@ -1,4 +1,5 @@
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import OneTimeTokenMixin
@@ -20,3 +21,29 @@ class SubjectAccessExportForm(OneTimeTokenMixin, forms.Form):
             "required": _("Confirm that the request comes from the person before exporting.")
         },
     )
+
+
+class HistoryFilter(forms.Form):
+    """Narrow a table's change history to one user's changes, or to one person's file."""
+
+    utilisateur = forms.ModelChoiceField(
+        label=_("Changed by"),
+        queryset=None,
+        required=False,
+        empty_label=_("Every user"),
+    )
+    personne = forms.IntegerField(
+        label=_("File number"),
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        help_text=_("The number of the person's file (in its address: /residents/<number>/)."),
+    )
+
+    def __init__(self, *args, about_people: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["utilisateur"].queryset = get_user_model().objects.order_by(
+            "last_name", "first_name", "username"
+        )
+        if not about_people:
+            del self.fields["personne"]

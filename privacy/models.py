@@ -72,3 +72,47 @@ class SubjectAccessExport(models.Model):
 
     def is_expired(self, now: datetime.datetime | None = None) -> bool:
         return (now or timezone.now()) >= self.expires_at
+
+
+# --- Who opened which file -----------------------------------------------------------------------
+
+
+class AccessKind(models.TextChoices):
+    VIEW = "view", _("Viewed")
+    EXPORT = "export", _("Exported")
+
+
+@audited(readers=CASE_FILE_HISTORY)
+class AccessLog(models.Model):
+    """One line each time someone opens a case file: who, which file, when — never its content."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    resident = models.ForeignKey(
+        "residents.Resident",
+        on_delete=models.PROTECT,
+        related_name="access_logs",
+        verbose_name=_("resident"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    kind = models.CharField(
+        _("access"), max_length=8, choices=AccessKind.choices, default=AccessKind.VIEW
+    )
+    page = models.CharField(_("page"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("case file access")
+        verbose_name_plural = _("case file accesses")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["resident", "-at"], name="accesslog_resident_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.resident} – {self.at:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def record(cls, *, user, resident, page: str = "", kind: str = AccessKind.VIEW) -> None:
+        cls.objects.create(user=user, resident_id=resident.pk, page=page[:200], kind=kind)

@@ -34,11 +34,13 @@ import datetime
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db import models
 from django.db.models import Case, Max, Q, Value, When
 from django.utils import timezone
 
 from accounts.roles import MEDICAL_TEAM
+from core.audit import PERSON_MODEL
 
 # Put in place of a free text that a database constraint or a required field needs non-empty.
 REDACTED = "—"
@@ -103,6 +105,15 @@ class Held:
         if self.ongoing is not None:
             found = merge(found, ongoing(rows.filter(self.ongoing), resident=self.resident))
         return found
+
+
+def person_model() -> type[models.Model]:
+    """The table of the people followed (residents.Resident): one row per case file.
+
+    This app sits below the residents app (the layers in pyproject.toml): it names that table by
+    its label, as its foreign keys do, and never imports it. Retention reads the file's
+    `created_at` and sets its `anonymised_at`; the right of access prints the person's names."""
+    return apps.get_model(PERSON_MODEL)
 
 
 _declared: dict[str, tuple[Held, ...]] = {}

@@ -28,7 +28,7 @@ from django.utils import timezone
 
 from core.audit import event_models
 from privacy import persondata
-from residents.models import AccessLog, Resident
+from privacy.models import AccessLog
 
 ONGOING = persondata.ONGOING
 REDACTED = persondata.REDACTED
@@ -67,9 +67,10 @@ def expired_files(today: datetime.date | None = None) -> list[ExpiredFile]:
     """The files not yet anonymised whose last contact is older than RETENTION_DAYS, oldest
     contact first. A file with a current stay or a request on the waiting list never is."""
     limit = cutoff(today)
+    people = persondata.person_model()._default_manager
     # The file's opening is a contact: a file opened after the cut-off cannot have expired.
     candidates = list(
-        Resident.objects.filter(anonymised_at__isnull=True, created_at__date__lt=limit)
+        people.filter(anonymised_at__isnull=True, created_at__date__lt=limit)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -92,9 +93,10 @@ def anonymise(resident_ids: Iterable[int]) -> list[int]:
     so running twice has one effect. The history of every row about these people goes too,
     including the update events this anonymisation has just written.
     """
+    people = persondata.person_model()._default_manager
     with transaction.atomic():
         ids = list(
-            Resident.objects.select_for_update()
+            people.select_for_update()
             .filter(pk__in=list(resident_ids), anonymised_at__isnull=True)
             .order_by("pk")
             .values_list("pk", flat=True)
@@ -106,7 +108,7 @@ def anonymise(resident_ids: Iterable[int]) -> list[int]:
             erased = held.erase(ids)
             if held.delete_history:
                 rows.append(erased)
-        Resident.objects.filter(pk__in=ids).update(anonymised_at=timezone.now())
+        people.filter(pk__in=ids).update(anonymised_at=timezone.now())
         _delete_history(rows)
     return ids
 

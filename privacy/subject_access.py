@@ -22,7 +22,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
-from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import MEDICAL_TEAM, Role
 from core import pdf
@@ -203,17 +202,3 @@ def _empty(value: Value) -> bool:
 def file_name(export, extension: str) -> str:
     day = timezone.localdate(export.requested_at)
     return f"droit-d-acces-{export.resident_id}-{day:%Y-%m-%d}.{extension}"
-
-
-def resident_actions(resident, user) -> list:
-    """The resident page's button to the right of access page, for whoever may use it."""
-    from django.urls import reverse
-
-    from residents.actions import ResidentAction
-
-    if not user.has_role(*(EXPORTERS | EXPORT_OVERSEERS)):
-        return []
-    url = reverse("privacy:export_page", args=[resident.pk])
-    if user.has_role(*EXPORTERS):
-        return [ResidentAction(_("Export the data (right of access)"), url, icon="download")]
-    return [ResidentAction(_("Right of access exports"), url, icon="download")]

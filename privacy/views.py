@@ -1,34 +1,99 @@
-"""The right of access: a page per person to export their file, and the download of an export.
+"""The pages that account for what was done with people's data.
 
-The download URL carries only the export's random UUID, and answers to the user who made the
-export, for EXPORT_VALIDITY: anyone else gets 404, as for an id that does not exist.
+- The change history of the audited tables (core.audit): who changed what, and when. Reading the
+  history of a row about one person is an access to that person's data, and is logged.
+- The right of access: a page per person to export their file, and the download of an export.
+  The download URL carries only the export's random UUID, and answers to the user who made the
+  export, for EXPORT_VALIDITY: anyone else gets 404, as for an id that does not exist.
 """
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.access import allow_roles
+from accounts.roles import CASE_FILE_HISTORY, Role
+from core import audit
 from core.forms import save_once
 from core.http import file_response
+from core.pagination import paginate
 from privacy import subject_access
 from privacy.access import person_data_viewed
-from privacy.forms import SubjectAccessExportForm
+from privacy.forms import HistoryFilter, SubjectAccessExportForm
 from privacy.models import EXPORT_VALIDITY, ExportFormat, SubjectAccessExport
+from privacy.persondata import person_model
 from privacy.subject_access import EXPORT_OVERSEERS, EXPORTERS
-from residents.models import Resident
 
 PAGE_READERS = EXPORTERS | EXPORT_OVERSEERS
 EXPORTS_SHOWN = 50
 
 
-def _get_resident_for(user, pk: int, *, roles) -> Resident:
+# --- The change history ----------------------------------------------------------------------
+
+
+@require_GET
+@allow_roles(Role.MANAGER, Role.ADMIN)
+def history_index(request):
+    return render(
+        request,
+        "privacy/history_index.html",
+        {
+            "models": audit.tracked_models(request.user),
+            "journal_url": reverse("residents:access_journal")
+            if request.user.has_role(*CASE_FILE_HISTORY)
+            else None,
+        },
+    )
+
+
+@require_GET
+@allow_roles(Role.MANAGER, Role.ADMIN)
+def history_model(request, label: str, pk: str | None = None):
+    model = audit.tracked_model(label, request.user)
+    if model is None:
+        raise Http404
+    form = HistoryFilter(request.GET or None, about_people=audit.person_field(model) is not None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    events = audit.events_for(
+        model,
+        pk=pk,
+        user_id=filters["utilisateur"].pk if filters.get("utilisateur") else None,
+        person_id=filters.get("personne"),
+    )
+    if form.is_bound and not form.is_valid():
+        events = events.none()
+    if pk is not None:
+        person_data_viewed(request, audit.person_of_row(model, pk))
+    page = paginate(request, events, per_page=50)
+    page.object_list = audit.describe_events(page.object_list, model, user=request.user)
+    query = {key: value for key, value in request.GET.items() if key != "page" and value}
+    return render(
+        request,
+        "privacy/history_model.html",
+        {
+            "model_name": model._meta.verbose_name_plural,
+            "label": label,
+            "object_pk": pk,
+            "page": page,
+            "form": form,
+            "extra_query": urlencode(query),
+        },
+    )
+
+
+# --- The right of access ----------------------------------------------------------------------
+
+
+def _get_resident_for(user, pk: int, *, roles):
     if not user.has_role(*roles):
         raise PermissionDenied
-    return get_object_or_404(Resident, pk=pk)
+    return get_object_or_404(person_model(), pk=pk)
 
 
-def _page(request, resident: Resident, form, *, status: int = 200):
+def _page(request, resident, form, *, status: int = 200):
     user = request.user
     exports = resident.subject_access_exports.select_related("requested_by")
     if not user.has_role(*EXPORT_OVERSEERS):

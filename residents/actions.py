@@ -31,7 +31,9 @@ class Provider:
         return contribution_name(self.function)
 
 
-providers: Registry[Provider] = Registry("resident page buttons")
+# The right of access, which every file keeps, comes after the file's own actions.
+LAST = ["residents.exports.right_of_access_actions"]
+providers: Registry[Provider] = Registry("resident page buttons", order=lambda name: name in LAST)
 
 
 def actions_for(resident, user) -> list[ResidentAction]:

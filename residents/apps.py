@@ -29,6 +29,10 @@ class ResidentsConfig(AppConfig):
 
         persondata.declare("residents", *held.HELD)
         from privacy import subject_access
-        from residents import exports
+        from residents import actions, exports
 
         subject_access.providers.register(exports.sections)
+        # A person who left (an archived file) keeps the right of access.
+        actions.providers.register(
+            actions.Provider(exports.right_of_access_actions, on_archived=True)
+        )

@@ -1,29 +1,35 @@
-"""What the residents app holds about a person, for the right of access (privacy.subject_access).
+"""The right of access (privacy.subject_access) on the residents' side: what the app holds about
+a person, and the resident page's button to the export.
 
-Identity and consent, admission requests, situation and consumption assessments, and the access
-log: the person has a right to know who opened their file.
+Identity and consent, admission requests, situation and consumption assessments. Who opened the
+file is privacy's section (privacy.access).
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from privacy.subject_access import Section, row
-from residents.models import AccessLog, AdmissionRequest, ConsumptionAssessment, Resident
+from privacy.subject_access import EXPORT_OVERSEERS, EXPORTERS, Section, row
+from residents.actions import ResidentAction
+from residents.models import AdmissionRequest, ConsumptionAssessment, Resident
+
+
+def right_of_access_actions(resident: Resident, user) -> list[ResidentAction]:
+    """The resident page's button to the right of access page, for whoever may use it."""
+    if not user.has_role(*(EXPORTERS | EXPORT_OVERSEERS)):
+        return []
+    url = reverse("privacy:export_page", args=[resident.pk])
+    if user.has_role(*EXPORTERS):
+        return [ResidentAction(_("Export the data (right of access)"), url, icon="download")]
+    return [ResidentAction(_("Right of access exports"), url, icon="download")]
 
 
 def sections(resident: Resident, user) -> list[Section]:
-    """Five sections, six queries."""
+    """Four sections, five queries."""
     return [
         Section("identity", _("Identity and consent"), [_identity(resident)], order=10),
         Section("admission_requests", _("Admission requests"), _admissions(resident), order=20),
         Section("situation_assessments", _("Social situation"), _situations(resident), order=30),
         Section("consumption_assessments", _("Consumption"), _consumption(resident), order=40),
-        Section(
-            "access_log",
-            _("Who opened the file"),
-            _accesses(resident),
-            order=900,
-            note=_("Each time a member of the team opened or exported the file."),
-        ),
     ]
 
 
@@ -121,15 +127,3 @@ def _line(line) -> str:
     if line.ost_prescribed:
         text += ", " + str(_("prescribed"))
     return text
-
-
-def _accesses(resident: Resident) -> list[dict]:
-    accesses = AccessLog.objects.filter(resident=resident).select_related("user")
-    return [
-        row(
-            (_("When"), access.at),
-            (_("Who"), str(access.user)),
-            (_("Access"), access.get_kind_display()),
-        )
-        for access in accesses
-    ]

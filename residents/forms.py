@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import CARE_TEAM
 from core.forms import DateInput, FixedParentMixin, OneTimeTokenMixin
+from privacy.models import AccessKind
 from residents.models import (
-    AccessKind,
     AdmissionRequest,
     ConsumptionAssessment,
     ConsumptionLine,

@@ -13,7 +13,6 @@ from django.utils.translation import gettext
 
 from privacy.persondata import Held, redacted_if_written
 from residents.models import (
-    AccessLog,
     AdmissionRequest,
     AdmissionStatus,
     ConsumptionAssessment,
@@ -90,15 +89,5 @@ HELD = (
         resident="assessment__resident_id",
         kept={"product": "coded: the consumption outcomes compare the products' frequency"},
         section="consumption_assessments",
-    ),
-    Held(
-        AccessLog,
-        resident="resident_id",
-        kept={
-            "page": "the title of the page opened, never its content; the access log has its "
-            "own delay (ACCESS_LOG_RETENTION_DAYS) and its own purge"
-        },
-        section="access_log",
-        delete_history=False,
     ),
 )

@@ -16,6 +16,7 @@ from core.pagination import paginate
 from core.params import parse_id
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from privacy.access import PersonPageMixin, person_data_viewed
+from privacy.models import AccessLog
 from residents import actions, services, timeline
 from residents.forms import (
     AccessJournalFilter,
@@ -28,7 +29,6 @@ from residents.forms import (
     consumption_line_formset,
 )
 from residents.models import (
-    AccessLog,
     AdmissionRequest,
     ConsumptionAssessment,
     Resident,

@@ -12,7 +12,8 @@ import pytest
 from django.test import Client
 
 from accounts.roles import Role
-from residents.models import AccessLog, Resident
+from privacy.models import AccessLog
+from residents.models import Resident
 from tests.test_access_rules import POLICY, _url, objects  # noqa: F401
 
 # The role that opens each page: the first of these the policy allows.

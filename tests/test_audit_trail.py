@@ -94,7 +94,6 @@ def test_it_never_stores_password_hashes_in_the_history(alice):
 
 # Models deliberately left out of the change history, with the reason.
 NOT_AUDITED = {
-    "residents.accesslog": "an append-only log of reads; it is itself the trace",
     "core.usedformtoken": "a technical record of spent form tokens, purged after a month",
 }
 

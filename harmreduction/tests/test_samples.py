@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from harmreduction.models import Sample
 from harmreduction.tests.conftest import DAY, TODAY
-from residents.models import AccessLog
+from privacy.models import AccessLog
 from tests.factories import PlacementFactory, ResidentFactory, SampleFactory, UserFactory
 
 LIST = reverse("harmreduction:sample_list")

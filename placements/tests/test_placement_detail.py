@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from placements.models import Absence, ExitDestination
-from residents.models import AccessLog
+from privacy.models import AccessLog
 from tests.factories import PlaceFactory, PlacementFactory
 
 TODAY = timezone.localdate()

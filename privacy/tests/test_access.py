@@ -7,7 +7,8 @@ from django.test import RequestFactory
 from harmreduction.models import Sample
 from placements.models import Absence, Hotel, Incident
 from privacy.access import get_for_person_view, person_data_viewed, resident_lookup, resident_of
-from residents.models import AccessKind, AccessLog, Resident
+from privacy.models import AccessKind, AccessLog
+from residents.models import Resident
 from tests.factories import IncidentFactory, PlacementFactory, ResidentFactory, SampleFactory
 from visits.models import Visit
 

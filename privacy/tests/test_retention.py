@@ -19,8 +19,9 @@ from core.audit import event_models
 from harmreduction.models import AdviceSession, Overdose, VoucherDistribution
 from placements.models import Absence, Incident, IncidentAction, Placement
 from privacy import retention
+from privacy.models import AccessLog
 from privacy.tasks import apply_retention
-from residents.models import AccessLog, AdmissionRequest, Resident, SituationAssessment
+from residents.models import AdmissionRequest, Resident, SituationAssessment
 from residents.persondata import pseudonym_prefix
 from support.models import MedicalNoteText, Note, Referral, Step
 from tests.factories import (

@@ -10,8 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from privacy.models import EXPORT_VALIDITY, SubjectAccessExport
-from residents.models import AccessKind, AccessLog
+from privacy.models import EXPORT_VALIDITY, AccessKind, AccessLog, SubjectAccessExport
 from tests.factories import (
     AdmissionRequestFactory,
     NoteFactory,

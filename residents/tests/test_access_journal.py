@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from residents.models import AccessKind, AccessLog
+from privacy.models import AccessKind, AccessLog
 from tests.factories import ResidentFactory
 
 URL = reverse("residents:access_journal")

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from residents.models import AccessLog, AdmissionStatus
+from privacy.models import AccessLog
+from residents.models import AdmissionStatus
 from tests.factories import AdmissionRequestFactory
 
 TODAY = timezone.localdate()

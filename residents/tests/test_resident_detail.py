@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from residents.models import AccessLog, AdmissionStatus
+from privacy.models import AccessLog
+from residents.models import AdmissionStatus
 from tests.factories import (
     AdmissionRequestFactory,
     ConsumptionAssessmentFactory,
@@ -156,3 +157,13 @@ def _entries(resident, user):
     from residents.timeline import entries_for
 
     return entries_for(resident, user)
+
+
+@pytest.mark.django_db
+def test_it_offers_the_right_of_access_after_the_files_own_actions(client_for, chloe):
+    resident = ResidentFactory()
+    page = client_for(chloe).get(_url(resident))
+    assert [action.url for action in page.context["other_actions"]] == [
+        reverse("placements:resident_assign", args=[resident.pk]),
+        reverse("privacy:export_page", args=[resident.pk]),
+    ]

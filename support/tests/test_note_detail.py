@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from residents.models import AccessLog
+from privacy.models import AccessLog
 from support import services
 from tests.factories import NoteFactory, ResidentFactory
 

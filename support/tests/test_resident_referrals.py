@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from residents.models import AccessLog
+from privacy.models import AccessLog
 from tests.factories import ReferralFactory, ResidentFactory
 
 

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from residents.models import AccessLog
+from privacy.models import AccessLog
 from tests.factories import ResidentFactory, StepFactory
 
 TODAY = timezone.localdate()

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import translation
 from pghistory.models import Events
 
-from residents.models import AccessLog
+from privacy.models import AccessLog
 from tests.factories import UserFactory, VisitFactory
 from visits.models import Outcome, Visit, VisitStatus
 from visits.tests.conftest import DAY, TODAY

@@ -50,7 +50,7 @@ def test_it_shows_the_accounts_history_to_the_admin(client_for, ada, alice):
 
 @pytest.mark.django_db
 def test_it_logs_who_read_the_history_of_a_row_about_one_person(client_for, marc):
-    from residents.models import AccessLog
+    from privacy.models import AccessLog
     from tests.factories import PlacementFactory
 
     stay = PlacementFactory()
