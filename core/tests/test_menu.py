@@ -19,6 +19,8 @@ def _menu_urls(client) -> list[str]:
 
 @pytest.fixture
 def counted_reverse(monkeypatch):
+    """Counts the URL lookups, starting from no menu worked out (other tests may have)."""
+    monkeypatch.setattr(navigation, "_menus", {})
     calls = []
 
     def counting(*args, **kwargs):
