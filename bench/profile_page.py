@@ -163,7 +163,7 @@ def main(argv=None) -> int:
     parser.add_argument("--user", default=DEMO_USERNAME, help="who requests the pages")
     parser.add_argument("--queries", action="store_true", help="print each SQL statement of a run")
     parser.add_argument(
-        "--cprofile", type=int, default=0, metavar="N", help="print the top N functions"
+        "--cprofile", type=int, default=0, metavar="N", help="print the top N functions (CPU time)"
     )
     args = parser.parse_args(argv)
 
@@ -218,7 +218,7 @@ def main(argv=None) -> int:
                 for ms, sql in runs[-1].queries:
                     print(f"    {ms:7.2f} ms  {sql[:300]}")
             if args.cprofile and page != BASELINE:
-                profiler = cProfile.Profile()
+                profiler = cProfile.Profile(time.process_time)
                 profiler.enable()
                 for _ in range(args.runs):
                     request_once(who, path, recorder)
