@@ -28,13 +28,19 @@ from placements.models import (
 from residents.timeline import TimelineEntry
 
 
+def _covering(on: datetime.date) -> Q:
+    """Rows (stays, absences, outages) running on the night of `on`."""
+    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+
+
 def place_totals(on: datetime.date | None = None) -> dict[str, int]:
-    """Places of active hotels on a day: all of them, and those out of service."""
+    """Places of active hotels on a day: all of them, and those out of service. One query."""
     on = on or timezone.localdate()
-    places = Place.objects.filter(hotel__active=True)
-    total = places.count()
-    out = places.out_of_service_on(on).count()
-    return {"total": total, "out_of_service": out, "in_service": total - out}
+    outages = PlaceOutage.objects.filter(_covering(on)).values("place_id")
+    totals = Place.objects.filter(hotel__active=True).aggregate(
+        total=Count("pk"), out_of_service=Count("pk", filter=Q(pk__in=outages))
+    )
+    return totals | {"in_service": totals["total"] - totals["out_of_service"]}
 
 
 def places_card(request) -> dict | None:
@@ -195,20 +201,27 @@ def overall_totals(boards: list[HotelBoard]) -> dict[str, int]:
 
 
 def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
-    """The board's overall totals counted by the database (four queries), for the home card."""
+    """The board's overall totals counted by the database in one query, for the home card.
+
+    The places of the board's hotels, each counted once in its state (see `hotel_boards`):
+    held when its current stay has an absence covering the day, occupied when it has a current
+    stay otherwise, out of service when it has no stay and an outage covers the day, else free.
+    Each condition is a subquery that does not depend on the place: the database runs it once.
+    """
     on = on or timezone.localdate()
     housing = Placement.objects.current(on)
-    places = Place.objects.filter(
+    away = Absence.objects.filter(_covering(on)).values("placement_id")
+    housed = Q(pk__in=housing.values("place_id"))
+    held = Q(pk__in=housing.filter(pk__in=away).values("place_id"))
+    out = Q(pk__in=PlaceOutage.objects.filter(_covering(on)).values("place_id"))
+    totals = Place.objects.filter(
         Q(hotel__active=True) | Q(hotel__in=housing.values("place__hotel_id"))
+    ).aggregate(
+        total=Count("pk"),
+        held=Count("pk", filter=held),
+        occupied=Count("pk", filter=housed & ~held),
+        out=Count("pk", filter=out & ~housed),
     )
-    current = housing.filter(place__in=places)
-    covering = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
-    held = current.filter(pk__in=Absence.objects.filter(covering).values("placement_id"))
-    out = places.filter(pk__in=PlaceOutage.objects.filter(covering).values("place_id")).exclude(
-        pk__in=current.values("place_id")
-    )
-    totals = {"total": places.count(), "held": held.count(), "out": out.count()}
-    totals["occupied"] = current.count() - totals["held"]
     totals["free"] = totals["total"] - totals["occupied"] - totals["held"] - totals["out"]
     return totals
 
