@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -321,6 +321,7 @@ class StatementRow:
     entries: int = 0
     exits: int = 0
     hotel: str = ""
+    is_total: bool = False  # a hotel's total or the programme's: bold in the files
 
     @property
     def rate(self) -> float | None:
@@ -334,6 +335,12 @@ class StatementRow:
             return None
         percent = Decimal(self.billable * 100) / Decimal(self.available)
         return percent.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+    @property
+    def rate_shown(self) -> str:
+        """The rate as the page shows it: “62,5 %”, or a dash without available nights."""
+        percent = self.rate_percent
+        return "—" if percent is None else f"{number_format(percent, 1)} %"
 
     def add(self, other: "StatementRow") -> None:
         self.nights += other.nights
@@ -377,17 +384,26 @@ def monthly_statement(month: datetime.date) -> Statement:
     """Per hotel and place, for the month of `month`: nights, billable nights, available
     place-nights, occupancy, entries and exits — every figure from `placements.occupancy`.
 
-    Eight queries whatever the number of places and hotels.
+    Six queries whatever the number of places and hotels: stay nights, released nights (the
+    billable nights are their difference), the counted places with their hotels, outage nights,
+    entries, exits.
     """
     start, end = month_bounds(month)
     nights = occupancy.stay_nights_by_place(start, end)
-    billable = occupancy.nights_by_place(start, end)
-    available = occupancy.available_place_nights_by_place(start, end)
+    released = occupancy.released_nights_by_place(start, end)
+    billable = {pk: count - released.get(pk, 0) for pk, count in nights.items()}
+    places = list(
+        occupancy.counted_places(start, end)
+        .select_related("hotel")
+        .only("room", "bed", "hotel__name")
+    )
+    available = occupancy.available_place_nights_by_place(
+        start, end, place_ids=[place.pk for place in places]
+    )
     entries = occupancy.entries_by_place(start, end)
     exits = occupancy.exits_by_place(start, end)
-    places = occupancy.counted_places(start, end).select_related("hotel")
     by_hotel: dict[int, HotelStatement] = {}
-    total = StatementRow(label=_("Total"), hotel=_("All hotels"))
+    total = StatementRow(label=_("Total"), hotel=_("All hotels"), is_total=True)
     for place in sorted(places, key=lambda place: (place.hotel.name, *room_order(place))):
         if place.hotel_id not in by_hotel:
             by_hotel[place.hotel_id] = HotelStatement(
@@ -396,6 +412,7 @@ def monthly_statement(month: datetime.date) -> Statement:
                 total=StatementRow(
                     label=_("Total %(hotel)s") % {"hotel": place.hotel.name},
                     hotel=place.hotel.name,
+                    is_total=True,
                 ),
             )
         row = StatementRow(
