@@ -9,6 +9,7 @@ or a card that is not listed there comes last, and a test fails until it is list
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.urls import resolve, reverse
 
 from accounts.access import user_may_use
@@ -89,13 +90,31 @@ def register_card(*new_cards: DashboardCard) -> None:
         cards.register(card)
 
 
+# Each set of roles sees the same menu: it is worked out once per process for each (see menu_for).
+_menus: dict[tuple, tuple[dict, ...]] = {}
+
+
 def menu_for(user) -> list[dict]:
-    entries = []
-    for item in menu:
-        url = reverse(item.url_name)
-        if user_may_use(user, resolve(url).func):
-            entries.append({"label": item.label, "url": url, "icon": item.icon})
-    return entries
+    """The entries `user` may open, in order.
+
+    What a user may open depends on their roles only (accounts.access.user_may_use), so the
+    entries (13 reverse() and resolve() calls) are worked out once for each set of roles, and
+    again whenever an entry is registered or the URLconf changes.
+    """
+    key = (
+        menu.version,
+        settings.ROOT_URLCONF,
+        user.is_authenticated and user.is_active,
+        user.role_names if user.is_authenticated else frozenset(),
+    )
+    if key not in _menus:
+        entries = []
+        for item in menu:
+            url = reverse(item.url_name)
+            if user_may_use(user, resolve(url).func):
+                entries.append({"label": item.label, "url": url, "icon": item.icon})
+        _menus[key] = tuple(entries)
+    return list(_menus[key])
 
 
 def cards_for(request) -> list[tuple[str, dict]]:

@@ -15,7 +15,9 @@ The same rules hold everywhere:
   twice changes nothing; a test can stand in for a contribution);
 - contributions come out in the order they were registered, unless the extension point gives
   an order (the menu's and the cards' order is written in one list, core.navigation);
-- `temporarily(item)` registers a contribution for the length of a `with` block, for tests.
+- `temporarily(item)` registers a contribution for the length of a `with` block, for tests;
+- `version` changes with every change of the contributions, for whoever keeps what it derived
+  from them (the menu of each set of roles).
 
 Real events (a stay started or ended) are Django signals, not registries: see placements.signals.
 """
@@ -39,14 +41,17 @@ class Registry(Generic[T]):
         self.what = what
         self._order = order
         self._items: dict[str, T] = {}
+        self.version = 0
 
     def register(self, item: T) -> T:
         self._items[contribution_name(item)] = item
+        self.version += 1
         return item
 
     def unregister(self, item_or_name) -> None:
         name = item_or_name if isinstance(item_or_name, str) else contribution_name(item_or_name)
         self._items.pop(name, None)
+        self.version += 1
 
     def names(self) -> list[str]:
         return [contribution_name(item) for item in self]
@@ -72,3 +77,4 @@ class Registry(Generic[T]):
             yield item
         finally:
             self._items = saved
+            self.version += 1

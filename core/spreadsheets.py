@@ -9,7 +9,11 @@ cells are left as they are. Every export writes its rows through `csv_writer` or
 import csv
 from collections.abc import Iterable
 
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BOLD = Font(bold=True)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -43,6 +47,12 @@ def csv_writer(stream, **options) -> _SafeWriter:
     return _SafeWriter(csv.writer(stream, **options))
 
 
-def append_row(sheet, cells: Iterable) -> None:
-    """`sheet.append(cells)` for an openpyxl worksheet, through `safe_cell`."""
-    sheet.append(safe_row(cells))
+def append_row(sheet, cells: Iterable, *, bold: bool = False) -> None:
+    """`sheet.append(cells)` for an openpyxl worksheet, through `safe_cell`; `bold` for a header
+    or a total (styled as it is written, which a write-only worksheet requires)."""
+    values = safe_row(cells)
+    if bold:
+        values = [WriteOnlyCell(sheet, value=value) for value in values]
+        for cell in values:
+            cell.font = BOLD
+    sheet.append(values)

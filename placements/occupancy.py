@@ -236,11 +236,25 @@ def stay_nights_by_place(start: datetime.date, end: datetime.date) -> dict[int, 
     return dict(totals)
 
 
-def available_place_nights_by_place(start: datetime.date, end: datetime.date) -> dict[int, int]:
+def released_nights_by_place(start: datetime.date, end: datetime.date) -> dict[int, int]:
+    """Nights of absences for which the place was released, per place: stay nights minus these
+    are the billable nights (`nights_by_place`)."""
+    totals: dict[int, int] = defaultdict(int)
+    for place_id, _month, count in _rows(_RELEASED_NIGHTS, start, end):
+        totals[place_id] += count or 0
+    return dict(totals)
+
+
+def available_place_nights_by_place(
+    start: datetime.date, end: datetime.date, place_ids=None
+) -> dict[int, int]:
     """Place-nights offered by each counted place: the nights of the period minus its
-    out-of-service nights (places that do not count are absent from the answer)."""
+    out-of-service nights (places that do not count are absent from the answer). `place_ids`:
+    the counted places when the caller has them already."""
     days = (end - start).days
-    available = {pk: days for pk in counted_places(start, end).values_list("pk", flat=True)}
+    if place_ids is None:
+        place_ids = counted_places(start, end).values_list("pk", flat=True)
+    available = {pk: days for pk in place_ids}
     for place_id, _month, count in _rows(_OUTAGE_NIGHTS, start, end):
         if place_id in available:
             available[place_id] -= count or 0

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from accounts.access import allow_roles
 from accounts.roles import CARE_TEAM, STAFF, Role
@@ -50,6 +49,7 @@ from residents.selectors import admitted_without_place, waiting_list
 MANAGE = frozenset({Role.COORDINATOR})
 RECORD_INCIDENTS = CARE_TEAM
 BOARD_HOTELS_PER_PAGE = 8
+STATEMENT_HOTELS_PER_PAGE = 8
 
 
 def _get_hotel(pk: int) -> Hotel:
@@ -576,9 +576,14 @@ def _statement_cells(line: selectors.StatementRow) -> list:
 @require_GET
 @allow_roles(*STAFF)
 def statement(request):
+    """The month's figures by hotel (every hotel), then by place for a page of hotels at a
+    time, as the board pages them: the whole scheme has hundreds of places, which the files
+    (CSV, XLSX) carry in full."""
     form, month = _statement_month(request)
     data = selectors.monthly_statement(month)
     previous = selectors.last_month(month)
+    page_obj = paginate(request, data.hotels, per_page=STATEMENT_HOTELS_PER_PAGE)
+    month_query = urlencode({"month": f"{month:%Y-%m}"}) if "month" in request.GET else ""
     return render(
         request,
         "placements/statement.html",
@@ -586,10 +591,24 @@ def statement(request):
             "form": form,
             "month": month,
             "statement": data,
+            "hotel_links": [
+                (hotel, _statement_page_link(month_query, index, hotel))
+                for index, hotel in enumerate(data.hotels)
+            ],
+            "page_obj": page_obj,
+            "extra_query": month_query,
             "previous_month": previous,
             "next_month": data.end if data.end <= timezone.localdate() else None,
         },
     )
+
+
+def _statement_page_link(month_query: str, index: int, hotel: selectors.HotelStatement) -> str:
+    """The places of the index-th hotel: its page of the table by place, at the hotel."""
+    query = "&".join(
+        part for part in (month_query, f"page={index // STATEMENT_HOTELS_PER_PAGE + 1}") if part
+    )
+    return f"?{query}#statement-hotel-{hotel.hotel.pk}"
 
 
 @require_GET
@@ -616,21 +635,16 @@ def statement_csv(request):
 def statement_xlsx(request):
     _form, month = _statement_month(request)
     data = selectors.monthly_statement(month)
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{month:%Y-%m}"
-    spreadsheets.append_row(sheet, [str(header) for header in STATEMENT_HEADERS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+    # Written row after row (write-only): the headers and the totals bold as they are written.
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"{month:%Y-%m}")
+    for column, width in zip("ABCDEFGH", (28, 22, 10, 14, 18, 16, 10, 10), strict=True):
+        sheet.column_dimensions[column].width = width
+    spreadsheets.append_row(sheet, [str(header) for header in STATEMENT_HEADERS], bold=True)
     for line in data.lines():
         cells = _statement_cells(line)
         cells[5] = None if cells[5] is None else float(cells[5])
-        spreadsheets.append_row(sheet, cells)
-        if line.label == data.total.label or line in (h.total for h in data.hotels):
-            for cell in sheet[sheet.max_row]:
-                cell.font = Font(bold=True)
-    for column, width in zip("ABCDEFGH", (28, 22, 10, 14, 18, 16, 10, 10), strict=True):
-        sheet.column_dimensions[column].width = width
+        spreadsheets.append_row(sheet, cells, bold=line.is_total)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return file_response(

@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -83,11 +83,19 @@ def waiting_list(on: datetime.date | None = None) -> list[WaitingRow]:
 def waiting_list_card(request) -> dict | None:
     if not request.user.has_role(*STAFF):
         return None
-    return {
-        "waiting": AdmissionRequest.objects.waiting().count(),
-        "to_review": AdmissionRequest.objects.to_review().count(),
-        "admitted_without_place": admitted_without_place_queryset().count(),
-    }
+    return waiting_list_totals()
+
+
+def waiting_list_totals(on: datetime.date | None = None) -> dict[str, int]:
+    """Requests waiting, those to review, and people admitted without a place yet. One query."""
+    requests = AdmissionRequest.objects.all()
+    return requests.aggregate(
+        waiting=Count("pk", filter=Q(pk__in=requests.waiting().values("pk"))),
+        to_review=Count("pk", filter=Q(pk__in=requests.to_review(on).values("pk"))),
+        admitted_without_place=Count(
+            "pk", filter=Q(pk__in=admitted_without_place_queryset().values("pk"))
+        ),
+    )
 
 
 # --- Timeline sources of this app ----------------------------------------------------------------

@@ -4,13 +4,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q
+from django.db.models import Count, Exists, Max, OuterRef, Q, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.roles import CARE_TEAM, Role
+from core.pagination import first_rows_with_total
 from placements.models import Placement
 from residents.models import ConsumptionAssessment, Resident, open_file
 from residents.timeline import TimelineEntry
@@ -135,9 +136,15 @@ def steps_card(request) -> dict | None:
         return None
     today = timezone.localdate()
     due = Step.objects.filter(open_file("resident"), followed_by=user).due_soon(today)
-    rows = list(due.select_related("resident").order_by("due_on", "pk")[:CARD_ROWS])
-    counts = due.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today)))
-    return {"rows": rows, "today": today, **counts}
+    rows = list(
+        due.select_related("resident")
+        .annotate(
+            total=Window(Count("pk")), overdue=Window(Count("pk", filter=Q(due_on__lt=today)))
+        )
+        .order_by("due_on", "pk")[:CARD_ROWS]
+    )
+    counts = {"total": rows[0].total, "overdue": rows[0].overdue} if rows else {}
+    return {"rows": rows, "today": today, "total": 0, "overdue": 0, **counts}
 
 
 def appointments_card(request) -> dict | None:
@@ -151,8 +158,8 @@ def appointments_card(request) -> dict | None:
         .upcoming()
         .filter(accompanied_by=user, appointment_at__lt=until)
     )
-    rows = list(upcoming.select_related("resident")[:CARD_ROWS])
-    return {"rows": rows, "total": upcoming.count(), "days": APPOINTMENTS_AHEAD_DAYS}
+    rows, total = first_rows_with_total(upcoming.select_related("resident"), CARD_ROWS)
+    return {"rows": rows, "total": total, "days": APPOINTMENTS_AHEAD_DAYS}
 
 
 @dataclass
@@ -168,7 +175,7 @@ def reassessments_due(
 ) -> Reassessments:
     """Consumption assessments to do: housed people never assessed or not since
     CONSUMPTION_REVIEW_DAYS, and people who left in the last RECENT_EXIT_DAYS without an
-    assessment at their exit. Four queries."""
+    assessment at their exit. Two queries: each list comes with its total."""
     on = on or timezone.localdate()
     housed = (
         Resident.objects.active()
@@ -181,6 +188,7 @@ def reassessments_due(
             )
         )
         .order_by("last_assessed_on", "nickname", "pk")
+        .only("nickname")
     )
     assessed_at_exit = ConsumptionAssessment.objects.filter(
         resident=OuterRef("resident"),
@@ -192,13 +200,13 @@ def reassessments_due(
         .exclude(resident__in=Placement.objects.current(on).values("resident_id"))
         .exclude(Exists(assessed_at_exit))
         .select_related("resident")
+        .only("end", "resident__nickname")
         .order_by("-end", "pk")
     )
+    housed_rows, housed_total = first_rows_with_total(housed, limit)
+    exit_rows, exits_total = first_rows_with_total(exits, limit)
     return Reassessments(
-        housed=list(housed[:limit]),
-        housed_total=housed.count(),
-        exits=list(exits[:limit]),
-        exits_total=exits.count(),
+        housed=housed_rows, housed_total=housed_total, exits=exit_rows, exits_total=exits_total
     )
 
 

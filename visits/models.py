@@ -310,6 +310,12 @@ class Visit(models.Model):
             models.Index(fields=["worker", "planned_on"], name="visit_worker_day"),
             models.Index(fields=["partner", "planned_on"], name="visit_partner_day"),
             models.Index(fields=["resident", "-planned_on"], name="visit_resident_day"),
+            # The alerts (home card, alerts page): the few open follow-ups among all visits.
+            models.Index(
+                fields=["-planned_on", "-id"],
+                name="visit_open_follow_up",
+                condition=~Q(follow_up_reason="") & Q(follow_up_closed_at__isnull=True),
+            ),
         ]
         constraints = [
             # The roster plans at most one visit a day per person: two generators running at

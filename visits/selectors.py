@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from accounts.roles import CARE_TEAM, STAFF
+from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
 from residents.timeline import TimelineEntry
 from visits.models import (
@@ -297,15 +298,20 @@ class NotSeen:
         return self.stay.resident
 
 
-def residents_not_seen(on: datetime.date | None = None) -> list[NotSeen]:
+def residents_not_seen(on: datetime.date | None = None, *, limit: int | None = None):
     """People housed on `on` and not met for VISIT_ALERT_DAYS days or more (counted from their
-    entry when never met), except those known to be away; longest first.
+    entry when never met), except those known to be away; longest first. Returns the first
+    `limit` of them and how many there are in all.
 
-    One query that returns only the people flagged: the last meeting is a subquery on the
-    (resident, day) index, so the dashboard does not load every stay.
+    One query: the people housed and not met in the last days (one lookup of the recent visits
+    for everyone), with the day of their last meeting for those only; a stay begun in the last
+    days is flagged only if the person was met before it.
     """
     on = on or timezone.localdate()
-    limit = on - datetime.timedelta(days=settings.VISIT_ALERT_DAYS)
+    alert_since = on - datetime.timedelta(days=settings.VISIT_ALERT_DAYS)
+    met_recently = Visit.objects.filter(
+        status=VisitStatus.DONE, outcome__in=MET, planned_on__gt=alert_since, planned_on__lte=on
+    ).values("resident_id")
     last_met_on = (
         Visit.objects.filter(
             resident=OuterRef("resident"),
@@ -321,14 +327,17 @@ def residents_not_seen(on: datetime.date | None = None) -> list[NotSeen]:
     )
     stays = (
         Placement.objects.current(on)
-        .annotate(last_seen=Subquery(last_met_on))
-        .annotate(since=Coalesce("last_seen", "start"))
-        .filter(since__lte=limit)
+        .exclude(resident__in=met_recently)
         .exclude(Exists(away))
+        .annotate(last_seen=Subquery(last_met_on))
+        .filter(Q(start__lte=alert_since) | Q(last_seen__isnull=False))
         .select_related("resident", "place__hotel")
-        .order_by("since", "resident__nickname", "pk")
+        .order_by(Coalesce("last_seen", "start"), "resident__nickname", "pk")
     )
-    return [NotSeen(stay, stay.last_seen, (on - stay.since).days) for stay in stays]
+    stays, total = first_rows_with_total(stays, limit)
+    return [
+        NotSeen(stay, stay.last_seen, (on - (stay.last_seen or stay.start)).days) for stay in stays
+    ], total
 
 
 # --- Per worker -----------------------------------------------------------------------------------
@@ -410,8 +419,8 @@ CARD_NAMES = 5
 def not_seen_card(request) -> dict | None:
     if not request.user.has_role(*STAFF):
         return None
-    rows = residents_not_seen()
-    return {"count": len(rows), "rows": rows[:CARD_NAMES], "days": settings.VISIT_ALERT_DAYS}
+    rows, count = residents_not_seen(limit=CARD_NAMES)
+    return {"count": count, "rows": rows, "days": settings.VISIT_ALERT_DAYS}
 
 
 def follow_up_card(request) -> dict | None:

@@ -167,9 +167,9 @@ def test_it_keeps_a_fixed_query_budget(client_for, marc):
     add_places(1, 2)
     with_two = [count_queries(url) for url in urls]
     add_places(2, 24)
-    # session, user, groups; stay nights; billable nights (stays, released absences); counted
-    # places and outage nights; entries; exits; the places with their hotels.
-    assert [count_queries(url) for url in urls] == with_two
+    # session, user, groups; stay nights; released nights; the counted places with their
+    # hotels; outage nights; entries; exits; the session saved.
+    assert [count_queries(url) for url in urls] == with_two == [3 + 6 + 3] * 3
 
 
 @pytest.mark.django_db
@@ -182,3 +182,30 @@ def test_it_forbids_the_admin(client_for, ada):
 def test_it_only_answers_get(client_for, marc):
     for name in ("statement", "statement_csv", "statement_xlsx"):
         assert client_for(marc).post(reverse(f"placements:{name}")).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_makes_the_totals_bold_in_the_xlsx(client_for, marc, dataset):  # noqa: F811
+    response = client_for(marc).get(reverse("placements:statement_xlsx"), {"month": "2025-02"})
+    header, *rows = load_workbook(io.BytesIO(response.content)).active.iter_rows()
+    assert all(cell.font.b for cell in header)
+    totals = [row[1].value.startswith("Total") for row in rows]  # the hotels' and the last
+    assert sum(totals) == 3 and not all(totals)
+    assert [all(cell.font.b for cell in row) for row in rows] == totals
+
+
+@pytest.mark.django_db
+def test_it_lists_the_places_a_page_of_hotels_at_a_time(client_for, marc):
+    month = last_month()
+    hotels = [HotelFactory(name=f"Hôtel {n:02}") for n in range(10)]
+    for hotel in hotels:
+        PlacementFactory(place=PlaceFactory(hotel=hotel), start=month)
+    client = client_for(marc)
+    first = client.get(URL, {"month": f"{month:%Y-%m}"})
+    page = first.content.decode()
+    assert all(hotel.name in page for hotel in hotels)  # the table by hotel: every hotel
+    assert [board.hotel for board in first.context["page_obj"]] == hotels[:8]
+    assert f"?month={month:%Y-%m}&amp;page=2#statement-hotel-{hotels[9].pk}" in page
+    second = client.get(URL, {"month": f"{month:%Y-%m}", "page": 2})
+    assert [board.hotel for board in second.context["page_obj"]] == hotels[8:]
+    assert second.context["statement"].total.nights == first.context["statement"].total.nights

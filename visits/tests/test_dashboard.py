@@ -70,6 +70,22 @@ def test_it_flags_the_people_not_met_for_a_week(client_for, chloe, alice, marc, 
 
 
 @pytest.mark.django_db
+def test_a_stay_begun_lately_counts_from_the_last_meeting_before_it(settings):
+    from visits.selectors import residents_not_seen
+
+    settings.VISIT_ALERT_DAYS = 7
+    first = PlacementFactory(start=TODAY - 30 * DAY, end=TODAY - 2 * DAY, exit_destination="street")
+    _done(placement=first, planned_on=TODAY - 10 * DAY)
+    back = PlacementFactory(resident=first.resident, start=TODAY - 2 * DAY)
+    PlacementFactory(start=TODAY - 2 * DAY)  # new, never met: not yet flagged
+    flagged, total = residents_not_seen()
+    assert [(row.stay, row.last_seen, row.days_unseen) for row in flagged] == [
+        (back, TODAY - 10 * DAY, 10)
+    ]
+    assert total == 1
+
+
+@pytest.mark.django_db
 def test_it_adds_the_visit_pages_to_the_menu(alice, chloe, marc, ada):
     today, week = reverse("visits:today"), reverse("visits:week")
     assert {today, week} <= {entry["url"] for entry in menu_for(alice)}
@@ -91,9 +107,13 @@ def test_the_not_seen_list_is_one_query_whatever_the_number_of_people():
         if n % 2:
             _done(placement=stay, planned_on=TODAY - (n % 12) * DAY)
     with CaptureQueriesContext(connection) as queries:
-        flagged = residents_not_seen()
+        flagged, total = residents_not_seen()
     assert len(queries) == 1
-    assert len(flagged) == 15 + 6  # never met (counted from the entry); met 7, 9 or 11 days ago
+    assert len(flagged) == total == 15 + 6  # never met (from the entry); met 7, 9 or 11 days ago
     assert [row.days_unseen for row in flagged] == sorted(
         (row.days_unseen for row in flagged), reverse=True
     )
+    with CaptureQueriesContext(connection) as queries:
+        first, total = residents_not_seen(limit=5)
+    assert len(queries) == 1
+    assert (first, total) == (flagged[:5], 21)

@@ -1,0 +1,50 @@
+"""object_url() gives the address reverse() gives, and follows what changes addresses."""
+
+import pytest
+from django.test import override_settings
+from django.urls import (
+    NoReverseMatch,
+    clear_script_prefix,
+    get_script_prefix,
+    path,
+    reverse,
+    set_script_prefix,
+)
+
+from core.links import object_url
+from core.views import baseline
+
+
+@pytest.mark.parametrize(
+    ("name", "pks"),
+    [
+        ("residents:resident_detail", (7,)),
+        ("placements:placement_detail", (123456,)),
+        ("placements:outage_update", (12, 3)),
+        ("history_index", ()),
+    ],
+)
+def test_it_gives_the_address_reverse_gives(name, pks):
+    assert object_url(name, *pks) == reverse(name, args=pks)
+
+
+def test_it_follows_the_script_prefix():
+    before = object_url("residents:resident_detail", 7)
+    previous = get_script_prefix()
+    set_script_prefix("/ancrage/")
+    try:
+        assert object_url("residents:resident_detail", 7) == "/ancrage" + before
+    finally:
+        clear_script_prefix()
+        set_script_prefix(previous)
+    assert object_url("residents:resident_detail", 7) == before
+
+
+urlpatterns = [path("autre/<int:pk>/", baseline, name="resident_detail")]
+
+
+def test_it_follows_the_urlconf():
+    with override_settings(ROOT_URLCONF=__name__):
+        assert object_url("resident_detail", 7) == "/autre/7/"
+    with pytest.raises(NoReverseMatch):  # no such name in the project's URLconf
+        object_url("resident_detail", 7)

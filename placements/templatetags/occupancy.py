@@ -1,0 +1,31 @@
+"""{% state_totals totals %}: places counted by state (a hotel's, or every hotel's), as badges.
+
+An inclusion tag rather than an include: the board shows the counts of each of its hotels, and
+the plural labels cost less as ngettext() here than as {% blocktranslate count %} tags.
+"""
+
+from django import template
+from django.utils.translation import ngettext
+
+register = template.Library()
+
+
+@register.inclusion_tag("placements/includes/totals.html")
+def state_totals(totals: dict[str, int], testid: str = "totals") -> dict:
+    """`totals` as the selectors count them: occupied, free, held, out and total."""
+    occupied, free, held, out = (totals[key] for key in ("occupied", "free", "held", "out"))
+    badges = [
+        ("primary", ngettext("%(n)s occupied", "%(n)s occupied", occupied) % {"n": occupied}),
+        ("success", ngettext("%(n)s free", "%(n)s free", free) % {"n": free}),
+    ]
+    if held:
+        badges.append(("warning", ngettext("%(n)s held", "%(n)s held", held) % {"n": held}))
+    if out:
+        label = ngettext("%(n)s out of service", "%(n)s out of service", out) % {"n": out}
+        badges.append(("secondary", label))
+    total = totals["total"]
+    return {
+        "badges": badges,
+        "of_total": ngettext("of %(n)s place", "of %(n)s places", total) % {"n": total},
+        "testid": testid,
+    }
