@@ -7,12 +7,16 @@ missing they are skipped with the reason on a newcomer's machine, and fail under
 import os
 import shutil
 import socket
+import warnings
 from urllib.parse import urlparse
 
 import pytest
+import pytest_django.fixtures
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from accounts.roles import Role
+from tests import databases
 from tests.factories import UserFactory
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -67,6 +71,51 @@ def pytest_collection_modifyitems(items):
             kwargs["transaction"] = True
             args = marker.args if marker else ()
             item.add_marker(pytest.mark.django_db(*args, **kwargs), append=False)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+):
+    """pytest-django's, except that pytest-xdist's workers copy one database migrated once for
+    the whole run instead of each running the migrations (see tests/databases.py)."""
+    setup = pytest_django.fixtures.django_db_setup.__wrapped__(
+        request,
+        django_test_environment,
+        django_db_blocker,
+        django_db_use_migrations,
+        django_db_keepdb,
+        django_db_createdb,
+        django_db_modify_db_settings,
+    )
+    worker = getattr(request.config, "workerinput", None)
+    if worker is None or not django_db_use_migrations:
+        yield from setup
+        return
+    with databases.copied_from_one_migration(worker["workerid"], worker["testrunuid"]):
+        next(setup)
+    yield
+    next(setup, None)
+
+
+def pytest_sessionfinish(session):
+    """The xdist controller drops the database its workers copied theirs from."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from django.db import DatabaseError, connection
+
+    with config.stash[blocking_manager_key].unblock():
+        try:
+            databases.drop_template(connection.creation._get_test_db_name())
+        except DatabaseError as error:
+            warnings.warn(f"Could not drop the template test database: {error}", stacklevel=1)
 
 
 _db_blocker = None

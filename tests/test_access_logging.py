@@ -14,7 +14,7 @@ from django.test import Client
 from accounts.roles import Role
 from privacy.models import AccessLog
 from residents.models import Resident
-from tests.test_access_rules import POLICY, _url, objects  # noqa: F401
+from tests.test_access_rules import POLICY, _url, module_objects, objects  # noqa: F401
 
 # The role that opens each page: the first of these the policy allows.
 READERS = (

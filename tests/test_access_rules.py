@@ -14,6 +14,7 @@ from accounts.access import PUBLIC, view_rule
 from accounts.roles import Role
 from harmreduction.models import VoucherDistribution, week_start
 from placements.models import Absence, PlaceOutage
+from tests import shared_data
 from tests.factories import (
     AdmissionRequestFactory,
     ConsumptionAssessmentFactory,
@@ -215,8 +216,20 @@ class Objects(dict):
         self.instances = instances
 
 
+@pytest.fixture(scope="module", autouse=True)
+def module_objects(django_db_setup, django_db_blocker):
+    """The objects behind the URL arguments, created once for the module's tests (for all of
+    them: each test sees the same rows, whatever the order the tests run in)."""
+    yield from shared_data.built_once_for_the_module(django_db_blocker, _create_objects)
+
+
 @pytest.fixture
-def objects(db):
+def objects(db, module_objects):
+    """The module's objects for one test: its writes are rolled back after it."""
+    return shared_data.copy_for_one_test(module_objects)
+
+
+def _create_objects() -> Objects:
     place = PlaceFactory()
     outage = PlaceOutage.objects.create(
         place=place,

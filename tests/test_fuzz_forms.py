@@ -33,7 +33,7 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from accounts.roles import Role
-from tests.test_access_rules import POLICY, _url, _url_names, objects  # noqa: F401
+from tests.test_access_rules import POLICY, _url, _url_names, module_objects, objects  # noqa: F401
 
 SCRIPT = "<script>alert(1)</script>"
 NUL = "avant\x00après"

@@ -20,12 +20,24 @@ from harmreduction.models import (
     VoucherStock,
 )
 from placements.models import Placement
+from tests import shared_data
 from tests.factories import HotelFactory, PlacementFactory, VisitFactory
 
 
+@pytest.fixture(scope="module")
+def module_seeded(django_db_setup, django_db_blocker):
+    """The demo accounts, six people housed at various times, a year of their visits, and the
+    demo's vouchers and material: seeded once for the module's tests."""
+    yield from shared_data.built_once_for_the_module(django_db_blocker, _seed)
+
+
 @pytest.fixture
-def seeded(db):
-    """The demo accounts, six people housed at various times, and a year of their visits."""
+def seeded(db, module_seeded):
+    """The seeder's summary; what a test writes is rolled back after it."""
+    return shared_data.copy_for_one_test(module_seeded)
+
+
+def _seed() -> str:
     accounts_demo.seed(rng=random.Random(7), scale="demo")
     worker = User.objects.get(username="travailleur")
     today = timezone.localdate()

