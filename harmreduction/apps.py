@@ -37,8 +37,4 @@ class HarmreductionConfig(AppConfig):
         from harmreduction import persondata as held
         from privacy import persondata
 
-        persondata.declare("harmreduction", *held.HELD)
-        from harmreduction import exports
-        from privacy import subject_access
-
-        subject_access.providers.register(exports.sections)
+        persondata.declare("harmreduction", *held.HELD, sections=held.SECTIONS)

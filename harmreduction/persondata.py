@@ -4,10 +4,13 @@ Kept: vouchers and material handed out with their quantities, values and dates, 
 overdoses' outcome, advice topics, samples' product, network, dates and alert (the reports'
 figures). Erased: comments, what the person said about a sample, its lab reference and the
 result's text. The stock ledgers' lines of what was handed out are declared for the guard test:
-they hold no free text about the person, and stay whole.
+they hold no free text about the person, and stay whole. The right of access shows the weeks of
+vouchers with their value, the material and naloxone kits handed out, advice, overdoses and
+samples; what was handed out anonymously names no one and is not in it.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from harmreduction.models import (
     AdviceSession,
@@ -21,11 +24,16 @@ from harmreduction.models import (
     VoucherLedgerLine,
     VoucherStatus,
 )
-from privacy.persondata import Held, redacted_if_written
+from privacy.persondata import ExportSection, Held, redacted_if_written
 
 LEDGER_LINE = (
     "a stock ledger's comment, written for a delivery, a transfer or a loss: the application "
     "leaves it empty on the lines of what a person was handed"
+)
+
+GIVEN_DURING_A_VISIT = (
+    "the home visit during which it was handed out: `where` says so, and the visits section "
+    "lists the visit"
 )
 
 HELD = (
@@ -37,6 +45,7 @@ HELD = (
         # The weeks given (`VoucherDistribution.objects.given()`).
         contact_rows=Q(status=VoucherStatus.GIVEN, cancelled_at__isnull=True),
         section="vouchers",
+        not_exported={"visit": GIVEN_DURING_A_VISIT},
     ),
     Held(
         VoucherLedgerLine,
@@ -49,6 +58,11 @@ HELD = (
         resident="resident_id",
         contacts=("given_at",),
         section="supplies",
+        not_exported={
+            "location": "the stock the material was taken from (the office, a visit bag): "
+            "stock keeping, not about the person",
+            "visit": GIVEN_DURING_A_VISIT,
+        },
     ),
     Held(SupplyDistributionLine, resident="distribution__resident_id", section="supplies"),
     Held(
@@ -95,4 +109,18 @@ HELD = (
         contacts=("collected_on", "returned_on"),
         section="samples",
     ),
+)
+
+
+def voucher_value(line: VoucherDistribution) -> list[tuple]:
+    """The value of the vouchers given, in euros."""
+    return [(_("Value"), line.value_display if line.is_given else "")]
+
+
+SECTIONS = (
+    ExportSection("vouchers", _("Meal vouchers"), order=65, columns=voucher_value),
+    ExportSection("supplies", _("Harm-reduction material and naloxone"), order=66),
+    ExportSection("advice", _("Harm-reduction advice"), order=67),
+    ExportSection("overdoses", _("Overdoses"), order=68),
+    ExportSection("samples", _("Samples for analysis"), order=69),
 )

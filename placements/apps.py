@@ -25,8 +25,4 @@ class PlacementsConfig(AppConfig):
         from placements import persondata as held
         from privacy import persondata
 
-        persondata.declare("placements", *held.HELD)
-        from placements import exports
-        from privacy import subject_access
-
-        subject_access.providers.register(exports.sections)
+        persondata.declare("placements", *held.HELD, sections=held.SECTIONS)

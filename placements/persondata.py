@@ -2,13 +2,15 @@
 
 Kept: stays with their places, dates and exit destinations, absences' dates and reasons,
 incidents' kind and dates (the operator's report). Erased: exit comments, absence notes, and
-what was written about an incident involving the person and its follow-up actions.
+what was written about an incident involving the person and its follow-up actions. The right of
+access shows the stays with their nights, the absences, and the incidents with their actions.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from placements.models import Absence, Incident, IncidentAction, Placement
-from privacy.persondata import REDACTED, Held
+from privacy.persondata import REDACTED, ExportSection, Held
 
 HELD = (
     Held(
@@ -41,4 +43,16 @@ HELD = (
         erased={"action": REDACTED},
         section="incidents",
     ),
+)
+
+
+def nights(stay: Placement) -> list[tuple]:
+    """The stay's length, derived from its dates: the nights the operator is billed for."""
+    return [(_("Nights"), stay.nights())]
+
+
+SECTIONS = (
+    ExportSection("stays", _("Stays"), order=50, columns=nights),
+    ExportSection("absences", _("Absences"), order=51),
+    ExportSection("incidents", _("Hotel incidents"), order=52),
 )

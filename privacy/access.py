@@ -13,7 +13,7 @@ log line names the page (its path), never the data shown. Exports go through
 `person_data_exported`, with their own kind.
 
 The log is about a person too: its declaration (`HELD`, privacy.persondata) and its right of
-access section (`sections`) are registered from PrivacyConfig.ready().
+access section (`SECTION`) are declared from PrivacyConfig.ready().
 """
 
 import functools
@@ -23,8 +23,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from privacy.models import AccessKind, AccessLog
-from privacy.persondata import Held, person_model
-from privacy.subject_access import Section, row
+from privacy.persondata import ExportSection, Held, person_model
 
 _RECORDED = "_person_data_viewed"
 
@@ -112,24 +111,10 @@ HELD = Held(
     delete_history=False,
 )
 
-
-def sections(resident, user) -> list[Section]:
-    """The right of access's last section: the person has a right to know who opened their
-    file (one query)."""
-    accesses = AccessLog.objects.filter(resident=resident).select_related("user")
-    return [
-        Section(
-            "access_log",
-            _("Who opened the file"),
-            [
-                row(
-                    (_("When"), access.at),
-                    (_("Who"), str(access.user)),
-                    (_("Access"), access.get_kind_display()),
-                )
-                for access in accesses
-            ],
-            order=900,
-            note=_("Each time a member of the team opened or exported the file."),
-        )
-    ]
+# The right of access's last section: the person has a right to know who opened their file.
+SECTION = ExportSection(
+    "access_log",
+    _("Who opened the file"),
+    order=900,
+    note=_("Each time a member of the team opened or exported the file."),
+)

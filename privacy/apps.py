@@ -8,11 +8,11 @@ class PrivacyConfig(AppConfig):
 
     It sits just above accounts and core, below every app that holds data about a person (the
     layers in pyproject.toml): those apps import it, never the reverse. Each declares what it
-    holds about a person in its `<app>/persondata.py` (`privacy.persondata`, which retention
-    reads) and its right-of-access sections (`privacy.subject_access`), both registered from its
-    own `ready()`; the residents app adds the right-of-access button to its page. This app reads
-    no other app's tables but the files themselves (`persondata.person_model()`, to find those
-    past the delay) and its own.
+    holds about a person in its `<app>/persondata.py`, with the sections of the right-of-access
+    export that show it (`privacy.persondata`, from which retention and `privacy.subject_access`
+    are derived), from its own `ready()`; the residents app adds the right-of-access button to
+    its page. This app reaches other apps' tables only through these declarations and the files
+    themselves (`persondata.person_model()`, to find those past the delay).
     """
 
     name = "privacy"
@@ -21,9 +21,8 @@ class PrivacyConfig(AppConfig):
     def ready(self):
         from core import audit
         from core.navigation import NavItem, register_menu
-        from privacy import access, persondata, subject_access
+        from privacy import access, persondata
 
         register_menu(NavItem(_("Change history"), "history_index", icon="clock-history"))
-        persondata.declare("privacy", access.HELD)
-        subject_access.providers.register(access.sections)
+        persondata.declare("privacy", access.HELD, sections=[access.SECTION])
         audit.hidden_fields.register(persondata.medical_fields)

@@ -98,7 +98,7 @@ class AccessLog(models.Model):
         related_name="access_logs",
         verbose_name=_("resident"),
     )
-    at = models.DateTimeField(_("at"), default=timezone.now)
+    at = models.DateTimeField(_("date and time"), default=timezone.now)
     kind = models.CharField(
         _("access"), max_length=8, choices=AccessKind.choices, default=AccessKind.VIEW
     )

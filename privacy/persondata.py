@@ -6,7 +6,7 @@ declares them from its AppConfig.ready()::
     from privacy import persondata
     from visits import persondata as held
 
-    persondata.declare("visits", *held.HELD)
+    persondata.declare("visits", *held.HELD, sections=held.SECTIONS)
 
 Each table is one `Held`:
 
@@ -17,15 +17,21 @@ Each table is one `Held`:
 - ``kept``: every other free text the table holds, each with the reason it stays;
 - ``medical``: the fields only the medical team reads (on pages, in exports and in the change
   history); with ``medical_when``, only on the rows where that boolean field is true;
+- ``medical_rows``: the rows the rest of the team does not see at all on pages and in exports (a
+  nursing note that shares no summary), named in the reader's words by ``medical_rows_named``;
 - ``contacts``: the date fields that count as a contact with the person, on the rows
   ``contact_rows`` selects (all by default); ``ongoing`` selects the rows that keep the file open
   (a current stay, a request on the waiting list): such a file never expires;
-- ``section``: the key of the right-of-access section (privacy.subject_access) that shows these
-  rows;
+- ``section``: the key of the right-of-access section (an `ExportSection` the app declares with
+  its tables) that shows these rows: every field but the primary key, the foreign key to the
+  person (or to the row it belongs to, when both tables share the section) and those left out
+  with their reason in ``not_exported``. A table whose rows belong to the rows of another table
+  of the same section is shown inside them (a visit's medical note, an incident's actions);
 - ``delete_history``: whether anonymisation deletes the change history of these rows, which
   keeps the erased values (not for a stock ledger, which must stay whole).
 
-`privacy.retention` erases and finds the last contacts from these declarations alone; the test
+`privacy.retention` erases and finds the last contacts from these declarations alone, and
+`privacy.subject_access` assembles the right-of-access export from them; the test
 privacy/tests/test_persondata.py fails when a free text reachable from a person is declared
 neither erased nor kept.
 """
@@ -68,10 +74,13 @@ class Held:
     kept: Mapping[str, str] = field(default_factory=dict)
     medical: frozenset[str] = frozenset()
     medical_when: str = ""
+    medical_rows: Q | None = None
+    medical_rows_named: str = ""
     contacts: tuple[str, ...] = ()
     contact_rows: Q | None = None
     ongoing: Q | None = None
     section: str = ""
+    not_exported: Mapping[str, str] = field(default_factory=dict)
     delete_history: bool = True
 
     def rows(self, resident_ids: Iterable[int]) -> models.QuerySet:
@@ -116,17 +125,49 @@ def person_model() -> type[models.Model]:
     return apps.get_model(PERSON_MODEL)
 
 
-_declared: dict[str, tuple[Held, ...]] = {}
+@dataclass(frozen=True)
+class ExportSection:
+    """A section of the right-of-access export (privacy.subject_access): its title and place,
+    filled with the rows of the tables declared with its key (`Held.section`).
+
+    Two hooks, for what the tables' fields do not say: ``columns`` returns computed
+    (label, value) pairs added to each row of the section's main table (the nights of a stay),
+    and ``rows(resident)`` fills a section that no table holds (a figure computed from others).
+    ``note`` is shown under the title to every reader; the export adds what it leaves out.
+    """
+
+    key: str
+    title: str
+    order: int = 100
+    note: str = ""
+    columns: Callable[[models.Model], Iterable[tuple]] | None = None
+    rows: Callable[[models.Model], list[dict]] | None = None
 
 
-def declare(label: str, *held: Held) -> None:
-    """Declare (or replace) what app `label` holds about people."""
-    _declared[label] = held
+@dataclass(frozen=True)
+class _App:
+    held: tuple[Held, ...]
+    sections: tuple[ExportSection, ...]
+
+
+_declared: dict[str, _App] = {}
+
+
+def declare(label: str, *held: Held, sections: Iterable[ExportSection] = ()) -> None:
+    """Declare (or replace) what app `label` holds about people, and the sections of the
+    right-of-access export that show it."""
+    _declared[label] = _App(held=held, sections=tuple(sections))
 
 
 def declarations() -> list[Held]:
     """Every table declared, app by app in the order the apps declared them."""
-    return [held for app in _declared.values() for held in app]
+    return [held for app in _declared.values() for held in app.held]
+
+
+def export_sections() -> list[ExportSection]:
+    """Every section of the right-of-access export, in reading order."""
+    sections = [section for app in _declared.values() for section in app.sections]
+    return sorted(sections, key=lambda section: section.order)
 
 
 def declared_for(model: type[models.Model]) -> Held | None:

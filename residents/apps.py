@@ -27,11 +27,9 @@ class ResidentsConfig(AppConfig):
         from privacy import persondata
         from residents import persondata as held
 
-        persondata.declare("residents", *held.HELD)
-        from privacy import subject_access
+        persondata.declare("residents", *held.HELD, sections=held.SECTIONS)
         from residents import actions, exports
 
-        subject_access.providers.register(exports.sections)
         # A person who left (an archived file) keeps the right of access.
         actions.providers.register(
             actions.Provider(exports.right_of_access_actions, on_archived=True)

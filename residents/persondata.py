@@ -2,7 +2,8 @@
 
 Kept: gender, year of birth, the dates and coded answers of assessments and admission requests
 (the reports' figures). Erased: names, date of birth, contact details, nationality, languages,
-and every free text.
+and every free text. The right of access shows the file, the admission requests and the
+assessments, each in its section.
 """
 
 from django.conf import settings
@@ -10,8 +11,9 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from privacy.persondata import Held, redacted_if_written
+from privacy.persondata import ExportSection, Held, redacted_if_written
 from residents.models import (
     AdmissionRequest,
     AdmissionStatus,
@@ -55,6 +57,7 @@ HELD = (
         # The file's opening is a contact.
         contacts=("created_at",),
         section="identity",
+        not_exported={"search_text": "the names again, lower case and without accents, to search"},
     ),
     Held(
         AdmissionRequest,
@@ -90,4 +93,11 @@ HELD = (
         kept={"product": "coded: the consumption outcomes compare the products' frequency"},
         section="consumption_assessments",
     ),
+)
+
+SECTIONS = (
+    ExportSection("identity", _("Identity and consent"), order=10),
+    ExportSection("admission_requests", _("Admission requests"), order=20),
+    ExportSection("situation_assessments", _("Social situation"), order=30),
+    ExportSection("consumption_assessments", _("Consumption"), order=40),
 )

@@ -26,8 +26,4 @@ class SupportConfig(AppConfig):
         from privacy import persondata
         from support import persondata as held
 
-        persondata.declare("support", *held.HELD)
-        from privacy import subject_access
-        from support import exports
-
-        subject_access.providers.register(exports.sections)
+        persondata.declare("support", *held.HELD, sections=held.SECTIONS)

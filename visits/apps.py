@@ -28,8 +28,4 @@ class VisitsConfig(AppConfig):
         from privacy import persondata
         from visits import persondata as held
 
-        persondata.declare("visits", *held.HELD)
-        from privacy import subject_access
-        from visits import exports
-
-        subject_access.providers.register(exports.sections)
+        persondata.declare("visits", *held.HELD, sections=held.SECTIONS)

@@ -2,12 +2,14 @@
 
 Kept: each visit's day, hotel, workers, status and outcome (the visits figures). Erased: the
 observations written (health, room, consumption, needs) and the follow-up notes, shared or
-medical. Only a visit done is a contact.
+medical. Only a visit done is a contact. The right of access shows every visit with its
+observations; the note of a medical follow-up only in an export made by the medical team.
 """
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
-from privacy.persondata import Held
+from privacy.persondata import ExportSection, Held
 from visits.models import Visit, VisitMedicalNote, VisitStatus
 
 HELD = (
@@ -18,6 +20,10 @@ HELD = (
         contacts=("planned_on",),
         contact_rows=Q(status=VisitStatus.DONE),
         section="visits",
+        not_exported={
+            "manually_edited": "the roster's mark of a visit the coordinator moved or called "
+            "off, so that the next roster leaves it: about the roster, not the person"
+        },
     ),
     Held(
         VisitMedicalNote,
@@ -27,3 +33,5 @@ HELD = (
         section="visits",
     ),
 )
+
+SECTIONS = (ExportSection("visits", _("Home visits"), order=60),)

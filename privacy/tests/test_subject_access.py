@@ -148,6 +148,26 @@ def test_it_exports_a_readable_pdf(client_for, chloe, resident):
     assert PSYCHIATRIC_MARKER not in text
 
 
+def test_it_prints_the_medical_parts_in_the_psychiatrists_pdf(client_for, paul, resident):
+    """The medical note of a visit and the text of a psychiatric note are printed inside the
+    visit and the note they belong to."""
+    response, _export_row = _export(client_for(paul), resident, format="pdf")
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert PSYCHIATRIC_MARKER in text
+    assert MEDICAL_FOLLOW_UP_MARKER in text
+    assert MEDICAL_REFERRAL_MARKER in text
+
+
+def test_it_says_what_it_leaves_out_for_the_coordinator(client_for, chloe, resident):
+    response, _export_row = _export(client_for(chloe), resident, format="pdf")
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split())
+    assert "Ce que seule l’équipe médicale lit n’est pas dans cet export" in text
+    assert "service, notes (orientations, si « orientation médicale »)" in text
+
+
 def test_it_serves_the_file_as_a_private_attachment(client_for, chloe, resident):
     response, export = _export(client_for(chloe), resident)
 
