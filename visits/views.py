@@ -569,11 +569,13 @@ def follow_up(request):
     extra = {"semaine": monday.isoformat()}
     if only_alerts:
         extra["alerte"] = "1"
+    page_obj = paginate(request, rows, per_page=50)
+    selectors.load_stays(page_obj.object_list)
     return render(
         request,
         "visits/follow_up.html",
         {
-            "page_obj": paginate(request, rows, per_page=50),
+            "page_obj": page_obj,
             "monday": monday,
             "sunday": monday + 6 * DAY,
             "previous_week": monday - WEEK,
