@@ -4,6 +4,7 @@ the resident timeline. Each runs a fixed number of queries, whatever the number 
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -18,7 +19,7 @@ from accounts.roles import CARE_TEAM, STAFF
 from core.links import object_url
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
-from residents.timeline import TimelineEntry
+from residents.timeline import LaterEntry, TimelineEntry
 from visits.models import (
     MET,
     Leave,
@@ -471,41 +472,40 @@ def follow_ups_for(user):
 # --- Timeline source of the resident page ---------------------------------------------------------
 
 
-def visit_entries(resident, user) -> list[TimelineEntry]:
+def visit_entries(resident, user) -> list[LaterEntry]:
     """Visits made or not made, one entry each, with their observations. One query."""
     visits = (
         Visit.objects.filter(resident=resident)
         .filter(status__in=[VisitStatus.DONE, VisitStatus.MISSED])
         .select_related("hotel", "logged_by")
     )
-    entries = []
-    for visit in visits:
-        if visit.status == VisitStatus.MISSED:
-            title = _("Home visit not made")
-            icon = "calendar-x"
-        else:
-            kind = _("Unplanned visit") if visit.unplanned else _("Home visit")
-            title = _("%(kind)s: %(outcome)s") % {
-                "kind": kind,
-                "outcome": visit.get_outcome_display().lower(),
-            }
-            icon = "door-open" if visit.outcome in MET else "door-closed"
-        parts = [
-            _("%(label)s: %(text)s") % {"label": label, "text": text}
-            for label, text in visit.observations()
-        ]
-        if visit.follow_up_reason:
-            parts.insert(
-                0, _("Follow-up: %(reason)s") % {"reason": visit.get_follow_up_reason_display()}
-            )
-        entries.append(
-            TimelineEntry(
-                at=visit.planned_on,
-                kind="visit",
-                title=title,
-                detail=Truncator(" · ".join(parts)).chars(160),
-                url=reverse("visits:visit_detail", args=[visit.pk]),
-                icon=icon,
-            )
+    return [LaterEntry(visit.planned_on, partial(_visit_entry, visit)) for visit in visits]
+
+
+def _visit_entry(visit: Visit) -> TimelineEntry:
+    if visit.status == VisitStatus.MISSED:
+        title = _("Home visit not made")
+        icon = "calendar-x"
+    else:
+        kind = _("Unplanned visit") if visit.unplanned else _("Home visit")
+        title = _("%(kind)s: %(outcome)s") % {
+            "kind": kind,
+            "outcome": visit.get_outcome_display().lower(),
+        }
+        icon = "door-open" if visit.outcome in MET else "door-closed"
+    parts = [
+        _("%(label)s: %(text)s") % {"label": label, "text": text}
+        for label, text in visit.observations()
+    ]
+    if visit.follow_up_reason:
+        parts.insert(
+            0, _("Follow-up: %(reason)s") % {"reason": visit.get_follow_up_reason_display()}
         )
-    return entries
+    return TimelineEntry(
+        at=visit.planned_on,
+        kind="visit",
+        title=title,
+        detail=Truncator(" · ".join(parts)).chars(160),
+        url=reverse("visits:visit_detail", args=[visit.pk]),
+        icon=icon,
+    )
