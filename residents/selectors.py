@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF
+from core.links import object_url
 from residents import hooks
 from residents.models import (
     AdmissionRequest,
@@ -42,6 +43,10 @@ class WaitingRow:
     days_waiting: int
     to_review: bool
     rank: int | None = None
+
+    @property
+    def url(self) -> str:
+        return object_url("residents:admission_detail", self.request.pk)
 
 
 def admitted_without_place_queryset():
