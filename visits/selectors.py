@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import CARE_TEAM, STAFF
 from core.links import object_url
@@ -75,6 +76,7 @@ def rounds(visits) -> list[HotelRound]:
 @dataclass
 class GridCell:
     day: datetime.date
+    hotel_id: int = 0
     total: int = 0
     done: int = 0
     missed: int = 0
@@ -84,6 +86,24 @@ class GridCell:
     @property
     def unassigned(self) -> bool:
         return any(not team for team in self.teams)
+
+    # What the grid shows of a cell, worked out here: the grid has a cell per hotel and day.
+
+    @property
+    def url(self) -> str:
+        return object_url("visits:round_detail", self.hotel_id, self.day)
+
+    @property
+    def team_names(self) -> list[str]:
+        """“Alice + Bob” for each team; an empty string for visits without a worker."""
+        return [
+            " + ".join(member.first_name or member.username for member in team)
+            for team in self.teams
+        ]
+
+    @property
+    def visits_label(self) -> str:
+        return ngettext("%(count)s visit", "%(count)s visits", self.total) % {"count": self.total}
 
 
 @dataclass
@@ -146,7 +166,9 @@ def week_grid(monday: datetime.date) -> WeekGrid:
     loads: Counter = Counter()
     sheets: dict[datetime.date, set] = defaultdict(set)
     for row in counts:
-        cell = cells.setdefault((row["hotel_id"], row["planned_on"]), GridCell(row["planned_on"]))
+        cell = cells.setdefault(
+            (row["hotel_id"], row["planned_on"]), GridCell(row["planned_on"], row["hotel_id"])
+        )
         cell.total += row["total"]
         cell.done += row["done"]
         cell.missed += row["missed"]
