@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -60,3 +61,21 @@ class ControlCharactersMiddleware:
         if request.method == "POST":
             request.POST = without_control_characters(request.POST)
         return self.get_response(request)
+
+
+class HTMLGZipMiddleware(GZipMiddleware):
+    """Pages sent gzip-compressed to browsers that accept it: a fifth of their size or less, for
+    phones on hotel Wi-Fi. Files (XLSX and PDF are compressed already, CSV downloads) are sent
+    as they are; static files never get here (WhiteNoise sends its own compressed copies).
+
+    BREACH (guessing a secret of a compressed HTTPS page from its length, over many requests
+    that echo text the attacker chose): the CSRF token is masked afresh in every page, Django
+    adds up to 100 random bytes to each compressed page (Heal The Breach), and the session
+    cookie is SameSite=Lax, so another site cannot have the browser send requests with it
+    other than plain navigations (README, "Compression").
+    """
+
+    def process_response(self, request, response):
+        if not response.get("Content-Type", "").startswith("text/html"):
+            return response
+        return super().process_response(request, response)

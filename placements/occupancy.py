@@ -139,6 +139,35 @@ def occupancy_rate(
     return nights / available
 
 
+def nights_and_available_by_month(
+    start: datetime.date, end: datetime.date
+) -> dict[datetime.date, tuple[int, int]]:
+    """(billable nights, place-nights available) per month of [start, end), each month cut to
+    the period: for each, `sum(nights_by_place(m).values())` and `available_place_nights(m)`.
+
+    The nights and the outages of every month come from one reading each (they are bucketed by
+    month already); the places counted are looked up month by month (a place used in a month
+    counts in that month only).
+    """
+    nights: dict[datetime.date, int] = defaultdict(int)
+    for (_place_id, month), count in nights_by_place_and_month(start, end).items():
+        nights[month] += count
+    outages: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for place_id, month, count in _rows(_OUTAGE_NIGHTS, start, end):
+        outages[place_id, month] += count or 0
+    figures = {}
+    month = start.replace(day=1)
+    while month < end:
+        month_start = max(month, start)
+        month_end = min((month + datetime.timedelta(days=32)).replace(day=1), end)
+        place_ids = set(counted_places(month_start, month_end).values_list("pk", flat=True))
+        out = sum(outages.get((place_id, month), 0) for place_id in place_ids)
+        available = len(place_ids) * (month_end - month_start).days - out
+        figures[month] = (nights.get(month, 0), available)
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return figures
+
+
 def _month(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
 

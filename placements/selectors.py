@@ -5,6 +5,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -26,7 +27,7 @@ from placements.models import (
     Placement,
     PlaceOutage,
 )
-from residents.timeline import TimelineEntry
+from residents.timeline import LaterEntry, TimelineEntry
 
 
 def _covering(on: datetime.date) -> Q:
@@ -456,7 +457,7 @@ def _short(text: str) -> str:
     return Truncator(text).chars(140)
 
 
-def stay_entries(resident, user) -> list[TimelineEntry]:
+def stay_entries(resident, user) -> list[LaterEntry]:
     """Entries, transfers and exits, absences and hotel incidents about the person.
 
     Three queries: the stays with their places, their absences, the incidents.
@@ -464,73 +465,70 @@ def stay_entries(resident, user) -> list[TimelineEntry]:
     entries = []
     stays = list(resident.placements.select_related("place__hotel").prefetch_related("absences"))
     for stay in stays:
-        url = reverse("placements:placement_detail", args=[stay.pk])
-        where = str(stay.place)
-        if stay.previous_id:
-            entries.append(
-                TimelineEntry(
-                    at=stay.start,
-                    kind="stay",
-                    title=_("Transfer to %(place)s") % {"place": where},
-                    url=url,
-                    icon="arrow-left-right",
-                )
-            )
-        else:
-            entries.append(
-                TimelineEntry(
-                    at=stay.start,
-                    kind="stay",
-                    title=_("Entry: %(place)s") % {"place": where},
-                    url=url,
-                    icon="house-door",
-                )
-            )
+        entries.append(LaterEntry(stay.start, partial(_stay_start_entry, stay)))
         if stay.end and stay.exit_destination != ExitDestination.TRANSFER:
-            entries.append(
-                TimelineEntry(
-                    at=stay.end,
-                    kind="stay",
-                    title=_("Exit: %(destination)s")
-                    % {"destination": stay.get_exit_destination_display()},
-                    detail=_short(stay.exit_comment),
-                    url=url,
-                    icon="box-arrow-right",
-                )
-            )
+            entries.append(LaterEntry(stay.end, partial(_stay_exit_entry, stay)))
         for absence in stay.absences.all():
-            parts = []
-            if absence.end:
-                parts.append(_("back on %(date)s") % {"date": _day(absence.end)})
-            elif absence.planned_return:
-                parts.append(
-                    _("return planned on %(date)s") % {"date": _day(absence.planned_return)}
-                )
-            if absence.released:
-                parts.append(_("place released"))
-            entries.append(
-                TimelineEntry(
-                    at=absence.start,
-                    kind="absence",
-                    title=_("Away: %(reason)s") % {"reason": absence.get_reason_display()},
-                    detail=" · ".join(parts),
-                    url=url,
-                    icon="person-walking",
-                )
-            )
+            entries.append(LaterEntry(absence.start, partial(_absence_entry, stay, absence)))
     for incident in resident.incidents.select_related("hotel"):
-        entries.append(
-            TimelineEntry(
-                at=incident.occurred_on,
-                kind="incident",
-                title=_("Incident at %(hotel)s: %(kind)s")
-                % {"hotel": incident.hotel.name, "kind": incident.get_kind_display()},
-                detail=_short(incident.description),
-                url=reverse("placements:incident_detail", args=[incident.pk]),
-                icon="exclamation-triangle",
-            )
-        )
+        entries.append(LaterEntry(incident.occurred_on, partial(_incident_entry, incident)))
     return entries
+
+
+def _stay_start_entry(stay: Placement) -> TimelineEntry:
+    where = str(stay.place)
+    if stay.previous_id:
+        title, icon = _("Transfer to %(place)s") % {"place": where}, "arrow-left-right"
+    else:
+        title, icon = _("Entry: %(place)s") % {"place": where}, "house-door"
+    return TimelineEntry(
+        at=stay.start,
+        kind="stay",
+        title=title,
+        url=reverse("placements:placement_detail", args=[stay.pk]),
+        icon=icon,
+    )
+
+
+def _stay_exit_entry(stay: Placement) -> TimelineEntry:
+    return TimelineEntry(
+        at=stay.end,
+        kind="stay",
+        title=_("Exit: %(destination)s") % {"destination": stay.get_exit_destination_display()},
+        detail=_short(stay.exit_comment),
+        url=reverse("placements:placement_detail", args=[stay.pk]),
+        icon="box-arrow-right",
+    )
+
+
+def _absence_entry(stay: Placement, absence: Absence) -> TimelineEntry:
+    parts = []
+    if absence.end:
+        parts.append(_("back on %(date)s") % {"date": _day(absence.end)})
+    elif absence.planned_return:
+        parts.append(_("return planned on %(date)s") % {"date": _day(absence.planned_return)})
+    if absence.released:
+        parts.append(_("place released"))
+    return TimelineEntry(
+        at=absence.start,
+        kind="absence",
+        title=_("Away: %(reason)s") % {"reason": absence.get_reason_display()},
+        detail=" · ".join(parts),
+        url=reverse("placements:placement_detail", args=[stay.pk]),
+        icon="person-walking",
+    )
+
+
+def _incident_entry(incident: Incident) -> TimelineEntry:
+    return TimelineEntry(
+        at=incident.occurred_on,
+        kind="incident",
+        title=_("Incident at %(hotel)s: %(kind)s")
+        % {"hotel": incident.hotel.name, "kind": incident.get_kind_display()},
+        detail=_short(incident.description),
+        url=reverse("placements:incident_detail", args=[incident.pk]),
+        icon="exclamation-triangle",
+    )
 
 
 def _day(value: datetime.date) -> str:

@@ -108,56 +108,56 @@ def _in_period(field: str, start: datetime.date, end: datetime.date) -> Q:
 # --- People ---------------------------------------------------------------------------------------
 
 
-# While `compute` runs, the file active of a period is looked up once for all the figures.
-_file_active_cache: ContextVar[dict | None] = ContextVar("file_active_cache", default=None)
+# While `compute` runs, what several figures of a period start from (the file active, its
+# first entries, its situations at entry) is looked up once for all of them.
+_compute_cache: ContextVar[dict | None] = ContextVar("compute_cache", default=None)
+
+
+def _once(key: tuple, work: Callable):
+    """`work()`, or what it gave for `key` earlier in the same `compute`."""
+    cache = _compute_cache.get()
+    if cache is None:
+        return work()
+    if key not in cache:
+        cache[key] = work()
+    return cache[key]
 
 
 def file_active_ids(start: datetime.date, end: datetime.date) -> set[int]:
     """The people with at least one contact in [start, end) (see the module docstring)."""
-    cache = _file_active_cache.get()
-    if cache is not None and (start, end) in cache:
-        return set(cache[start, end])
-    ids = _file_active_ids(start, end)
-    if cache is not None:
-        cache[start, end] = frozenset(ids)
-    return ids
+    return set(_once(("file_active", start, end), lambda: frozenset(_file_active_ids(start, end))))
 
 
 def _file_active_ids(start: datetime.date, end: datetime.date) -> set[int]:
+    # Each source gives each person once (distinct): tens of thousands of contacts in a year.
+    def people(rows) -> list[int]:
+        return rows.values_list("resident_id", flat=True).order_by().distinct()
+
     ids: set[int] = set()
-    ids.update(Placement.objects.overlapping(start, end).values_list("resident_id", flat=True))
+    ids.update(people(Placement.objects.overlapping(start, end)))
     ids.update(
-        Visit.objects.filter(
-            _in_period("planned_on", start, end), status=VisitStatus.DONE
-        ).values_list("resident_id", flat=True)
+        people(Visit.objects.filter(_in_period("planned_on", start, end), status=VisitStatus.DONE))
     )
     ids.update(
-        SupplyDistribution.objects.filter(
-            _in_period("given_at__date", start, end), resident__isnull=False
-        ).values_list("resident_id", flat=True)
-    )
-    ids.update(
-        VoucherDistribution.objects.given()
-        .filter(_in_period("recorded_at__date", start, end))
-        .values_list("resident_id", flat=True)
-    )
-    ids.update(
-        Note.objects.filter(_in_period("written_at__date", start, end)).values_list(
-            "resident_id", flat=True
-        )
-    )
-    ids.update(
-        Referral.objects.filter(
-            _in_period("appointment_at__date", start, end)
-            | (Q(appointment_at__isnull=True) & _in_period("created_at__date", start, end))
-        ).values_list("resident_id", flat=True)
-    )
-    for model in (SituationAssessment, ConsumptionAssessment):
-        ids.update(
-            model.objects.filter(_in_period("assessed_on", start, end)).values_list(
-                "resident_id", flat=True
+        people(
+            SupplyDistribution.objects.filter(
+                _in_period("given_at__date", start, end), resident__isnull=False
             )
         )
+    )
+    vouchers = VoucherDistribution.objects.given()
+    ids.update(people(vouchers.filter(_in_period("recorded_at__date", start, end))))
+    ids.update(people(Note.objects.filter(_in_period("written_at__date", start, end))))
+    ids.update(
+        people(
+            Referral.objects.filter(
+                _in_period("appointment_at__date", start, end)
+                | (Q(appointment_at__isnull=True) & _in_period("created_at__date", start, end))
+            )
+        )
+    )
+    for model in (SituationAssessment, ConsumptionAssessment):
+        ids.update(people(model.objects.filter(_in_period("assessed_on", start, end))))
     ids.discard(None)
     return ids
 
@@ -171,10 +171,14 @@ def _first_entries(resident_ids) -> dict[int, datetime.date]:
     )
 
 
+def _first_entries_of_file_active(start: datetime.date, end: datetime.date):
+    return _once(("first_entries", start, end), lambda: _first_entries(file_active_ids(start, end)))
+
+
 def activity(start: datetime.date, end: datetime.date) -> Table:
     """File active; new people (whose first stay began in the period); people housed."""
     people = file_active_ids(start, end)
-    first = _first_entries(people)
+    first = _first_entries_of_file_active(start, end)
     new = sum(1 for day in first.values() if start <= day < end)
     housed = Placement.objects.overlapping(start, end).values("resident_id").distinct().count()
     return _table(
@@ -259,9 +263,14 @@ def _situations_at_entry(
     start: datetime.date, end: datetime.date
 ) -> dict[int, SituationAssessment | None]:
     """For each person of the file active, the situation assessment closest to their first
-    entry (or, never housed, to the opening of their case file); ties go to the earlier one."""
+    entry (or, never housed, to the opening of their case file); ties go to the earlier one.
+    Three figures read it: worked out once per `compute`."""
+    return _once(("situations", start, end), lambda: _find_situations_at_entry(start, end))
+
+
+def _find_situations_at_entry(start: datetime.date, end: datetime.date):
     people = file_active_ids(start, end)
-    first = _first_entries(people)
+    first = _first_entries_of_file_active(start, end)
     opened = dict(Resident.objects.filter(pk__in=people).values_list("pk", "created_at__date"))
     candidates = defaultdict(list)
     for assessment in SituationAssessment.objects.filter(resident_id__in=people).only(
@@ -625,18 +634,14 @@ def places_and_hotels(start: datetime.date, end: datetime.date) -> Table:
 
 
 def occupancy_by_month(start: datetime.date, end: datetime.date) -> Table:
-    """Nights, place-nights available and occupancy rate per month."""
+    """Nights, place-nights available and occupancy rate (as `occupancy.occupancy_rate`
+    defines it) per month."""
+    by_month = occupancy.nights_and_available_by_month(start, end)
     rows = []
     for month in _months(start, end):
-        month_start, month_end = max(month, start), _month_end(month, end)
-        nights = sum(occupancy.nights_by_place(month_start, month_end).values())
+        nights, available = by_month[month]
         rows.append(
-            [
-                month.isoformat(),
-                nights,
-                occupancy.available_place_nights(month_start, month_end),
-                occupancy.occupancy_rate(month_start, month_end),
-            ]
+            [month.isoformat(), nights, available, nights / available if available > 0 else None]
         )
     return _table(
         [
@@ -1058,7 +1063,7 @@ SECTIONS = {"ars": ARS_SECTIONS, "operator": OPERATOR_SECTIONS}
 
 def compute(audience: str, start: datetime.date, end: datetime.date) -> dict[str, Table | None]:
     """Every figure of one report, by key: the data `Report.figures` stores."""
-    token = _file_active_cache.set({})
+    token = _compute_cache.set({})
     try:
         return {
             figure.key: figure.function(start, end)
@@ -1066,4 +1071,4 @@ def compute(audience: str, start: datetime.date, end: datetime.date) -> dict[str
             for figure in section.figures
         }
     finally:
-        _file_active_cache.reset(token)
+        _compute_cache.reset(token)

@@ -46,6 +46,16 @@ class PriorityScore:
     maximum: int
     breakdown: tuple[CriterionScore, ...]
 
+    @property
+    def levels(self) -> str:
+        """“Psychic situation 3, Isolation 2, Vulnerability 4”."""
+        return ", ".join(f"{part.label} {part.level}" for part in self.breakdown)
+
+    @property
+    def levels_short(self) -> str:
+        """“P3 · I2 · V4”: the first letter of each criterion and its level."""
+        return " · ".join(f"{str(part.label)[:1]}{part.level}" for part in self.breakdown)
+
 
 def priority_score(*, psychic_situation: int, isolation: int, vulnerability: int) -> PriorityScore:
     """The weighted sum of the three levels, with each criterion's share of it."""

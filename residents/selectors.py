@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import STAFF
+from core.links import object_url
 from residents import hooks
 from residents.models import (
     AdmissionRequest,
@@ -19,7 +21,7 @@ from residents.models import (
     open_file,
 )
 from residents.priority import PriorityScore
-from residents.timeline import TimelineEntry
+from residents.timeline import LaterEntry, TimelineEntry
 
 
 def residents_for_list(*, query: str = "", include_archived: bool = False):
@@ -41,6 +43,10 @@ class WaitingRow:
     days_waiting: int
     to_review: bool
     rank: int | None = None
+
+    @property
+    def url(self) -> str:
+        return object_url("residents:admission_detail", self.request.pk)
 
 
 def admitted_without_place_queryset():
@@ -126,87 +132,91 @@ def file_entries(resident: Resident, user) -> list[TimelineEntry]:
     return entries
 
 
-def admission_entries(resident: Resident, user) -> list[TimelineEntry]:
+def admission_entries(resident: Resident, user) -> list[LaterEntry]:
     entries = []
     for request in resident.admission_requests.all():
-        url = reverse("residents:admission_detail", args=[request.pk])
-        score = request.priority()
-        entries.append(
-            TimelineEntry(
-                at=request.received_on,
-                kind="admission",
-                title=_("Admission request from %(structure)s")
-                % {"structure": request.get_referring_structure_display()},
-                detail=_("Priority %(total)s/%(maximum)s")
-                % {"total": score.total, "maximum": score.maximum},
-                url=url,
-                icon="door-open",
-            )
-        )
+        entries.append(LaterEntry(request.received_on, partial(_admission_entry, request)))
         if request.decided_on:
-            entries.append(
-                TimelineEntry(
-                    at=request.decided_on,
-                    kind="admission",
-                    title=_("Admission decision: %(status)s")
-                    % {"status": request.get_status_display()},
-                    detail=request.decision_reason,
-                    url=url,
-                    icon="check2-square",
-                )
-            )
+            entries.append(LaterEntry(request.decided_on, partial(_decision_entry, request)))
     return entries
 
 
-def situation_entries(resident: Resident, user) -> list[TimelineEntry]:
-    entries = []
-    for assessment in resident.situation_assessments.all():
-        parts = [
-            assessment.get_housing_before_display(),
-            _("health cover: %(cover)s") % {"cover": assessment.get_health_cover_display()},
-        ]
-        if assessment.income:
-            parts.append(
-                _("income: %(income)s") % {"income": ", ".join(assessment.income_labels())}
-            )
-        entries.append(
-            TimelineEntry(
-                at=assessment.assessed_on,
-                kind="situation",
-                title=_("Social situation assessed"),
-                detail=" · ".join(parts),
-                url=reverse("residents:situation_update", args=[resident.pk, assessment.pk]),
-                icon="clipboard-data",
-            )
-        )
-    return entries
+def _admission_entry(request: AdmissionRequest) -> TimelineEntry:
+    score = request.priority()
+    return TimelineEntry(
+        at=request.received_on,
+        kind="admission",
+        title=_("Admission request from %(structure)s")
+        % {"structure": request.get_referring_structure_display()},
+        detail=_("Priority %(total)s/%(maximum)s")
+        % {"total": score.total, "maximum": score.maximum},
+        url=reverse("residents:admission_detail", args=[request.pk]),
+        icon="door-open",
+    )
 
 
-def consumption_entries(resident: Resident, user) -> list[TimelineEntry]:
+def _decision_entry(request: AdmissionRequest) -> TimelineEntry:
+    return TimelineEntry(
+        at=request.decided_on,
+        kind="admission",
+        title=_("Admission decision: %(status)s") % {"status": request.get_status_display()},
+        detail=request.decision_reason,
+        url=reverse("residents:admission_detail", args=[request.pk]),
+        icon="check2-square",
+    )
+
+
+def situation_entries(resident: Resident, user) -> list[LaterEntry]:
+    return [
+        LaterEntry(assessment.assessed_on, partial(_situation_entry, resident, assessment))
+        for assessment in resident.situation_assessments.all()
+    ]
+
+
+def _situation_entry(resident: Resident, assessment) -> TimelineEntry:
+    parts = [
+        assessment.get_housing_before_display(),
+        _("health cover: %(cover)s") % {"cover": assessment.get_health_cover_display()},
+    ]
+    if assessment.income:
+        parts.append(_("income: %(income)s") % {"income": ", ".join(assessment.income_labels())})
+    return TimelineEntry(
+        at=assessment.assessed_on,
+        kind="situation",
+        title=_("Social situation assessed"),
+        detail=" · ".join(parts),
+        url=reverse("residents:situation_update", args=[resident.pk, assessment.pk]),
+        icon="clipboard-data",
+    )
+
+
+def consumption_entries(resident: Resident, user) -> list[LaterEntry]:
     assessments = resident.consumption_assessments.prefetch_related(
         Prefetch("lines", queryset=ConsumptionLine.objects.order_by("-frequency", "product"))
     )
-    entries = []
-    for assessment in assessments:
-        used = [line for line in assessment.lines.all() if line.frequency > Frequency.NOT_USED]
-        detail = "; ".join(
-            _("%(product)s: %(frequency)s")
-            % {
-                "product": line.get_product_display(),
-                "frequency": line.get_frequency_display().lower()
-                + (f" ({line.get_route_display().lower()})" if line.route else ""),
-            }
-            for line in used
-        )
-        entries.append(
-            TimelineEntry(
-                at=assessment.assessed_on,
-                kind="consumption",
-                title=_("Consumption assessed (%(context)s)")
-                % {"context": assessment.get_context_display().lower()},
-                detail=detail or _("No product used in the last 30 days"),
-                url=reverse("residents:consumption_update", args=[resident.pk, assessment.pk]),
-                icon="activity",
-            )
-        )
-    return entries
+    return [
+        LaterEntry(assessment.assessed_on, partial(_consumption_entry, resident, assessment))
+        for assessment in assessments
+    ]
+
+
+def _consumption_entry(resident: Resident, assessment) -> TimelineEntry:
+    used = [line for line in assessment.lines.all() if line.frequency > Frequency.NOT_USED]
+    detail = "; ".join(
+        _("%(product)s: %(frequency)s")
+        % {
+            "product": line.get_product_display(),
+            "frequency": line.get_frequency_display().lower()
+            + (f" ({line.get_route_display().lower()})" if line.route else ""),
+        }
+        for line in used
+    )
+    return TimelineEntry(
+        at=assessment.assessed_on,
+        kind="consumption",
+        title=_("Consumption assessed (%(context)s)")
+        % {"context": assessment.get_context_display().lower()},
+        detail=detail or _("No product used in the last 30 days"),
+        url=reverse("residents:consumption_update", args=[resident.pk, assessment.pk]),
+        icon="activity",
+    )

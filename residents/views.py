@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -100,15 +101,18 @@ class ResidentListView(RoleViewMixin, ListView):
 @allow_roles(*READ)
 def resident_detail(request, pk: int):
     resident = _get_resident_for(request.user, pk)
-    page = paginate(request, timeline.entries_for(resident, request.user), TIMELINE_PER_PAGE)
+    # Read once for the timeline (admission_entries, situation_entries) and the page's summary.
+    prefetch_related_objects([resident], "admission_requests", "situation_assessments")
+    page = paginate(request, timeline.sorted_entries(resident, request.user), TIMELINE_PER_PAGE)
+    page.object_list = timeline.described(page.object_list)
     person_data_viewed(request, resident)
     context = {"resident": resident, "page_obj": page}
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "residents/includes/timeline.html", context)
-    latest_request = resident.admission_requests.first()
+    latest_request = next(iter(resident.admission_requests.all()), None)
     context.update(
         latest_request=latest_request,
-        latest_situation=resident.situation_assessments.first(),
+        latest_situation=next(iter(resident.situation_assessments.all()), None),
         can_edit=request.user.has_role(*EDIT) and not resident.is_archived,
         can_archive=request.user.has_role(*DECIDE),
         can_request=(

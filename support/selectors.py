@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, Window
@@ -14,7 +15,7 @@ from accounts.roles import CARE_TEAM, Role
 from core.pagination import first_rows_with_total
 from placements.models import Placement
 from residents.models import ConsumptionAssessment, Resident, open_file
-from residents.timeline import TimelineEntry
+from residents.timeline import LaterEntry, TimelineEntry
 from support.models import Note, Referral, Step
 from support.outcomes import outcome_summary
 
@@ -33,97 +34,102 @@ def _short(text: str) -> str:
 # --- Timeline sources ----------------------------------------------------------------------------
 
 
-def note_entries(resident: Resident, user) -> list[TimelineEntry]:
+def note_entries(resident: Resident, user) -> list[LaterEntry]:
     """The current version of each note `user` may read; only the summary of a medical note for
     the rest of the team, without a link (its page answers 404 to them)."""
     notes = Note.objects.visible_to(user).current().filter(resident=resident)
-    entries = []
-    for note in notes.select_related("author"):
-        names = {"kind": note.get_kind_display(), "author": note.author}
-        if note.full_access:
-            entries.append(
-                TimelineEntry(
-                    at=note.written_at,
-                    kind="note",
-                    title=_("%(kind)s by %(author)s") % names,
-                    detail=_short(note.body),
-                    url=note.get_absolute_url(),
-                    icon="heart-pulse" if note.is_medical else "journal-text",
-                )
-            )
-        else:
-            entries.append(
-                TimelineEntry(
-                    at=note.written_at,
-                    kind="note-summary",
-                    title=_("Summary shared by %(author)s (%(kind)s)")
-                    % {"author": note.author, "kind": note.get_kind_display().lower()},
-                    detail=_short(note.shared_summary),
-                    icon="chat-square-text",
-                )
-            )
-    return entries
+    return [
+        LaterEntry(note.written_at, partial(_note_entry, note))
+        for note in notes.select_related("author")
+    ]
 
 
-def step_entries(resident: Resident, user) -> list[TimelineEntry]:
+def _note_entry(note: Note) -> TimelineEntry:
+    if note.full_access:
+        return TimelineEntry(
+            at=note.written_at,
+            kind="note",
+            title=_("%(kind)s by %(author)s")
+            % {"kind": note.get_kind_display(), "author": note.author},
+            detail=_short(note.body),
+            url=note.get_absolute_url(),
+            icon="heart-pulse" if note.is_medical else "journal-text",
+        )
+    return TimelineEntry(
+        at=note.written_at,
+        kind="note-summary",
+        title=_("Summary shared by %(author)s (%(kind)s)")
+        % {"author": note.author, "kind": note.get_kind_display().lower()},
+        detail=_short(note.shared_summary),
+        icon="chat-square-text",
+    )
+
+
+def step_entries(resident: Resident, user) -> list[LaterEntry]:
     steps = Step.objects.visible_to(user).filter(resident=resident).select_related("followed_by")
     url = reverse("support:resident_steps", args=[resident.pk])
     entries = []
     for step in steps:
-        follow = _("followed by %(user)s") % {"user": step.followed_by}
-        entries.append(
-            TimelineEntry(
-                at=step.created_at,
-                kind="step",
-                title=_("Step started: %(step)s") % {"step": step.get_kind_display()},
-                detail=" · ".join(part for part in (step.details, follow) if part),
-                url=url,
-                icon="list-check",
-            )
-        )
+        entries.append(LaterEntry(step.created_at, partial(_step_started_entry, step, url)))
         if step.closed_on:
-            entries.append(
-                TimelineEntry(
-                    at=step.closed_on,
-                    kind="step",
-                    title=_("Step %(status)s: %(step)s")
-                    % {
-                        "status": step.get_status_display().lower(),
-                        "step": step.get_kind_display(),
-                    },
-                    detail=step.details,
-                    url=url,
-                    icon="check2-circle",
-                )
-            )
+            entries.append(LaterEntry(step.closed_on, partial(_step_closed_entry, step, url)))
     return entries
 
 
-def referral_entries(resident: Resident, user) -> list[TimelineEntry]:
+def _step_started_entry(step: Step, url: str) -> TimelineEntry:
+    follow = _("followed by %(user)s") % {"user": step.followed_by}
+    return TimelineEntry(
+        at=step.created_at,
+        kind="step",
+        title=_("Step started: %(step)s") % {"step": step.get_kind_display()},
+        detail=" · ".join(part for part in (step.details, follow) if part),
+        url=url,
+        icon="list-check",
+    )
+
+
+def _step_closed_entry(step: Step, url: str) -> TimelineEntry:
+    return TimelineEntry(
+        at=step.closed_on,
+        kind="step",
+        title=_("Step %(status)s: %(step)s")
+        % {"status": step.get_status_display().lower(), "step": step.get_kind_display()},
+        detail=step.details,
+        url=url,
+        icon="check2-circle",
+    )
+
+
+def referral_entries(resident: Resident, user) -> list[LaterEntry]:
     """Each referral at its appointment (or when recorded, without one); a medical referral's
     service and notes for the medical team only."""
     referrals = (
         Referral.objects.visible_to(user).filter(resident=resident).select_related("accompanied_by")
     )
     url = reverse("support:resident_referrals", args=[resident.pk])
-    entries = []
-    for referral in referrals:
-        parts = [referral.get_outcome_display()]
-        if referral.accompanied_by:
-            parts.append(_("accompanied by %(user)s") % {"user": referral.accompanied_by})
-        if referral.shown_notes:
-            parts.append(_short(referral.shown_notes))
-        entries.append(
-            TimelineEntry(
-                at=referral.appointment_at or referral.created_at,
-                kind="referral",
-                title=_("Referral: %(service)s") % {"service": referral.title},
-                detail=" · ".join(parts),
-                url=url,
-                icon="signpost-split",
-            )
+    return [
+        LaterEntry(
+            referral.appointment_at or referral.created_at,
+            partial(_referral_entry, referral, url),
         )
-    return entries
+        for referral in referrals
+    ]
+
+
+def _referral_entry(referral: Referral, url: str) -> TimelineEntry:
+    parts = [referral.get_outcome_display()]
+    if referral.accompanied_by:
+        parts.append(_("accompanied by %(user)s") % {"user": referral.accompanied_by})
+    if referral.shown_notes:
+        parts.append(_short(referral.shown_notes))
+    return TimelineEntry(
+        at=referral.appointment_at or referral.created_at,
+        kind="referral",
+        title=_("Referral: %(service)s") % {"service": referral.title},
+        detail=" · ".join(parts),
+        url=url,
+        icon="signpost-split",
+    )
 
 
 # --- Dashboard cards -----------------------------------------------------------------------------

@@ -4,6 +4,7 @@ the resident timeline. Each runs a fixed number of queries, whatever the number 
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,11 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.roles import CARE_TEAM, STAFF
+from core.links import object_url
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
-from residents.timeline import TimelineEntry
+from residents.timeline import LaterEntry, TimelineEntry
 from visits.models import (
     MET,
     Leave,
@@ -73,6 +76,7 @@ def rounds(visits) -> list[HotelRound]:
 @dataclass
 class GridCell:
     day: datetime.date
+    hotel_id: int = 0
     total: int = 0
     done: int = 0
     missed: int = 0
@@ -82,6 +86,24 @@ class GridCell:
     @property
     def unassigned(self) -> bool:
         return any(not team for team in self.teams)
+
+    # What the grid shows of a cell, worked out here: the grid has a cell per hotel and day.
+
+    @property
+    def url(self) -> str:
+        return object_url("visits:round_detail", self.hotel_id, self.day)
+
+    @property
+    def team_names(self) -> list[str]:
+        """“Alice + Bob” for each team; an empty string for visits without a worker."""
+        return [
+            " + ".join(member.first_name or member.username for member in team)
+            for team in self.teams
+        ]
+
+    @property
+    def visits_label(self) -> str:
+        return ngettext("%(count)s visit", "%(count)s visits", self.total) % {"count": self.total}
 
 
 @dataclass
@@ -144,7 +166,9 @@ def week_grid(monday: datetime.date) -> WeekGrid:
     loads: Counter = Counter()
     sheets: dict[datetime.date, set] = defaultdict(set)
     for row in counts:
-        cell = cells.setdefault((row["hotel_id"], row["planned_on"]), GridCell(row["planned_on"]))
+        cell = cells.setdefault(
+            (row["hotel_id"], row["planned_on"]), GridCell(row["planned_on"], row["hotel_id"])
+        )
         cell.total += row["total"]
         cell.done += row["done"]
         cell.missed += row["missed"]
@@ -220,43 +244,49 @@ def last_done_visits(resident_ids) -> dict[int, datetime.date]:
 
 @dataclass
 class ResidentWeek:
-    stay: Placement
+    stay_id: int
+    resident_id: int
+    nickname: str
     planned: int
     done: int
     last_seen: datetime.date | None
     days_unseen: int
     away: Absence | None
+    stay: Placement | None = None  # with its resident, place and hotel: see `load_stays`
 
     @property
     def resident(self):
         return self.stay.resident
 
     @property
+    def resident_url(self) -> str:
+        return object_url("residents:resident_detail", self.resident_id)
+
+    @property
     def alert(self) -> bool:
         return self.away is None and self.days_unseen >= settings.VISIT_ALERT_DAYS
 
 
-def _unseen_days(stay: Placement, last_seen, on: datetime.date) -> int:
-    since = last_seen if last_seen is not None else stay.start
-    return max((on - since).days, 0)
-
-
 def week_follow_up(monday: datetime.date, on: datetime.date | None = None) -> list[ResidentWeek]:
     """Every person housed during the week: visits planned and done that week, the last time they
-    were met and for how long they have not been, longest first. Four queries."""
+    were met and for how long they have not been, longest first. Four queries.
+
+    The rows carry what they are sorted and counted by, not the stays themselves: the page
+    shows fifty of hundreds, and `load_stays` loads those (one more query).
+    """
     on = on or timezone.localdate()
     end = monday + 7 * DAY
-    stays: dict[int, Placement] = {}
-    for stay in (
-        Placement.objects.overlapping(monday, end)
-        .select_related("resident", "place__hotel")
-        .order_by("resident_id", "start")
+    week = Placement.objects.overlapping(monday, end)
+    stays: dict[int, tuple] = {}
+    for stay in week.order_by("resident_id", "start").values_list(
+        "resident_id", "pk", "start", "resident__nickname"
     ):
-        stays[stay.resident_id] = stay  # the latest stay of the week
+        stays[stay[0]] = stay  # the latest stay of the week
+    housed = week.values("resident_id")
     counts = {
         row["resident_id"]: row
         for row in Visit.objects.in_week(monday)
-        .filter(resident_id__in=stays)
+        .filter(resident_id__in=housed)
         .values("resident_id")
         .annotate(
             planned=Count("pk", filter=Q(unplanned=False) & ~Q(status=VisitStatus.CANCELLED)),
@@ -265,25 +295,40 @@ def week_follow_up(monday: datetime.date, on: datetime.date | None = None) -> li
         .order_by()
     }
     reference = min(on, end - DAY)  # a past week is seen from its Sunday
-    seen = last_met(stays, until=reference)
+    seen = last_met(housed, until=reference)
     away = {
         absence.placement_id: absence
-        for absence in Absence.objects.filter(placement_id__in=[s.pk for s in stays.values()])
+        for absence in Absence.objects.filter(placement__in=week)
         .filter(start__lte=reference)
         .filter(Q(end__isnull=True) | Q(end__gt=reference))
     }
     rows = [
         ResidentWeek(
-            stay=stay,
+            stay_id=stay_id,
+            resident_id=resident_id,
+            nickname=nickname,
             planned=counts.get(resident_id, {}).get("planned", 0),
             done=counts.get(resident_id, {}).get("done", 0),
             last_seen=seen.get(resident_id),
-            days_unseen=_unseen_days(stay, seen.get(resident_id), reference),
-            away=away.get(stay.pk),
+            days_unseen=max((reference - (seen.get(resident_id) or start)).days, 0),
+            away=away.get(stay_id),
         )
-        for resident_id, stay in stays.items()
+        for resident_id, stay_id, start, nickname in stays.values()
     ]
-    rows.sort(key=lambda row: (-row.days_unseen, row.resident.nickname, row.resident.pk))
+    rows.sort(key=lambda row: (-row.days_unseen, row.nickname, row.resident_id))
+    return rows
+
+
+def load_stays(rows: list[ResidentWeek]) -> list[ResidentWeek]:
+    """Give `rows` their stays, with the resident's name, the place and the hotel. One query."""
+    stays = (
+        Placement.objects.filter(pk__in=[row.stay_id for row in rows])
+        .select_related("resident", "place__hotel")
+        .only("resident__nickname", "place__room", "place__bed", "place__hotel__name")
+    )
+    by_id = {stay.pk: stay for stay in stays}
+    for row in rows:
+        row.stay = by_id[row.stay_id]
     return rows
 
 
@@ -449,41 +494,40 @@ def follow_ups_for(user):
 # --- Timeline source of the resident page ---------------------------------------------------------
 
 
-def visit_entries(resident, user) -> list[TimelineEntry]:
+def visit_entries(resident, user) -> list[LaterEntry]:
     """Visits made or not made, one entry each, with their observations. One query."""
     visits = (
         Visit.objects.filter(resident=resident)
         .filter(status__in=[VisitStatus.DONE, VisitStatus.MISSED])
         .select_related("hotel", "logged_by")
     )
-    entries = []
-    for visit in visits:
-        if visit.status == VisitStatus.MISSED:
-            title = _("Home visit not made")
-            icon = "calendar-x"
-        else:
-            kind = _("Unplanned visit") if visit.unplanned else _("Home visit")
-            title = _("%(kind)s: %(outcome)s") % {
-                "kind": kind,
-                "outcome": visit.get_outcome_display().lower(),
-            }
-            icon = "door-open" if visit.outcome in MET else "door-closed"
-        parts = [
-            _("%(label)s: %(text)s") % {"label": label, "text": text}
-            for label, text in visit.observations()
-        ]
-        if visit.follow_up_reason:
-            parts.insert(
-                0, _("Follow-up: %(reason)s") % {"reason": visit.get_follow_up_reason_display()}
-            )
-        entries.append(
-            TimelineEntry(
-                at=visit.planned_on,
-                kind="visit",
-                title=title,
-                detail=Truncator(" · ".join(parts)).chars(160),
-                url=reverse("visits:visit_detail", args=[visit.pk]),
-                icon=icon,
-            )
+    return [LaterEntry(visit.planned_on, partial(_visit_entry, visit)) for visit in visits]
+
+
+def _visit_entry(visit: Visit) -> TimelineEntry:
+    if visit.status == VisitStatus.MISSED:
+        title = _("Home visit not made")
+        icon = "calendar-x"
+    else:
+        kind = _("Unplanned visit") if visit.unplanned else _("Home visit")
+        title = _("%(kind)s: %(outcome)s") % {
+            "kind": kind,
+            "outcome": visit.get_outcome_display().lower(),
+        }
+        icon = "door-open" if visit.outcome in MET else "door-closed"
+    parts = [
+        _("%(label)s: %(text)s") % {"label": label, "text": text}
+        for label, text in visit.observations()
+    ]
+    if visit.follow_up_reason:
+        parts.insert(
+            0, _("Follow-up: %(reason)s") % {"reason": visit.get_follow_up_reason_display()}
         )
-    return entries
+    return TimelineEntry(
+        at=visit.planned_on,
+        kind="visit",
+        title=title,
+        detail=Truncator(" · ".join(parts)).chars(160),
+        url=reverse("visits:visit_detail", args=[visit.pk]),
+        icon=icon,
+    )

@@ -1,5 +1,7 @@
 """object_url() gives the address reverse() gives, and follows what changes addresses."""
 
+import datetime
+
 import pytest
 from django.test import override_settings
 from django.urls import (
@@ -21,6 +23,8 @@ from core.views import baseline
         ("residents:resident_detail", (7,)),
         ("placements:placement_detail", (123456,)),
         ("placements:outage_update", (12, 3)),
+        ("visits:round_detail", (4, datetime.date(2026, 3, 9))),
+        ("visits:round_sheet", (datetime.date(2026, 12, 31), 15)),
         ("history_index", ()),
     ],
 )

@@ -131,3 +131,16 @@ def test_it_answers_none_when_nothing_was_offered(db):
 def test_it_cuts_a_stay_at_the_period_edges(dataset):
     january = occupancy.nights_by_place(JAN, FEB)
     assert january[dataset["a1"].pk] == 9 + 12
+
+
+def test_it_counts_nights_and_available_place_nights_by_month(dataset):
+    # January: 9 + 12 + 17 nights, 3 places × 31; February: 35 + 9, 3 × 28 − 10 out of service.
+    assert occupancy.nights_and_available_by_month(START, END) == {JAN: (38, 93), FEB: (44, 74)}
+    start, end = d(1, 10), d(2, 15)  # months cut by the period, as each month's own figures
+    assert occupancy.nights_and_available_by_month(start, end) == {
+        month: (
+            sum(occupancy.nights_by_place(month_start, month_end).values()),
+            occupancy.available_place_nights(month_start, month_end),
+        )
+        for month, month_start, month_end in ((JAN, start, FEB), (FEB, FEB, end))
+    }

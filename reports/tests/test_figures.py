@@ -224,3 +224,18 @@ def test_it_computes_every_figure_of_both_reports(data):
         keys = [figure.key for section in sections for figure in section.figures]
         assert list(computed) == keys
         assert all(table is not None for table in computed.values())
+
+
+def test_a_report_built_again_sees_what_changed_since_the_last_one(data):
+    """compute() reads the file active and the situations at entry once for its figures, and
+    afresh for the next report."""
+    from tests.factories import NoteFactory, SituationAssessmentFactory
+
+    before = figures.compute("ars", START, END)
+    assert before["activity"]["rows"][0] == ["file_active", 4]
+    r5 = data["residents"][4]
+    NoteFactory(resident=r5, written_at=dataset.at(2025, 6, 1))
+    SituationAssessmentFactory(resident=r5, assessed_on=dataset.d(2025, 6, 1), income=["aah"])
+    after = figures.compute("ars", START, END)
+    assert after["activity"]["rows"][0] == ["file_active", 5]
+    assert ["aah", 1] in after["income_at_entry"]["rows"]

@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -62,3 +63,29 @@ def test_it_puts_a_dated_entry_after_the_timed_entries_of_its_day():
         reverse=True,
     )
     assert [entry.title for entry in entries] == ["dated", "timed", "yesterday"]
+
+
+@pytest.mark.django_db
+def test_the_page_writes_only_the_entries_it_shows(client_for, alice):
+    """A source may leave its entries to write (LaterEntry): the page writes its twenty."""
+    written = []
+
+    def describe(day):
+        written.append(day)
+        return TimelineEntry(at=day, kind="visit", title=f"Visite du {day:%d/%m/%Y}")
+
+    def visits(resident, user):
+        days = [TODAY - datetime.timedelta(days=n) for n in range(30)]
+        return [timeline.LaterEntry(day, partial(describe, day)) for day in days]
+
+    resident = ResidentFactory(created_at=timezone.now() - datetime.timedelta(days=60))
+    url = reverse("residents:resident_detail", args=[resident.pk])
+    with timeline.sources.temporarily(visits):
+        first = client_for(alice).get(url)
+        assert written == [TODAY - datetime.timedelta(days=n) for n in range(20)]
+        titles = [entry.title for entry in first.context["page_obj"]]
+        assert titles[0] == f"Visite du {TODAY:%d/%m/%Y}" and len(titles) == 20
+        written.clear()
+        second = client_for(alice).get(url, {"page": 2})
+    assert written == [TODAY - datetime.timedelta(days=n) for n in range(20, 30)]
+    assert [entry.kind for entry in second.context["page_obj"]][-1] == "file"

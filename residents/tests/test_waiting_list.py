@@ -155,3 +155,11 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice):
     # requests with their person: nothing per row.
     assert count_queries() == with_two
     assert with_two <= 8
+
+
+@pytest.mark.django_db
+def test_it_shows_each_level_of_the_score(client_for, alice):
+    request = AdmissionRequestFactory(psychic_situation=3, isolation=2, vulnerability=4)
+    page = client_for(alice).get(URL).content.decode()
+    assert 'title="Situation psychique 3, Isolement 2, Vulnérabilité 4">S3 · I2 · V4<' in page
+    assert f'href="{reverse("residents:admission_detail", args=[request.pk])}"' in page

@@ -99,6 +99,7 @@ def test_it_keeps_a_fixed_query_budget(client_for, chloe):
         _done(stay, TODAY - (n % 10) * DAY)
         if n % 7 == 0:
             Absence.objects.create(placement=stay, start=TODAY - DAY, reason="travel")
-    # session, user, groups; the week's stays with residents and hotels; visits counted per
-    # person; the last meeting per person; absences today: nothing per person (50 a page).
-    assert count_queries() == with_two
+    # session, user, groups; the week's stays (their ids, days and names); visits counted per
+    # person; the last meeting per person; absences today; the page's stays with residents and
+    # hotels; the session saved: nothing per person (50 a page).
+    assert count_queries() == with_two == 3 + 5 + 3

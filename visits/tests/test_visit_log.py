@@ -236,3 +236,34 @@ def test_it_logs_who_opened_the_visit_and_its_observations(client_for, marc):
     client_for(marc).post(_url(visit), {"outcome": "seen"})  # refused: no page, no line
     access = AccessLog.objects.get()
     assert (access.user, access.resident, access.page) == (marc, visit.resident, _url(visit))
+
+
+@pytest.mark.django_db
+def test_it_reads_the_visit_page_in_a_fixed_number_of_queries(
+    client_for, alice, without_extensions
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    client = client_for(alice)
+
+    def count_queries(visit) -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(visit)).status_code == 200
+        return len(queries)
+
+    alone = VisitFactory(worker=alice)
+    logged = VisitFactory(
+        worker=alice,
+        partner=UserFactory(roles=["nurse"]),
+        status=VisitStatus.DONE,
+        outcome=Outcome.SEEN,
+        logged_by=alice,
+        logged_at=timezone.now(),
+        follow_up_reason="social",
+    )
+    # session, user, roles; the visit with its person, hotel and place; its accounts (worker,
+    # partner, who logged it…) in one query; the access log; the medical note and whether one
+    # exists; the session saved (3).
+    assert count_queries(alone) == count_queries(logged) == 3 + 1 + 1 + 1 + 2 + 3
