@@ -35,13 +35,13 @@ from django.utils.translation import gettext as _
 from harmreduction.models import Item, Location, LocationKind, StockLevel, VoucherStock
 from imports import columns, values
 from imports.columns import ADMISSIONS, PEOPLE, SHEET_BY_KIND, normalised
-from imports.models import ImportedRow, RowKind
+from imports.models import ImportedRow, RowKind, RowStatus
 from imports.reading import ParsedFile
 from placements.models import ExitDestination, Hotel, Place, Placement, PlaceOutage
 from residents.models import AdmissionRequest, AdmissionStatus, Resident
 from residents.selectors import possible_duplicates_in_bulk
 
-NEW, DUPLICATE, EXISTING, ALREADY, ERROR = "new", "duplicate", "existing", "already", "error"
+NEW, DUPLICATE, EXISTING, ALREADY, ERROR = RowStatus.values
 VOUCHERS = "vouchers"
 VOUCHER_WORDS = {
     "tickets service",
@@ -316,6 +316,8 @@ class Checker:
         return found
 
     def _validate_person(self, row: Row) -> None:
+        if row.failed:
+            return  # a cell it could not read: the file's form would say the same again
         data = row.data
         if data.get("birth_date") and data.get("birth_year"):
             if data["birth_date"].year != data["birth_year"]:
@@ -809,7 +811,7 @@ class Checker:
                         row.problem(
                             None,
                             _("%(where)s has a problem: this row cannot be imported either.")
-                            % {"where": self.rows[other].where().capitalize()},
+                            % {"where": capitalised(self.rows[other].where())},
                         )
                         changed = True
                         break
@@ -887,6 +889,10 @@ def _find_hotel(name: str, hotels: list[Hotel]) -> Hotel | None:
 def _overlap(start, end, other_start, other_end) -> bool:
     """Do [start, end) and [other_start, other_end) share a night (an empty end: open)?"""
     return (other_end is None or start < other_end) and (end is None or other_start < end)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def place_label(place: Place) -> str:

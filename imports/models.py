@@ -23,6 +23,25 @@ class BatchStatus(models.TextChoices):
     EXPIRED = "expired", _("Preview expired")
 
 
+class RowStatus(models.TextChoices):
+    """What the preview found for a row (imports.checks)."""
+
+    NEW = "new", _("To create")
+    DUPLICATE = "duplicate", _("Probable duplicate")
+    EXISTING = "existing", _("Existing file")
+    ALREADY = "already", _("Already imported")
+    ERROR = "error", _("Not imported: problem")
+
+
+class RowOutcome(models.TextChoices):
+    """What the import did with a row (imports.services)."""
+
+    CREATED = "created", _("Created")
+    UNCHANGED = "unchanged", _("Nothing to create")
+    ALREADY = "already", _("Already imported")
+    SKIPPED = "skipped", _("Not imported")
+
+
 class RowKind(models.TextChoices):
     PERSON = "person", _("Person")
     STAY = "stay", _("Stay")

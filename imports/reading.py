@@ -179,6 +179,8 @@ def _decode(data: bytes) -> str:
         raise UnreadableFile(
             _("This text file is in UTF-16: save it as “CSV UTF-8” (or CSV) and send it again.")
         )
+    if b"\x00" in data:
+        raise UnreadableFile(_("This file is neither an XLSX workbook nor a CSV file."))
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     for encoding in ("utf-8", "cp1252"):
@@ -191,7 +193,7 @@ def _decode(data: bytes) -> str:
         raise UnreadableFile(
             _("This CSV file is neither UTF-8 nor Windows-1252 text: save it as “CSV UTF-8”.")
         )
-    if "\x00" in text or len(CONTROL_CHARACTERS.findall(text[:20_000])) > 20:
+    if len(CONTROL_CHARACTERS.findall(text[:20_000])) > 20:
         raise UnreadableFile(_("This file is neither an XLSX workbook nor a CSV file."))
     if text.lstrip().lower().startswith(("<!doctype", "<html", "<?xml", "<table")):
         raise UnreadableFile(

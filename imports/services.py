@@ -20,34 +20,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from harmreduction.models import Item, Location, VoucherStock
 from harmreduction.services import stock_count, voucher_receive
 from imports import checks
-from imports.checks import ALREADY, DUPLICATE, ERROR, EXISTING, NEW, VOUCHERS
-from imports.models import BatchStatus, ImportBatch, ImportedRow, RowKind
+from imports.checks import ALREADY, DUPLICATE, ERROR, EXISTING, VOUCHERS
+from imports.models import BatchStatus, ImportBatch, ImportedRow, RowKind, RowOutcome, RowStatus
 from imports.reading import ParsedFile
 from placements.models import Place, Placement
 from placements.services import placement_assign, placement_record_ended, placements_record
 from residents.models import AdmissionRequest, AdmissionStatus, Resident
 from residents.services import admission_request_create
 
-# Outcomes of a row, in the summary.
-CREATED, SKIPPED, UNCHANGED = "created", "skipped", "unchanged"
-STATUS_LABELS = {
-    NEW: _lazy("To create"),
-    DUPLICATE: _lazy("Probable duplicate"),
-    EXISTING: _lazy("Existing file"),
-    ALREADY: _lazy("Already imported"),
-    ERROR: _lazy("Not imported: problem"),
-}
-OUTCOME_LABELS = {
-    CREATED: _lazy("Created"),
-    UNCHANGED: _lazy("Nothing to create"),
-    ALREADY: _lazy("Already imported"),
-    SKIPPED: _lazy("Not imported"),
-}
+CREATED, SKIPPED, UNCHANGED = RowOutcome.CREATED, RowOutcome.SKIPPED, RowOutcome.UNCHANGED
 
 
 def import_preview(*, parsed: ParsedFile, file_name: str, by) -> ImportBatch:
@@ -139,13 +124,13 @@ def _all_or_nothing_message(failed: list[dict]) -> str:
 
 def status_label(row: dict) -> str:
     """What the preview says of a row."""
-    return str(STATUS_LABELS[row["status"]])
+    return str(RowStatus(row["status"]).label)
 
 
 def outcome_label(row: dict) -> str:
     """What became of a row at the import (its preview status before)."""
     outcome = row.get("outcome")
-    return str(OUTCOME_LABELS[outcome["result"]]) if outcome else status_label(row)
+    return str(RowOutcome(outcome["result"]).label) if outcome else status_label(row)
 
 
 def summary_counts(rows: list[dict]) -> dict:

@@ -21,7 +21,7 @@ from imports import services, uploads, workbooks
 from imports.checks import DUPLICATE, shown_columns
 from imports.columns import SHEET_BY_SLUG, SHEETS
 from imports.forms import ImportRunForm, ImportUploadForm
-from imports.models import BatchStatus, ImportBatch
+from imports.models import BatchStatus, ImportBatch, RowOutcome, RowStatus
 
 IMPORTERS = (Role.COORDINATOR, Role.ADMIN)
 ROWS_PER_PAGE = 100
@@ -106,7 +106,7 @@ def _table(request, batch: ImportBatch) -> dict:
 def _counts(batch: ImportBatch) -> list[dict]:
     """Per kind of row: how many rows in each state (the preview's, or the import's outcome)."""
     imported = batch.status == BatchStatus.IMPORTED
-    labels = services.OUTCOME_LABELS if imported else services.STATUS_LABELS
+    labels = dict((RowOutcome if imported else RowStatus).choices)
     counts = []
     for sheet in SHEETS:
         found = batch.counts.get(sheet.kind)

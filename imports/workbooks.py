@@ -51,7 +51,7 @@ def template_xlsx() -> bytes:
     with translation.override("fr"):
         workbook = Workbook()
         _instructions(workbook.active)
-        lists = _lists_sheet(workbook)
+        lists_sheet, lists = _lists_sheet(workbook)
         for sheet in SHEETS:
             worksheet = workbook.create_sheet(str(sheet.label)[:31])
             _header(worksheet, headers(sheet))
@@ -62,7 +62,7 @@ def template_xlsx() -> bytes:
                         worksheet[f"{letter}{row}"].number_format = DATE_FORMAT
                 if column.type == columns.CHOICE:
                     _drop_down(worksheet, letter, lists[column.choices])
-        workbook.move_sheet(lists, offset=len(SHEETS))
+        workbook.move_sheet(lists_sheet, offset=len(SHEETS))
         return _bytes(workbook)
 
 
@@ -137,8 +137,8 @@ def _instructions(sheet) -> None:
         append_row(sheet, [])
 
 
-def _lists_sheet(workbook: Workbook) -> dict[str, str]:
-    """A sheet with the accepted values of each coded column: {list name: its range}."""
+def _lists_sheet(workbook: Workbook):
+    """A sheet with the accepted values of each coded column, and {list name: its range}."""
     sheet = workbook.create_sheet(_("Accepted values")[:31])
     ranges = {}
     for index, name in enumerate(values.CHOICES, start=1):
@@ -150,7 +150,7 @@ def _lists_sheet(workbook: Workbook) -> dict[str, str]:
         sheet.column_dimensions[letter].width = 40
         title = sheet.title.replace("'", "''")
         ranges[name] = f"'{title}'!${letter}$2:${letter}${len(labels) + 1}"
-    return ranges
+    return sheet, ranges
 
 
 def _drop_down(worksheet, letter: str, cells: str) -> None:
