@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from harmreduction.models import Item, Location, LocationKind, StockLevel, VoucherStock
 from imports import columns, values
-from imports.columns import ADMISSIONS, PEOPLE, SHEET_BY_KIND, normalised
+from imports.columns import ADMISSIONS, PEOPLE, SHEET_BY_KIND, name_key, normalised
 from imports.models import ImportedRow, RowKind, RowStatus
 from imports.reading import ParsedFile
 from placements.models import ExitDestination, Hotel, Place, Placement, PlaceOutage
@@ -469,7 +469,7 @@ class Checker:
         hotels = list(Hotel.objects.all())
         places = defaultdict(list)
         for place in Place.objects.select_related("hotel"):
-            places[place.hotel_id, normalised(place.room)].append(place)
+            places[place.hotel_id, name_key(place.room)].append(place)
         for row in stays:
             self._place(row, hotels, places)
             self._dates(row, stays)
@@ -499,13 +499,13 @@ class Checker:
         room = row.data.get("room")
         if not room:
             return
-        in_room = places.get((hotel.pk, normalised(room)), [])
-        bed = normalised(row.data.get("bed") or "")
+        in_room = places.get((hotel.pk, name_key(room)), [])
+        bed = name_key(row.data.get("bed") or "")
         if bed:
-            in_room = [place for place in in_room if normalised(place.bed) == bed]
+            in_room = [place for place in in_room if name_key(place.bed) == bed]
         if not in_room:
             row.problem(
-                "bed" if bed and places.get((hotel.pk, normalised(room))) else "room",
+                "bed" if bed and places.get((hotel.pk, name_key(room))) else "room",
                 _("Room %(room)s%(bed)s does not exist at %(hotel)s.")
                 % {"room": room, "bed": f" {row.data['bed']}" if bed else "", "hotel": hotel.name},
             )
@@ -702,8 +702,8 @@ class Checker:
     def check_stocks(self, stocks: list[Row]) -> None:
         if not stocks:
             return
-        items = {normalised(item.name): item for item in Item.objects.all()}
-        locations = {normalised(location.name): location for location in Location.objects.all()}
+        items = {name_key(item.name): item for item in Item.objects.all()}
+        locations = {name_key(location.name): location for location in Location.objects.all()}
         levels = {
             (level.location_id, level.item_id): level.quantity for level in StockLevel.objects.all()
         }
@@ -713,7 +713,7 @@ class Checker:
         for row in stocks:
             data = row.data
             item_name, location_name = data.get("item") or "", data.get("location") or ""
-            location = locations.get(normalised(location_name)) if location_name else None
+            location = locations.get(name_key(location_name)) if location_name else None
             if location_name and location is None:
                 row.problem(
                     "location",
@@ -733,7 +733,7 @@ class Checker:
                     )
                 current = voucher_balance
             else:
-                item = items.get(normalised(item_name)) if item_name else None
+                item = items.get(name_key(item_name)) if item_name else None
                 if item_name and item is None:
                     row.problem(
                         "item",
@@ -874,16 +874,19 @@ def describe_file(resident: Resident) -> str:
 
 
 def _find_hotel(name: str, hotels: list[Hotel]) -> Hotel | None:
-    wanted = normalised(name)
-    for hotel in hotels:
-        if normalised(hotel.name) == wanted:
-            return hotel
+    """The hotel `name` means: its exact name (without accents or case), else the only hotel
+    whose name matches without punctuation, or without "Hôtel du…" ("Canal")."""
 
     def core(text: str) -> str:
         return " ".join(word for word in normalised(text).split() if word not in HOTEL_WORDS)
 
-    matches = [hotel for hotel in hotels if core(hotel.name) == core(name) and core(name)]
-    return matches[0] if len(matches) == 1 else None
+    for same in (name_key, normalised, core):
+        if not same(name):
+            continue
+        matches = [hotel for hotel in hotels if same(hotel.name) == same(name)]
+        if len(matches) == 1 or (matches and same is name_key):
+            return matches[0]
+    return None
 
 
 def _overlap(start, end, other_start, other_end) -> bool:

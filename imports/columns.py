@@ -32,6 +32,14 @@ def normalised(text: str) -> str:
     return " ".join("".join(char if char.isalnum() else " " for char in text).split())
 
 
+def name_key(text: str) -> str:
+    """How a name of Ancrage (an item, a stock location, a room) is compared: without accents,
+    case or extra spaces, but with its punctuation ("Stéribox" is not "Stéribox+")."""
+    text = unicodedata.normalize("NFKD", str(text)).replace("’", "'")
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(text.casefold().split())
+
+
 @dataclass(frozen=True)
 class Column:
     key: str

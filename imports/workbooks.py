@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from core.spreadsheets import append_row, csv_writer
 from imports import columns, values
 from imports.columns import SHEETS, Sheet
+from imports.models import RowKind
 from imports.reading import MAX_ROWS
 from imports.services import outcome_label
 
@@ -208,7 +209,7 @@ def summary_table(batch) -> tuple[list[str], list[list[str]]]:
             [
                 row["sheet"],
                 row["row"],
-                str(columns.SHEET_BY_KIND[row["kind"]].label),
+                str(RowKind(row["kind"]).label),
                 outcome_label(row),
                 outcome.get("label", ""),
                 details,
