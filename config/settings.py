@@ -30,6 +30,7 @@ PROJECT_APPS = [
     "harmreduction",
     "reports",
     "privacy",
+    "imports",
 ]
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -291,6 +292,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": crontab(hour=3, minute=30),
         "options": {"expires": 12 * 3600},
     },
+    "imports-purge-previews": {
+        "task": "imports.tasks.purge_import_previews",
+        "schedule": crontab(minute=45),
+        "options": {"expires": 3600},
+    },
 }
 # Activity reports build on their own queue, so a dedicated worker can take them one at a time
 # (`celery -A config worker -Q reports`); a worker started without -Q consumes both queues.
@@ -338,6 +344,16 @@ try:
 except ValueError:
     raise ImproperlyConfigured("REPORT_AGE_BANDS must be ages separated by commas.") from None
 REPORT_ORGANISATION = env_str("REPORT_ORGANISATION", "CAARUD")  # the reports' cover page
+
+# --- Imports (the team's spreadsheets) ------------------------------------------------------
+# The only upload: a spreadsheet kept in memory while its request lasts, never on disk, and not
+# read past 5 MB (imports.uploads).
+FILE_UPLOAD_HANDLERS = ["imports.uploads.MemoryOnlyUploadHandler"]
+# The rows of an uploaded file (its preview, then its import's summary) name people: they are
+# emptied this many hours after the upload.
+IMPORT_PREVIEW_HOURS = env_int("IMPORT_PREVIEW_HOURS", 24)
+if IMPORT_PREVIEW_HOURS < 1:
+    raise ImproperlyConfigured("IMPORT_PREVIEW_HOURS must be 1 or more.")
 
 # --- Backups (make backup / make restore) -----------------------------------------------------
 BACKUP_DIR = env_str("BACKUP_DIR", str(DATA_DIR / "backups"))

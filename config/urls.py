@@ -78,6 +78,7 @@ urlpatterns = [
     path("hotels/", include("placements.urls")),
     path("visites/", include("visits.urls")),
     path("rapports/", include("reports.urls")),
+    path("importer/", include("imports.urls")),
     path("", include("residents.urls")),
     path("", include("support.urls")),
     path("", include("harmreduction.urls")),

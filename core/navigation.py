@@ -28,6 +28,7 @@ MENU = [
     "harmreduction:voucher_week",
     "harmreduction:stock",
     "reports:report_list",
+    "imports:import_start",
     "history_index",
     "accounts:account_list",
 ]

@@ -17,6 +17,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -173,6 +174,176 @@ def placement_assign(
     _save_or_explain(placement)
     signals.stay_started.send(sender=Placement, placement=placement)
     return placement
+
+
+@transaction.atomic
+def placement_record_ended(
+    *,
+    resident,
+    place: Place,
+    start: datetime.date,
+    end: datetime.date,
+    destination: str,
+    comment: str = "",
+    by,
+    admission=None,
+    previous: Placement | None = None,
+) -> Placement:
+    """Record, after the fact, a stay that has already ended (past records brought into Ancrage).
+
+    Checked like an assignment, over the stay's own nights [start, end); saved with its exit,
+    then `stay_started` and `stay_ended` are sent, as an assignment followed by an exit sends
+    them. A transfer's first stay ends with the destination "transfer": its next stay names it
+    as `previous`.
+    """
+    if destination not in ExitDestination.values:
+        raise ValidationError({"exit_destination": _("Choose where the person went.")})
+    if end <= start:
+        raise ValidationError({"end": _("The exit date must be after the entry date.")})
+    not_in_the_future(end, _("A stay cannot be ended in advance."), field="end")
+    _lock_for_assignment(place=place, resident=resident)
+    errors = stay_conflicts(
+        resident=resident,
+        place=place,
+        start=start,
+        end=end,
+        ignore=(previous.pk,) if previous else (),
+    )
+    if getattr(resident, "anonymised_at", None) is not None:
+        errors["resident"] = _("This file was anonymised: open a new file for this person.")
+    if errors:
+        raise ValidationError(errors)
+    placement = Placement(
+        resident=resident,
+        place=place,
+        start=start,
+        end=end,
+        exit_destination=destination,
+        exit_comment=comment,
+        admission=admission,
+        previous=previous,
+        created_by=by,
+        ended_by=by,
+    )
+    placement.full_clean(validate_constraints=False)
+    _save_or_explain(placement, ignore=(previous.pk,) if previous else ())
+    signals.stay_started.send(sender=Placement, placement=placement)
+    signals.stay_ended.send(sender=Placement, placement=placement)
+    return placement
+
+
+def _record_errors(stays: list[Placement]) -> list[str]:
+    """What stops stays saved together, each checked as an assignment over its own nights:
+    against the stays recorded, each other and the outages (a few queries for them all)."""
+    today = timezone.localdate()
+    errors = []
+    for stay in stays:
+        who = stay.resident.nickname
+        if stay.resident.anonymised_at is not None:
+            errors.append(_("%(resident)s: this file was anonymised.") % {"resident": who})
+        elif stay.resident.archived_at is not None and stay.end is None:
+            errors.append(_("%(resident)s: this file is archived.") % {"resident": who})
+        if stay.end is not None:
+            if stay.end <= stay.start:
+                errors.append(_("The exit date must be after the entry date."))
+            if stay.end > today:
+                errors.append(_("A stay cannot be ended in advance."))
+            if stay.exit_destination not in ExitDestination.values:
+                errors.append(_("Choose where the person went."))
+        if not stay.place.hotel.active:
+            errors.append(_("This hotel is no longer active."))
+    if errors:
+        return errors
+    place_ids = {stay.place_id for stay in stays}
+    resident_ids = {stay.resident_id for stay in stays}
+    recorded = list(
+        Placement.objects.filter(Q(place_id__in=place_ids) | Q(resident_id__in=resident_ids))
+        .select_related("resident", "place__hotel")
+        .order_by("start")
+    )
+    outages = list(PlaceOutage.objects.filter(place_id__in=place_ids))
+    checked: list[Placement] = []
+    for stay in sorted(stays, key=lambda stay: stay.start):
+        stay_end = stay.end or datetime.date.max
+        for other in [*recorded, *checked]:
+            if other.start >= stay_end or (other.end or datetime.date.max) <= stay.start:
+                continue
+            if other.place_id == stay.place_id:
+                errors.append(
+                    _("This place is already occupied by %(resident)s from %(start)s (%(until)s).")
+                    % _describe(other)
+                )
+            elif other.resident_id == stay.resident_id:
+                errors.append(
+                    _("%(resident)s already has a place from %(start)s (%(until)s): %(place)s.")
+                    % _describe(other)
+                )
+        outage_end = stay.end or stay.start + datetime.timedelta(days=1)
+        for outage in outages:
+            if outage.place_id == stay.place_id and outage.start < outage_end:
+                if outage.end is None or outage.end > stay.start:
+                    errors.append(
+                        _("This place is out of service from %(start)s: %(reason)s.")
+                        % {"start": _day(outage.start), "reason": outage.reason}
+                    )
+        checked.append(stay)
+    return errors
+
+
+@transaction.atomic
+def placements_record(stays: list[Placement], *, by) -> list[Placement]:
+    """Record many stays at once, current or already ended: past records brought into Ancrage.
+
+    Each stay is an unsaved Placement with its resident, place (with its hotel) and start, and
+    for an ended one its end and exit destination; a transfer's first stay ends with "transfer"
+    and the next one names it as `previous` (saved already, or in the same list). The places and
+    the people are locked (as an assignment locks them), every stay is checked as an assignment
+    is, over its own nights, then all are saved, or none (ValidationError with the reasons).
+    `stays_started` is sent once with them all and `stays_ended` with those that have ended: the
+    visits app plans, in one go, the visits of the people housed today.
+    """
+    if not stays:
+        return []
+    for model, pks in (
+        (Place, {stay.place_id for stay in stays}),
+        (Resident, {stay.resident_id for stay in stays}),
+    ):
+        list(
+            model.objects.select_for_update(no_key=True)
+            .filter(pk__in=pks)
+            .order_by("pk")
+            .values_list("pk")
+        )
+    errors = _record_errors(stays)
+    if errors:
+        raise ValidationError(errors[:20])
+    for stay in stays:
+        stay.created_by = by
+        stay.ended_by = by if stay.end else None
+        stay.full_clean(
+            exclude=["resident", "place", "admission", "previous", "created_by", "ended_by"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    pending = list(stays)
+    try:
+        with transaction.atomic():
+            # A transfer's next stay is saved after the stay it continues.
+            while pending:
+                ready = [stay for stay in pending if stay.previous is None or stay.previous.pk]
+                if not ready:
+                    raise ValidationError(_("These transfers continue each other in a loop."))
+                Placement.objects.bulk_create(ready)
+                pending = [stay for stay in pending if stay.pk is None]
+    except IntegrityError:
+        raise ValidationError(
+            _("Another stay was recorded at the same moment: reload the page.")
+        ) from None
+    signals.stays_started.send(sender=Placement, placements=stays)
+    signals.stays_ended.send(
+        sender=Placement, placements=[stay for stay in stays if stay.end is not None]
+    )
+    return stays
 
 
 @transaction.atomic

@@ -196,6 +196,14 @@ POLICY = {
         {COORD, NURSE, PSY},
         {"token": "6f1c2b8e-3d4a-4c5b-9e7f-0a1b2c3d4e5f"},
     ),
+    # Switching day: the coordinator brings the team's spreadsheets in; the administrator may
+    # too (issue 19). The preview and the summary name people: nobody else sees them.
+    "imports:import_start": ({COORD, ADMIN}, {}),
+    "imports:template_xlsx": ({COORD, ADMIN}, {}),
+    "imports:template_csv": ({COORD, ADMIN}, {"kind": "personnes"}),
+    "imports:batch_detail": ({COORD, ADMIN}, {"pk": "import_batch"}),
+    "imports:batch_summary_xlsx": ({COORD, ADMIN}, {"pk": "import_batch"}),
+    "imports:batch_summary_csv": ({COORD, ADMIN}, {"pk": "import_batch"}),
 }
 
 
@@ -243,9 +251,10 @@ def _create_objects() -> Objects:
         placement=stay, start=stay.start, reason="hospital", planned_return=stay.start
     )
     visit = VisitFactory()
+    account = UserFactory(username="colleague")
     return Objects(
         {
-            "account": UserFactory(username="colleague"),
+            "account": account,
             "free_place": PlaceFactory(),
             "stay": stay,
             "absence": absence,
@@ -278,8 +287,18 @@ def _create_objects() -> Objects:
             "item": ItemFactory(),
             "location": LocationFactory(),
             "sample": SampleFactory(resident=stay.resident),
+            "import_batch": _import_batch(by=account),
         }
     )
+
+
+def _import_batch(*, by):
+    """A previewed import of one new person (its page shows the import form)."""
+    from imports.reading import read_upload
+    from imports.services import import_preview
+
+    parsed = read_upload("Nom d'usage;Année de naissance\nTiti;1985\n".encode())
+    return import_preview(parsed=parsed, file_name="personnes.csv", by=by)
 
 
 def _url(name, kwargs, objects):

@@ -1,6 +1,8 @@
-"""Ancrage takes no uploaded file: a file field or an upload form would need size limits,
-content-type checks, storage outside the static files and a view that checks access (the issue
-on security lists them). This test fails the day one appears, so that it comes with them."""
+"""Ancrage takes one uploaded file, and stores none: the spreadsheet a coordinator imports
+(imports.forms.ImportUploadForm), read in memory only, never past 5 MB (imports.uploads), by
+content and not by name (imports.reading), and not kept after its request. Any other file field
+or upload form would need the same care: this test fails the day one appears, so that it comes
+with them."""
 
 from django import forms
 from django.apps import apps
@@ -37,10 +39,18 @@ def _project_forms():
     return [form for form in seen if form.__module__.split(".")[0] in settings.PROJECT_APPS]
 
 
-def test_no_form_accepts_a_file():
+# The only form that takes a file: the spreadsheet to import (imports/tests/test_upload.py).
+UPLOAD_FORMS = ["imports.forms.ImportUploadForm"]
+
+
+def test_uploads_stay_in_memory_and_small():
+    assert settings.FILE_UPLOAD_HANDLERS == ["imports.uploads.MemoryOnlyUploadHandler"]
+
+
+def test_only_the_import_form_accepts_a_file():
     assert get_resolver().url_patterns  # imports every view module, hence every form
     with_files = [
-        form.__qualname__
+        f"{form.__module__}.{form.__qualname__}"
         for form in _project_forms()
         if any(
             isinstance(field, forms.FileField)
@@ -48,4 +58,4 @@ def test_no_form_accepts_a_file():
         )
     ]
     assert _project_forms(), "the project's forms were not found"
-    assert with_files == []
+    assert with_files == UPLOAD_FORMS

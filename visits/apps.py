@@ -25,6 +25,8 @@ class VisitsConfig(AppConfig):
         hooks.register_last_visit_finder(selectors.last_done_visits)
         signals.stay_started.connect(services.plan_started_stay, dispatch_uid="visits.plan")
         signals.stay_ended.connect(services.cancel_after_stay, dispatch_uid="visits.cancel")
+        signals.stays_started.connect(services.plan_started_stays, dispatch_uid="visits.plan_all")
+        signals.stays_ended.connect(services.cancel_after_stays, dispatch_uid="visits.cancel_all")
         from privacy import persondata
         from visits import persondata as held
 

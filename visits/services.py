@@ -4,6 +4,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -17,27 +18,48 @@ from visits.roster import roster_generate, week_start
 def plan_started_stay(placement, *, today: datetime.date | None = None, **_signal) -> None:
     """A stay starts: plan the person's visits for the rest of the week, and for next week when
     its roster already exists (the weekly generation ran before the entry)."""
+    plan_started_stays([placement], today=today)
+
+
+def plan_started_stays(placements, *, today: datetime.date | None = None, **_signal) -> None:
+    """Stays that start, one or many recorded at once: the same planning as
+    `plan_started_stay`, in one roster run per week for all their people. A stay already over
+    has nothing to plan."""
     today = today or timezone.localdate()
-    from_day = max(placement.start, today)
+    starting = [stay for stay in placements if stay.end is None or stay.end > today]
+    if not starting:
+        return
     this_week = week_start(today)
     weeks = [this_week]
     next_week = this_week + datetime.timedelta(days=7)
     if Visit.objects.in_week(next_week).filter(unplanned=False).exists():
         weeks.append(next_week)
     for monday in weeks:
-        if week_start(from_day) <= monday:
+        planned = [stay for stay in starting if week_start(max(stay.start, today)) <= monday]
+        if planned:
+            from_day = min(max(stay.start, today) for stay in planned)
             roster_generate(
-                week=monday, from_day=max(from_day, monday), resident_ids={placement.resident_id}
+                week=monday,
+                from_day=max(from_day, monday),
+                resident_ids={stay.resident_id for stay in planned},
             )
 
 
 def cancel_after_stay(placement, **_signal) -> int:
     """A stay ends (an exit or a transfer): its visits still planned from the exit day on are
     cancelled, even those the coordinator had moved: the person no longer lives there."""
-    if placement.end is None:
+    return cancel_after_stays([placement])
+
+
+def cancel_after_stays(placements, **_signal) -> int:
+    """`cancel_after_stay` for stays ended together, in one update."""
+    ended = [stay.pk for stay in placements if stay.end is not None]
+    if not ended:
         return 0
     return Visit.objects.filter(
-        placement=placement, status=VisitStatus.PLANNED, planned_on__gte=placement.end
+        placement_id__in=ended,
+        status=VisitStatus.PLANNED,
+        planned_on__gte=F("placement__end"),
     ).update(status=VisitStatus.CANCELLED)
 
 

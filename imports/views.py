@@ -1,0 +1,212 @@
+"""Switching day: the coordinator (or the administrator) brings the team's spreadsheets in.
+
+Upload a file, read its preview (each row as it will be recorded, each problem with its sheet,
+row and column), import, download the summary. Nothing is recorded before the import.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.access import allow_roles
+from accounts.roles import Role
+from core import spreadsheets
+from core.forms import save_once
+from core.http import file_response
+from core.pagination import paginate
+from imports import services, uploads, workbooks
+from imports.checks import DUPLICATE, shown_columns
+from imports.columns import SHEET_BY_SLUG, SHEETS
+from imports.forms import ImportRunForm, ImportUploadForm
+from imports.models import BatchStatus, ImportBatch, RowOutcome, RowStatus
+
+IMPORTERS = (Role.COORDINATOR, Role.ADMIN)
+ROWS_PER_PAGE = 100
+PROBLEMS = "problemes"
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*IMPORTERS)
+def import_start(request):
+    status = 200
+    if request.method == "POST":
+        form = ImportUploadForm(
+            request.POST,
+            request.FILES,
+            refused_as_too_large=uploads.refused_as_too_large(request),
+        )
+        if form.is_valid():
+            services.purge_expired()
+            batch = services.import_preview(
+                parsed=form.parsed, file_name=form.cleaned_data["file"].name, by=request.user
+            )
+            return redirect("imports:batch_detail", pk=batch.pk)
+        status = 400
+    else:
+        form = ImportUploadForm()
+    batches = paginate(
+        request,
+        ImportBatch.objects.select_related("created_by", "imported_by").defer("rows", "notes"),
+        per_page=20,
+    )
+    return render(
+        request,
+        "imports/import_start.html",
+        {"form": form, "page": batches, "sheets": SHEETS},
+        status=status,
+    )
+
+
+def _get_batch(pk: int) -> ImportBatch:
+    return get_object_or_404(ImportBatch.objects.select_related("created_by", "imported_by"), pk=pk)
+
+
+def _tabs(batch: ImportBatch) -> list[dict]:
+    """The tables of the page: the problems, then one per kind of row the file holds."""
+    with_problems = sum(1 for row in batch.rows if row["problems"] or row["warnings"])
+    tabs = []
+    if with_problems:
+        tabs.append({"key": PROBLEMS, "label": _("Problems"), "count": with_problems})
+    for sheet in SHEETS:
+        count = sum(1 for row in batch.rows if row["kind"] == sheet.kind)
+        if count:
+            tabs.append({"key": sheet.slug, "label": str(sheet.label), "count": count})
+    return tabs
+
+
+def _table(request, batch: ImportBatch) -> dict:
+    tabs = _tabs(batch)
+    keys = [tab["key"] for tab in tabs]
+    wanted = request.GET.get("type", "")
+    current = wanted if wanted in keys else (keys[0] if keys else "")
+    if current == PROBLEMS:
+        rows = [row for row in batch.rows if row["problems"] or row["warnings"]]
+        columns = []
+    elif current:
+        kind = SHEET_BY_SLUG[current].kind
+        rows = [row for row in batch.rows if row["kind"] == kind]
+        columns = shown_columns(kind)
+    else:
+        rows, columns = [], []
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["result_label"] = services.outcome_label(row)
+    return {
+        "tabs": tabs,
+        "current": current,
+        "page": page,
+        "columns": columns,
+        "extra_query": f"type={current}" if current else "",
+    }
+
+
+def _counts(batch: ImportBatch) -> list[dict]:
+    """Per kind of row: how many rows in each state (the preview's, or the import's outcome)."""
+    imported = batch.status == BatchStatus.IMPORTED
+    labels = dict((RowOutcome if imported else RowStatus).choices)
+    counts = []
+    for sheet in SHEETS:
+        found = batch.counts.get(sheet.kind)
+        if found:
+            counts.append(
+                {
+                    "label": str(sheet.label),
+                    "states": [
+                        (key, str(label), found[key])
+                        for key, label in labels.items()
+                        if key in found
+                    ],
+                }
+            )
+    return counts
+
+
+@require_http_methods(["GET", "POST"])
+@allow_roles(*IMPORTERS)
+def batch_detail(request, pk: int):
+    batch = _get_batch(pk)
+    form = None
+    status = 200
+    if batch.may_import:
+        has_duplicates = any(row["status"] == DUPLICATE for row in batch.rows)
+        form = ImportRunForm(
+            request.POST if request.method == "POST" else None, has_duplicates=has_duplicates
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                saved, _imported = save_once(
+                    form,
+                    lambda: services.import_run(
+                        batch=batch,
+                        by=request.user,
+                        all_or_nothing=form.cleaned_data["all_or_nothing"],
+                        create_duplicates=form.cleaned_data.get("create_duplicates", False),
+                    ),
+                )
+                if saved:
+                    messages.success(request, _("The file was imported: its summary is below."))
+                    return redirect("imports:batch_detail", pk=batch.pk)
+            status = 400
+    elif request.method == "POST":
+        if batch.status == BatchStatus.IMPORTED:
+            messages.info(request, _("This file was already imported: see its summary below."))
+        else:
+            messages.error(request, _("This preview has expired: upload the file again."))
+        return redirect("imports:batch_detail", pk=batch.pk)
+    context = {"batch": batch, "form": form, "counts": _counts(batch), **_table(request, batch)}
+    return render(request, "imports/batch_detail.html", context, status=status)
+
+
+@require_GET
+@allow_roles(*IMPORTERS)
+def template_xlsx(request):
+    return file_response(
+        workbooks.template_xlsx(),
+        filename="ancrage-modele-import.xlsx",
+        content_type=spreadsheets.XLSX,
+    )
+
+
+@require_GET
+@allow_roles(*IMPORTERS)
+def template_csv(request, kind: str):
+    sheet = SHEET_BY_SLUG.get(kind)
+    if sheet is None:
+        raise Http404
+    return file_response(
+        workbooks.template_csv(sheet),
+        filename=f"ancrage-modele-{sheet.slug}.csv",
+        content_type=spreadsheets.CSV,
+    )
+
+
+def _summary_batch(pk: int) -> ImportBatch:
+    batch = _get_batch(pk)
+    if not batch.rows:
+        raise Http404  # emptied after IMPORT_PREVIEW_HOURS
+    return batch
+
+
+@require_GET
+@allow_roles(*IMPORTERS)
+def batch_summary_xlsx(request, pk: int):
+    batch = _summary_batch(pk)
+    return file_response(
+        workbooks.summary_xlsx(batch),
+        filename=f"ancrage-import-{batch.pk}-bilan.xlsx",
+        content_type=spreadsheets.XLSX,
+    )
+
+
+@require_GET
+@allow_roles(*IMPORTERS)
+def batch_summary_csv(request, pk: int):
+    batch = _summary_batch(pk)
+    return file_response(
+        workbooks.summary_csv(batch),
+        filename=f"ancrage-import-{batch.pk}-bilan.csv",
+        content_type=spreadsheets.CSV,
+    )
