@@ -9,7 +9,7 @@ from django.urls import get_resolver
 from django.utils.cache import get_max_age
 
 from accounts.roles import Role
-from tests.test_access_rules import POLICY, _url, _url_names, objects  # noqa: F401
+from tests.test_access_rules import POLICY, _url, _url_names, module_objects, objects  # noqa: F401
 
 SAMPLE = [
     "home",

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.test_access_rules import POLICY, _url, objects  # noqa: F401  (fixture)
+from tests.test_access_rules import POLICY, _url, module_objects, objects  # noqa: F401  (fixtures)
 
 # Pages a half-logged-in user still needs.
 EXEMPT = {"second_factor_verify", "second_factor_setup", "logout", "set_language"}
