@@ -48,6 +48,9 @@ class Registry(Generic[T]):
         name = item_or_name if isinstance(item_or_name, str) else contribution_name(item_or_name)
         self._items.pop(name, None)
 
+    def get(self, name: str) -> T | None:
+        return self._items.get(name)
+
     def names(self) -> list[str]:
         return [contribution_name(item) for item in self]
 
