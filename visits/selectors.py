@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from accounts.roles import CARE_TEAM, STAFF
+from accounts.policy import may
 from placements.models import Absence, Hotel, Placement
 from residents.timeline import TimelineEntry
 from visits.models import (
@@ -388,7 +388,7 @@ def worker_stats(start: datetime.date, end: datetime.date, on: datetime.date | N
 
 def today_card(request) -> dict | None:
     user = request.user
-    if not user.has_role(*CARE_TEAM):
+    if not may(user, "visits.log"):
         return None
     visits = Visit.objects.of_worker(user).filter(planned_on=timezone.localdate()).not_cancelled()
     counts = visits.aggregate(
@@ -408,7 +408,7 @@ CARD_NAMES = 5
 
 
 def not_seen_card(request) -> dict | None:
-    if not request.user.has_role(*STAFF):
+    if not may(request.user, "visits.read"):
         return None
     rows = residents_not_seen()
     return {"count": len(rows), "rows": rows[:CARD_NAMES], "days": settings.VISIT_ALERT_DAYS}
