@@ -159,3 +159,12 @@ class PolicyBackend:
         ):
             return True
         raise PermissionDenied
+
+
+# --- The accounts' own policy ---------------------------------------------------------------------
+
+declare(
+    "accounts",
+    # The manager and the administrator open, change, (de)activate accounts, reset a second factor.
+    manage={Role.MANAGER, Role.ADMIN},
+)
