@@ -23,16 +23,9 @@ from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 
-from accounts.roles import MEDICAL_TEAM, Role
+from accounts.roles import MEDICAL_TEAM
 from core import pdf
 from core.registry import Registry
-
-# Who may make an export: the coordinator, who answers the person's request, and the medical
-# team, who alone may hand over the medical notes. Social workers pass the request on; the
-# manager oversees the exports made but exports aggregates only (see BRIEF.md).
-EXPORTERS = frozenset({Role.COORDINATOR, Role.NURSE, Role.PSYCHIATRIST})
-# Who may read the list of exports made from a file.
-EXPORT_OVERSEERS = frozenset({Role.COORDINATOR, Role.MANAGER})
 
 Value = str | int | float | bool | datetime.date | datetime.datetime | list | None
 
