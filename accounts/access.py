@@ -9,7 +9,7 @@ without a rule answers 403, so a page added without thinking about access is clo
 - public views: Django's ``@login_not_required``.
 
 A view that names roles itself (``@allow_roles(Role.COORDINATOR)``) still works, but
-tests/test_view_permissions.py fails until its roles come from a declared permission.
+tests/test_access_policy.py fails until its roles come from a declared permission.
 """
 
 from collections.abc import Callable, Iterable

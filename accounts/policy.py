@@ -42,8 +42,8 @@ from core.registry import Registry
 class UnknownPermission(ImproperlyConfigured):
     """A permission name that no `<app>/policy.py` declares.
 
-    Not a LookupError on purpose: the template engine would swallow one and quietly hide the
-    button (`{% if perms.placements.manaeg %}`).
+    Not a KeyError on purpose: the template engine takes one for a missing variable and would
+    quietly hide the button (`{% if perms.placements.manaeg %}`).
     """
 
 
