@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from accounts import policy
         from core.navigation import NavItem, register_menu
+
+        policy.autodiscover()
 
         register_menu(NavItem(_("Team accounts"), "accounts:account_list", icon="people"))

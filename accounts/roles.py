@@ -1,7 +1,8 @@
 """The team's roles.
 
-Roles are Django groups (a user may hold several). Views declare the roles allowed to use them
-(see `accounts.access`): that is the only rule; the groups hold no Django permission.
+Roles are Django groups (a user may hold several). What each role may do is written in each app's
+`policy.py` (see `accounts.policy`), which the views, the menu and the templates read: that is the
+only rule; the groups hold no Django model permission.
 """
 
 from django.db import models
@@ -36,7 +37,7 @@ def sync_role_groups(apps, schema_editor=None) -> None:
     """Ensure one group per role, holding no Django permission.
 
     Written for data migrations (older ones call it too). What a role may do is decided by the
-    views' role checks alone: a permission on a group would be a second rule, read by nothing,
+    apps' policies alone (accounts.policy): a model permission on a group would be a second rule
     that could say otherwise.
     """
     Group = apps.get_model("auth", "Group")

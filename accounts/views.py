@@ -15,10 +15,8 @@ from accounts import services, twofactor
 from accounts.access import AUTHENTICATED, allow_roles
 from accounts.forms import AccountForm, SecondFactorForm
 from accounts.models import User
-from accounts.roles import Role
+from accounts.policy import allow
 from core.views import RoleViewMixin
-
-ACCOUNT_MANAGERS = frozenset({Role.MANAGER, Role.ADMIN})
 
 
 def _next_url(request) -> str:
@@ -120,7 +118,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class AccountListView(RoleViewMixin, ListView):
-    allowed_roles = ACCOUNT_MANAGERS
+    permission = "accounts.manage"
     paginate_by = 50
     template_name = "accounts/account_list.html"
 
@@ -154,7 +152,7 @@ class AccountFormMixin:
 
 
 class AccountCreateView(RoleViewMixin, AccountFormMixin, CreateView):
-    allowed_roles = ACCOUNT_MANAGERS
+    permission = "accounts.manage"
     model = User
     form_class = AccountForm
     template_name = "accounts/account_form.html"
@@ -171,7 +169,7 @@ class AccountCreateView(RoleViewMixin, AccountFormMixin, CreateView):
 
 
 class AccountUpdateView(RoleViewMixin, AccountFormMixin, UpdateView):
-    allowed_roles = ACCOUNT_MANAGERS
+    permission = "accounts.manage"
     model = User
     form_class = AccountForm
     template_name = "accounts/account_form.html"
@@ -184,7 +182,7 @@ def _account(pk: int) -> User:
 
 
 @require_POST
-@allow_roles(*ACCOUNT_MANAGERS)
+@allow("accounts.manage")
 def account_deactivate(request, pk: int):
     account = _account(pk)
     try:
@@ -201,7 +199,7 @@ def account_deactivate(request, pk: int):
 
 
 @require_POST
-@allow_roles(*ACCOUNT_MANAGERS)
+@allow("accounts.manage")
 def account_reactivate(request, pk: int):
     account = _account(pk)
     services.account_reactivate(user=account)
@@ -210,7 +208,7 @@ def account_reactivate(request, pk: int):
 
 
 @require_POST
-@allow_roles(*ACCOUNT_MANAGERS)
+@allow("accounts.manage")
 def account_reset_second_factor(request, pk: int):
     account = _account(pk)
     services.account_reset_second_factor(user=account)

@@ -53,6 +53,9 @@ class Registry(Generic[T]):
         self._items.pop(name, None)
         self.version += 1
 
+    def get(self, name: str) -> T | None:
+        return self._items.get(name)
+
     def names(self) -> list[str]:
         return [contribution_name(item) for item in self]
 

@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from accounts import policy
 from accounts.access import AUTHENTICATED, allow_roles
 from core.forms import save_once
 from core.navigation import cards_for
@@ -20,10 +21,19 @@ logger = logging.getLogger(__name__)
 class RoleViewMixin(SuccessMessageMixin):
     """Base of every class-based view: it must say who may use it, and it flashes its message.
 
-    `allowed_roles` is enforced by accounts.middleware.RoleAccessMiddleware before the view runs.
+    `permission` names a permission of the app's policy (accounts.policy), or `allowed_roles` is
+    AUTHENTICATED; accounts.middleware.RoleAccessMiddleware enforces it before the view runs.
     """
 
+    permission: str | None = None
     allowed_roles: frozenset[str] | str | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.permission is not None:
+            policy.roles(cls.permission)  # a permission nobody declared fails at import
+            if cls.allowed_roles is not None:
+                raise TypeError(f"{cls.__name__}: a permission or allowed roles, not both")
 
 
 class SingleSubmissionMixin:

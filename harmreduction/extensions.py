@@ -4,7 +4,7 @@ the week's meal vouchers and advice given, saved in the visit's own transaction.
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts.roles import CARE_TEAM
+from accounts.policy import may
 from harmreduction import services
 from harmreduction.forms import VisitMaterialForm
 from harmreduction.models import (
@@ -39,7 +39,7 @@ class MaterialGivenOut(VisitExtension):
     template = "harmreduction/includes/visit_extension.html"
 
     def is_available(self, user) -> bool:
-        return user.has_role(*CARE_TEAM)
+        return may(user, "harmreduction.give")
 
     def get_form(self, *, visit, user, data, prefix):
         week = week_start(visit.planned_on)

@@ -11,8 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.access import allow_roles
-from accounts.roles import Role
+from accounts.policy import allow
 from core import spreadsheets
 from core.forms import save_once
 from core.http import file_response
@@ -23,13 +22,12 @@ from imports.columns import SHEET_BY_SLUG, SHEETS
 from imports.forms import ImportRunForm, ImportUploadForm
 from imports.models import BatchStatus, ImportBatch, RowOutcome, RowStatus
 
-IMPORTERS = (Role.COORDINATOR, Role.ADMIN)
 ROWS_PER_PAGE = 100
 PROBLEMS = "problemes"
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*IMPORTERS)
+@allow("imports.run")
 def import_start(request):
     status = 200
     if request.method == "POST":
@@ -125,7 +123,7 @@ def _counts(batch: ImportBatch) -> list[dict]:
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*IMPORTERS)
+@allow("imports.run")
 def batch_detail(request, pk: int):
     batch = _get_batch(pk)
     form = None
@@ -161,7 +159,7 @@ def batch_detail(request, pk: int):
 
 
 @require_GET
-@allow_roles(*IMPORTERS)
+@allow("imports.run")
 def template_xlsx(request):
     return file_response(
         workbooks.template_xlsx(),
@@ -171,7 +169,7 @@ def template_xlsx(request):
 
 
 @require_GET
-@allow_roles(*IMPORTERS)
+@allow("imports.run")
 def template_csv(request, kind: str):
     sheet = SHEET_BY_SLUG.get(kind)
     if sheet is None:
@@ -191,7 +189,7 @@ def _summary_batch(pk: int) -> ImportBatch:
 
 
 @require_GET
-@allow_roles(*IMPORTERS)
+@allow("imports.run")
 def batch_summary_xlsx(request, pk: int):
     batch = _summary_batch(pk)
     return file_response(
@@ -202,7 +200,7 @@ def batch_summary_xlsx(request, pk: int):
 
 
 @require_GET
-@allow_roles(*IMPORTERS)
+@allow("imports.run")
 def batch_summary_csv(request, pk: int):
     batch = _summary_batch(pk)
     return file_response(

@@ -15,7 +15,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from accounts.roles import STAFF, Role
+from accounts.policy import may
 from core.links import object_url
 from placements import hooks, occupancy
 from placements.models import (
@@ -46,7 +46,7 @@ def place_totals(on: datetime.date | None = None) -> dict[str, int]:
 
 
 def places_card(request) -> dict | None:
-    if not request.user.has_role(*STAFF):
+    if not may(request.user, "placements.read"):
         return None
     return place_totals()
 
@@ -261,7 +261,7 @@ def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
 
 def occupancy_card(request) -> dict | None:
     """The coordinator's home card: today's totals and the way to the board."""
-    if not request.user.has_role(Role.COORDINATOR):
+    if not may(request.user, "placements.manage"):
         return None
     totals = occupancy_totals()
     return {"totals": totals, "free": totals[PlaceState.FREE]}
@@ -540,7 +540,7 @@ def resident_actions(resident, user) -> list:
     from residents.actions import ResidentAction
 
     if (
-        not user.has_role(Role.COORDINATOR)
+        not may(user, "placements.manage")
         or Placement.objects.current().filter(resident=resident).exists()
     ):
         return []

@@ -15,8 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import CreateView, ListView, UpdateView
 from openpyxl import Workbook
 
-from accounts.access import allow_roles
-from accounts.roles import CARE_TEAM, STAFF, Role
+from accounts.policy import allow
 from core import spreadsheets
 from core.forms import add_validation_error
 from core.http import file_response
@@ -44,10 +43,6 @@ from privacy.access import PersonPageMixin, person_data_viewed
 from residents.models import AdmissionRequest, AdmissionStatus, Resident
 from residents.selectors import admitted_without_place, waiting_list
 
-# Coordinators manage hotels and stays; the care team (coordinator included) records incidents;
-# everyone on staff, the manager included, reads.
-MANAGE = frozenset({Role.COORDINATOR})
-RECORD_INCIDENTS = CARE_TEAM
 BOARD_HOTELS_PER_PAGE = 8
 STATEMENT_HOTELS_PER_PAGE = 8
 
@@ -61,7 +56,7 @@ def _get_place(pk: int) -> Place:
 
 
 class HotelListView(RoleViewMixin, ListView):
-    allowed_roles = STAFF
+    permission = "placements.read"
     paginate_by = 25
 
     def get_queryset(self):
@@ -77,12 +72,11 @@ class HotelListView(RoleViewMixin, ListView):
         context = super().get_context_data(**kwargs)
         context["query"] = self.request.GET.get("q", "")
         context["show_inactive"] = self.request.GET.get("inactive") == "1"
-        context["can_manage"] = self.request.user.has_role(*MANAGE)
         return context
 
 
 @require_GET
-@allow_roles(*STAFF)
+@allow("placements.read")
 def hotel_detail(request, pk: int):
     hotel = _get_hotel(pk)
     (board,) = selectors.hotel_boards([hotel])
@@ -94,14 +88,12 @@ def hotel_detail(request, pk: int):
             "board": board,
             "rows": board.places,
             "out_of_service": sum(1 for row in board.places if row.outage),
-            "can_manage": request.user.has_role(*MANAGE),
-            "can_record": request.user.has_role(*RECORD_INCIDENTS),
         },
     )
 
 
 class HotelCreateView(RoleViewMixin, CreateView):
-    allowed_roles = MANAGE
+    permission = "placements.manage"
     model = Hotel
     form_class = HotelForm
     success_message = _("The hotel “%(name)s” was created.")
@@ -115,7 +107,7 @@ class HotelUpdateView(HotelCreateView, UpdateView):
 
 
 class PlaceCreateView(RoleViewMixin, CreateView):
-    allowed_roles = MANAGE
+    permission = "placements.manage"
     model = Place
     form_class = PlaceForm
     success_message = _("The place was saved.")
@@ -139,7 +131,7 @@ class PlaceUpdateView(PlaceCreateView, UpdateView):
 
 
 class OutageCreateView(RoleViewMixin, CreateView):
-    allowed_roles = MANAGE
+    permission = "placements.manage"
     model = PlaceOutage
     form_class = PlaceOutageForm
     success_message = _("The place is recorded as out of service.")
@@ -177,7 +169,7 @@ class OutageUpdateView(OutageCreateView, UpdateView):
 
 
 @require_POST
-@allow_roles(*MANAGE)
+@allow("placements.manage")
 def outage_end(request, place_pk: int, pk: int):
     """Put a place back in service today, closing the period that covers today."""
     outage = get_object_or_404(
@@ -203,7 +195,7 @@ def outage_end(request, place_pk: int, pk: int):
 
 
 @require_GET
-@allow_roles(*STAFF)
+@allow("placements.read")
 def board(request):
     """Every place today, by hotel: the coordinator's home. Everyone on staff may look."""
     hotels = selectors.board_hotels()
@@ -243,8 +235,7 @@ def board(request):
             "state": state,
             "states": PlaceState.LABELS,
             "show_last_visit": hooks.last_visit_finder is not None,
-            "can_assign": request.user.has_role(*MANAGE),
-            "can_record": request.user.has_role(*RECORD_INCIDENTS),
+            "can_assign": request.user.has_perm("placements.manage"),
         },
     )
 
@@ -282,7 +273,7 @@ def _assigned(request, stay: Placement):
 
 
 @require_GET
-@allow_roles(*MANAGE)
+@allow("placements.manage")
 def assign_candidates(request, place_pk: int):
     """Step 2 of 3: who gets this free place — admitted people first, then the waiting list."""
     place = _get_place(place_pk)
@@ -303,7 +294,7 @@ def assign_candidates(request, place_pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("placements.manage")
 def assign_confirm(request, place_pk: int, admission_pk: int):
     """Step 3 of 3: the entry date, then the stay (admitting a waiting request on the way)."""
     place = _get_place(place_pk)
@@ -341,7 +332,7 @@ def _request_to_link(resident: Resident) -> AdmissionRequest | None:
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("placements.manage")
 def resident_assign(request, resident_pk: int):
     """Give a free place to a person, from their file."""
     resident = get_object_or_404(Resident, pk=resident_pk)
@@ -392,13 +383,13 @@ def _already_ended(request, placement: Placement):
 
 
 @require_GET
-@allow_roles(*STAFF)
+@allow("placements.read")
 def placement_detail(request, pk: int):
     placement = _get_placement(pk)
     person_data_viewed(request, placement.resident)
     chain = selectors.stay_chain(placement)
     absences = list(placement.absences.all())
-    can_act = request.user.has_role(*MANAGE) and placement.end is None
+    can_act = request.user.has_perm("placements.manage") and placement.end is None
     first, last = chain[0], chain[-1]
     return render(
         request,
@@ -417,7 +408,7 @@ def placement_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("placements.manage")
 def placement_end(request, pk: int):
     placement = _get_placement(pk)
     if placement.end is not None:
@@ -446,7 +437,7 @@ def placement_end(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("placements.manage")
 def placement_transfer(request, pk: int):
     placement = _get_placement(pk)
     if placement.end is not None:
@@ -484,7 +475,7 @@ def placement_transfer(request, pk: int):
 
 
 class AbsenceCreateView(PersonPageMixin, RoleViewMixin, CreateView):
-    allowed_roles = MANAGE
+    permission = "placements.manage"
     model = Absence
     form_class = AbsenceForm
     success_message = _("The absence was recorded.")
@@ -512,7 +503,7 @@ class AbsenceCreateView(PersonPageMixin, RoleViewMixin, CreateView):
 
 
 @require_POST
-@allow_roles(*MANAGE)
+@allow("placements.manage")
 def absence_return(request, placement_pk: int, pk: int):
     """The person is back: the absence ends on the given day."""
     absence = get_object_or_404(
@@ -574,7 +565,7 @@ def _statement_cells(line: selectors.StatementRow) -> list:
 
 
 @require_GET
-@allow_roles(*STAFF)
+@allow("placements.read")
 def statement(request):
     """The month's figures by hotel (every hotel), then by place for a page of hotels at a
     time, as the board pages them: the whole scheme has hundreds of places, which the files
@@ -612,7 +603,7 @@ def _statement_page_link(month_query: str, index: int, hotel: selectors.HotelSta
 
 
 @require_GET
-@allow_roles(*STAFF)
+@allow("placements.read")
 def statement_csv(request):
     """The statement as CSV for a spreadsheet in French: semicolons, decimal commas, a BOM."""
     _form, month = _statement_month(request)
@@ -631,7 +622,7 @@ def statement_csv(request):
 
 
 @require_GET
-@allow_roles(*STAFF)
+@allow("placements.read")
 def statement_xlsx(request):
     _form, month = _statement_month(request)
     data = selectors.monthly_statement(month)
@@ -662,7 +653,7 @@ INCIDENT_STATUSES = {
 
 
 class IncidentListView(RoleViewMixin, ListView):
-    allowed_roles = STAFF
+    permission = "placements.read"
     paginate_by = 25
     template_name = "placements/incident_list.html"
 
@@ -687,13 +678,12 @@ class IncidentListView(RoleViewMixin, ListView):
             hotels=Hotel.objects.order_by("name"),
             hotel_id=hotel_id,
             extra_query=urlencode(extra),
-            can_record=self.request.user.has_role(*RECORD_INCIDENTS),
         )
         return context
 
 
 class IncidentCreateView(RoleViewMixin, CreateView):
-    allowed_roles = RECORD_INCIDENTS
+    permission = "placements.record_incident"
     model = Incident
     form_class = IncidentForm
     success_message = _("The incident was recorded.")
@@ -727,7 +717,7 @@ def _get_incident(pk: int) -> Incident:
 
 
 def _incident_detail(request, incident: Incident, action_form: IncidentActionForm | None = None):
-    can_record = request.user.has_role(*RECORD_INCIDENTS)
+    can_record = request.user.has_perm("placements.record_incident")
     if can_record and action_form is None:
         action_form = IncidentActionForm(initial={"done_on": timezone.localdate()})
     return render(
@@ -744,7 +734,7 @@ def _incident_detail(request, incident: Incident, action_form: IncidentActionFor
 
 
 @require_GET
-@allow_roles(*STAFF)
+@allow("placements.read")
 def incident_detail(request, pk: int):
     incident = _get_incident(pk)
     person_data_viewed(request, incident.resident)
@@ -752,7 +742,7 @@ def incident_detail(request, pk: int):
 
 
 @require_POST
-@allow_roles(*RECORD_INCIDENTS)
+@allow("placements.record_incident")
 def incident_action_create(request, pk: int):
     incident = _get_incident(pk)
     form = IncidentActionForm(request.POST)
@@ -767,7 +757,7 @@ def incident_action_create(request, pk: int):
 
 
 @require_POST
-@allow_roles(*RECORD_INCIDENTS)
+@allow("placements.record_incident")
 def incident_close(request, pk: int):
     incident = _get_incident(pk)
     if incident.closed_on is None:

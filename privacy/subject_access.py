@@ -29,17 +29,10 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 
-from accounts.roles import MEDICAL_TEAM, Role
+from accounts.roles import MEDICAL_TEAM
 from core import pdf
 from privacy import persondata
 from privacy.persondata import Held
-
-# Who may make an export: the coordinator, who answers the person's request, and the medical
-# team, who alone may hand over the medical notes. Social workers pass the request on; the
-# manager oversees the exports made but exports aggregates only (see BRIEF.md).
-EXPORTERS = frozenset({Role.COORDINATOR, Role.NURSE, Role.PSYCHIATRIST})
-# Who may read the list of exports made from a file.
-EXPORT_OVERSEERS = frozenset({Role.COORDINATOR, Role.MANAGER})
 
 FieldValue = str | int | float | bool | datetime.date | datetime.datetime | list | dict | None
 

@@ -14,8 +14,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import allow_roles
-from accounts.roles import CASE_FILE_HISTORY, Role
+from accounts.policy import allow
 from core import audit
 from core.forms import save_once
 from core.http import file_response
@@ -25,9 +24,7 @@ from privacy.access import person_data_viewed
 from privacy.forms import HistoryFilter, SubjectAccessExportForm
 from privacy.models import EXPORT_VALIDITY, ExportFormat, SubjectAccessExport
 from privacy.persondata import person_model
-from privacy.subject_access import EXPORT_OVERSEERS, EXPORTERS
 
-PAGE_READERS = EXPORTERS | EXPORT_OVERSEERS
 EXPORTS_SHOWN = 50
 
 
@@ -35,7 +32,7 @@ EXPORTS_SHOWN = 50
 
 
 @require_GET
-@allow_roles(Role.MANAGER, Role.ADMIN)
+@allow("privacy.read_history")
 def history_index(request):
     return render(
         request,
@@ -43,14 +40,14 @@ def history_index(request):
         {
             "models": audit.tracked_models(request.user),
             "journal_url": reverse("residents:access_journal")
-            if request.user.has_role(*CASE_FILE_HISTORY)
+            if request.user.has_perm("residents.read_access_log")
             else None,
         },
     )
 
 
 @require_GET
-@allow_roles(Role.MANAGER, Role.ADMIN)
+@allow("privacy.read_history")
 def history_model(request, label: str, pk: str | None = None):
     model = audit.tracked_model(label, request.user)
     if model is None:
@@ -87,8 +84,8 @@ def history_model(request, label: str, pk: str | None = None):
 # --- The right of access ----------------------------------------------------------------------
 
 
-def _get_resident_for(user, pk: int, *, roles):
-    if not user.has_role(*roles):
+def _get_resident_for(user, pk: int, *, permission: str):
+    if not user.has_perm(permission):
         raise PermissionDenied
     return get_object_or_404(person_model(), pk=pk)
 
@@ -96,7 +93,7 @@ def _get_resident_for(user, pk: int, *, roles):
 def _page(request, resident, form, *, status: int = 200):
     user = request.user
     exports = resident.subject_access_exports.select_related("requested_by")
-    if not user.has_role(*EXPORT_OVERSEERS):
+    if not user.has_perm("privacy.see_all_exports"):
         exports = exports.filter(requested_by=user)
     context = {
         "resident": resident,
@@ -104,24 +101,24 @@ def _page(request, resident, form, *, status: int = 200):
         "exports": exports[:EXPORTS_SHOWN],
         "validity_minutes": int(EXPORT_VALIDITY.total_seconds() // 60),
         "includes_medical": subject_access.includes_medical(user),
-        "sees_all_exports": user.has_role(*EXPORT_OVERSEERS),
+        "sees_all_exports": user.has_perm("privacy.see_all_exports"),
     }
     return render(request, "privacy/subject_access_page.html", context, status=status)
 
 
 @require_GET
-@allow_roles(*PAGE_READERS)
+@allow("privacy.open_exports_page")
 def export_page(request, resident_pk: int):
-    resident = _get_resident_for(request.user, resident_pk, roles=PAGE_READERS)
+    resident = _get_resident_for(request.user, resident_pk, permission="privacy.open_exports_page")
     person_data_viewed(request, resident)
-    form = SubjectAccessExportForm() if request.user.has_role(*EXPORTERS) else None
+    form = SubjectAccessExportForm() if request.user.has_perm("privacy.export") else None
     return _page(request, resident, form)
 
 
 @require_POST
-@allow_roles(*EXPORTERS)
+@allow("privacy.export")
 def export_create(request, resident_pk: int):
-    resident = _get_resident_for(request.user, resident_pk, roles=EXPORTERS)
+    resident = _get_resident_for(request.user, resident_pk, permission="privacy.export")
     form = SubjectAccessExportForm(request.POST)
     if form.is_valid():
         saved, export = save_once(
@@ -136,7 +133,7 @@ def export_create(request, resident_pk: int):
 
 
 @require_GET
-@allow_roles(*EXPORTERS)
+@allow("privacy.export")
 def export_download(request, token):
     """The export built now, for its requester only (anyone else: 404), until it expires."""
     export = get_object_or_404(

@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.access import allow_roles
-from accounts.roles import Role
+from accounts.policy import allow
 from core import spreadsheets
 from core.forms import save_once
 from core.http import file_response
@@ -14,10 +13,6 @@ from core.pagination import paginate
 from reports import rendering, services
 from reports.forms import ReportRequestForm
 from reports.models import Report, ReportStatus
-
-# The manager builds the reports; the coordinator, who prepares the activity review with them,
-# may read and download them (aggregates only) but not generate.
-READERS = (Role.MANAGER, Role.COORDINATOR)
 
 
 def _get_report(pk: int, *, ready: bool = False) -> Report:
@@ -34,21 +29,20 @@ def _list_context(request, form=None) -> dict:
         "page": page,
         "form": form,
         "pending": any(report.is_pending for report in page.object_list),
-        "may_generate": request.user.has_role(Role.MANAGER),
     }
 
 
 @require_GET
-@allow_roles(*READERS)
+@allow("reports.read")
 def report_list(request):
     if request.htmx:
         return render(request, "reports/includes/report_rows.html", _list_context(request))
-    form = ReportRequestForm() if request.user.has_role(Role.MANAGER) else None
+    form = ReportRequestForm() if request.user.has_perm("reports.generate") else None
     return render(request, "reports/report_list.html", _list_context(request, form))
 
 
 @require_POST
-@allow_roles(Role.MANAGER)
+@allow("reports.generate")
 def report_create(request):
     form = ReportRequestForm(request.POST)
     if form.is_valid():
@@ -69,7 +63,7 @@ def report_create(request):
 
 
 @require_POST
-@allow_roles(Role.MANAGER)
+@allow("reports.generate")
 def report_retry(request, pk: int):
     report = _get_report(pk)
     if report.status != ReportStatus.FAILED:
@@ -82,7 +76,7 @@ def report_retry(request, pk: int):
 
 
 @require_GET
-@allow_roles(*READERS)
+@allow("reports.read")
 def report_pdf(request, pk: int):
     report = _get_report(pk, ready=True)
     with report.pdf.open("rb") as pdf:
@@ -93,7 +87,7 @@ def report_pdf(request, pk: int):
 
 
 @require_GET
-@allow_roles(*READERS)
+@allow("reports.read")
 def report_csv(request, pk: int, key: str):
     report = _get_report(pk, ready=True)
     content = rendering.table_csv(report, key)
@@ -108,7 +102,7 @@ def report_csv(request, pk: int, key: str):
 
 
 @require_GET
-@allow_roles(*READERS)
+@allow("reports.read")
 def report_xlsx(request, pk: int):
     report = _get_report(pk, ready=True)
     return file_response(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import STAFF
+from accounts.policy import may
 from core.links import object_url
 from residents import hooks
 from residents.models import (
@@ -150,7 +150,7 @@ def waiting_list(on: datetime.date | None = None) -> list[WaitingRow]:
 
 
 def waiting_list_card(request) -> dict | None:
-    if not request.user.has_role(*STAFF):
+    if not may(request.user, "residents.read"):
         return None
     return waiting_list_totals()
 

@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
-from accounts.access import allow_roles
-from accounts.roles import CARE_TEAM, STAFF, Role
+from accounts.policy import allow
 from core import audit
 from core.pagination import paginate
 from core.params import parse_id
@@ -39,16 +38,12 @@ from residents.models import (
 from residents.priority import priority_formula
 from residents.selectors import admitted_without_place, residents_for_list, waiting_list
 
-READ = STAFF
-EDIT = CARE_TEAM
-DECIDE = frozenset({Role.COORDINATOR})
-AUDIT = frozenset({Role.MANAGER})
 TIMELINE_PER_PAGE = 20
 
 
 def _get_resident_for(user, pk: int, *, for_change: bool = False) -> Resident:
     """The file `pk` as `user` may open it; an archived file can be read but not changed."""
-    if not user.has_role(*(EDIT if for_change else READ)):
+    if not user.has_perm("residents.edit" if for_change else "residents.read"):
         raise PermissionDenied
     residents = Resident.objects.select_related("informed_by", "created_by", "archived_by")
     if for_change:
@@ -58,7 +53,7 @@ def _get_resident_for(user, pk: int, *, for_change: bool = False) -> Resident:
 
 def _get_admission_for(user, pk: int, *, for_change: bool = False) -> AdmissionRequest:
     """The request `pk` with its person; only a waiting request of an open file can be changed."""
-    if not user.has_role(*(EDIT if for_change else READ)):
+    if not user.has_perm("residents.edit" if for_change else "residents.read"):
         raise PermissionDenied
     requests = AdmissionRequest.objects.select_related("resident", "decided_by", "created_by")
     if for_change:
@@ -70,7 +65,7 @@ def _get_admission_for(user, pk: int, *, for_change: bool = False) -> AdmissionR
 
 
 class ResidentListView(RoleViewMixin, ListView):
-    allowed_roles = READ
+    permission = "residents.read"
     paginate_by = 25
     template_name = "residents/resident_list.html"
 
@@ -92,13 +87,12 @@ class ResidentListView(RoleViewMixin, ListView):
             query=query,
             include_archived=self._include_archived(),
             extra_query=urlencode(extra),
-            can_edit=self.request.user.has_role(*EDIT),
         )
         return context
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("residents.read")
 def resident_detail(request, pk: int):
     resident = _get_resident_for(request.user, pk)
     # Read once for the timeline (admission_entries, situation_entries) and the page's summary.
@@ -113,21 +107,21 @@ def resident_detail(request, pk: int):
     context.update(
         latest_request=latest_request,
         latest_situation=next(iter(resident.situation_assessments.all()), None),
-        can_edit=request.user.has_role(*EDIT) and not resident.is_archived,
-        can_archive=request.user.has_role(*DECIDE),
+        can_edit=request.user.has_perm("residents.edit") and not resident.is_archived,
+        can_archive=request.user.has_perm("residents.decide"),
         can_request=(
-            request.user.has_role(*EDIT)
+            request.user.has_perm("residents.edit")
             and not resident.is_archived
             and not (latest_request and latest_request.is_waiting)
         ),
-        can_audit=request.user.has_role(*AUDIT),
+        can_audit=request.user.has_perm("residents.read_access_log"),
         other_actions=actions.actions_for(resident, request.user),
     )
     return render(request, "residents/resident_detail.html", context)
 
 
 class ResidentFormViewMixin(SingleSubmissionMixin, RoleViewMixin):
-    allowed_roles = EDIT
+    permission = "residents.edit"
     model = Resident
     form_class = ResidentForm
 
@@ -151,7 +145,7 @@ class ResidentUpdateView(PersonPageMixin, ResidentFormViewMixin, UpdateView):
 
 
 @require_POST
-@allow_roles(*DECIDE)
+@allow("residents.decide")
 def resident_archive(request, pk: int):
     resident = _get_resident_for(request.user, pk, for_change=True)
     try:
@@ -167,7 +161,7 @@ def resident_archive(request, pk: int):
 
 
 @require_POST
-@allow_roles(*DECIDE)
+@allow("residents.decide")
 def resident_unarchive(request, pk: int):
     resident = _get_resident_for(request.user, pk)
     if resident.is_archived:
@@ -180,7 +174,7 @@ def resident_unarchive(request, pk: int):
 
 
 @require_GET
-@allow_roles(*AUDIT)
+@allow("residents.read_access_log")
 def access_log(request, pk: int):
     resident = _get_resident_for(request.user, pk)
     accesses = resident.access_logs.select_related("user").order_by("-at", "-pk")
@@ -198,7 +192,7 @@ def access_log(request, pk: int):
 
 
 @require_GET
-@allow_roles(*AUDIT)
+@allow("residents.read_access_log")
 def access_journal(request):
     """Every opening and export of a case file, searchable by person and by user."""
     form = AccessJournalFilter(request.GET or None)
@@ -224,7 +218,7 @@ def access_journal(request):
 class AssessmentViewMixin(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin):
     """Create or update an assessment of the file in the URL; the author is the current user."""
 
-    allowed_roles = EDIT
+    permission = "residents.edit"
 
     def get_resident(self) -> Resident:
         if not hasattr(self, "_resident"):
@@ -310,7 +304,7 @@ class ConsumptionUpdateView(ConsumptionCreateView, UpdateView):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("residents.read")
 def waiting_list_view(request):
     rows = waiting_list()
     return render(
@@ -321,14 +315,13 @@ def waiting_list_view(request):
             "waiting_count": len(rows),
             "to_review_count": sum(row.to_review for row in rows),
             "admitted": admitted_without_place(),
-            "can_edit": request.user.has_role(*EDIT),
             "formula": priority_formula(),
         },
     )
 
 
 class AdmissionCreateView(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin, CreateView):
-    allowed_roles = EDIT
+    permission = "residents.edit"
     model = AdmissionRequest
     form_class = AdmissionRequestForm
     success_message = _("The admission request was recorded.")
@@ -357,7 +350,7 @@ class AdmissionCreateView(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin,
 
 
 class AdmissionUpdateView(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin, UpdateView):
-    allowed_roles = EDIT
+    permission = "residents.edit"
     model = AdmissionRequest
     form_class = AdmissionRequestForm
     success_message = _("The admission request was updated.")
@@ -370,11 +363,11 @@ class AdmissionUpdateView(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin,
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("residents.read")
 def admission_detail(request, pk: int):
     admission = _get_admission_for(request.user, pk)
     person_data_viewed(request, admission.resident)
-    may_decide = admission.is_waiting and request.user.has_role(*DECIDE)
+    may_decide = admission.is_waiting and request.user.has_perm("residents.decide")
     score = admission.priority()
     return render(
         request,
@@ -392,7 +385,7 @@ def admission_detail(request, pk: int):
             "can_edit": (
                 admission.is_waiting
                 and not admission.resident.is_archived
-                and request.user.has_role(*EDIT)
+                and request.user.has_perm("residents.edit")
             ),
             "can_decide": may_decide,
             "admit_form": DecisionForm(prefix="admit") if may_decide else None,
@@ -421,7 +414,7 @@ def _decide(request, pk: int, *, form_class, prefix: str, action, done: str):
 
 
 @require_POST
-@allow_roles(*DECIDE)
+@allow("residents.decide")
 def admission_admit(request, pk: int):
     return _decide(
         request,
@@ -434,7 +427,7 @@ def admission_admit(request, pk: int):
 
 
 @require_POST
-@allow_roles(*DECIDE)
+@allow("residents.decide")
 def admission_refuse(request, pk: int):
     return _decide(
         request,
@@ -447,7 +440,7 @@ def admission_refuse(request, pk: int):
 
 
 @require_POST
-@allow_roles(*DECIDE)
+@allow("residents.decide")
 def admission_mark_lost(request, pk: int):
     return _decide(
         request,
@@ -460,7 +453,7 @@ def admission_mark_lost(request, pk: int):
 
 
 @require_POST
-@allow_roles(*EDIT)
+@allow("residents.edit")
 def admission_news(request, pk: int):
     admission = _get_admission_for(request.user, pk, for_change=True)
     admission.record_news()

@@ -23,13 +23,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from accounts.roles import CARE_TEAM, CASE_FILE_HISTORY, MEDICAL_TEAM, STAFF, Role
+from accounts.policy import may
+from accounts.roles import CASE_FILE_HISTORY, MEDICAL_TEAM
 from core.audit import audited
 
 # Readers of what the whole team shares (social notes, shared summaries, steps, the fact of an
-# appointment) and of what only the medical team reads.
-TEAM_READERS = STAFF
-MEDICAL_READERS = MEDICAL_TEAM
+# appointment) and of what only the medical team reads: permissions of support/policy.py.
+TEAM_READERS = "support.read"
+MEDICAL_READERS = "support.read_medical"
 
 
 # --- Notes ---------------------------------------------------------------------------------------
@@ -42,17 +43,17 @@ class NoteKind(models.TextChoices):
 
 
 MEDICAL_KINDS = frozenset({NoteKind.NURSING, NoteKind.PSYCHIATRIC})
-# Who may write each kind of note.
+# Who may write each kind of note: permissions of support/policy.py.
 NOTE_WRITERS = {
-    NoteKind.SOCIAL: CARE_TEAM,
-    NoteKind.NURSING: frozenset({Role.NURSE}),
-    NoteKind.PSYCHIATRIC: frozenset({Role.PSYCHIATRIST}),
+    NoteKind.SOCIAL: "support.edit",
+    NoteKind.NURSING: "support.write_nursing_note",
+    NoteKind.PSYCHIATRIC: "support.write_psychiatric_note",
 }
 
 
 def note_kinds_for(user) -> list[NoteKind]:
     """The kinds of note `user` may write, in the order of the choices."""
-    return [kind for kind in NoteKind if user.has_role(*NOTE_WRITERS[kind])]
+    return [kind for kind in NoteKind if may(user, NOTE_WRITERS[kind])]
 
 
 class NoteQuerySet(models.QuerySet):
@@ -69,7 +70,7 @@ class NoteQuerySet(models.QuerySet):
         false: the confidential text lives in MedicalNoteText, which the query joins for the
         medical team only. Anyone else reads nothing.
         """
-        if user.has_role(*MEDICAL_READERS):
+        if may(user, MEDICAL_READERS):
             return self.annotate(
                 body=Case(
                     When(kind=NoteKind.SOCIAL, then=F("text")),
@@ -78,7 +79,7 @@ class NoteQuerySet(models.QuerySet):
                 ),
                 full_access=Value(True),
             )
-        if user.has_role(*TEAM_READERS):
+        if may(user, TEAM_READERS):
             return self.filter(Q(kind=NoteKind.SOCIAL) | ~Q(shared_summary="")).annotate(
                 body=Case(
                     When(kind=NoteKind.SOCIAL, then=F("text")),
@@ -309,7 +310,7 @@ class StepQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Steps are shared with the whole team and the manager (social information)."""
-        return self if user.has_role(*TEAM_READERS) else self.none()
+        return self if may(user, TEAM_READERS) else self.none()
 
 
 @audited(readers=CASE_FILE_HISTORY)
@@ -476,11 +477,11 @@ class ReferralQuerySet(models.QuerySet):
         referral, but a medical one's service and notes come back blank from the database (and
         are not loaded): they know an appointment exists, when, and who goes. Anyone else: none.
         """
-        if user.has_role(*MEDICAL_READERS):
+        if may(user, MEDICAL_READERS):
             return self.annotate(
                 detail_visible=Value(True), shown_service=F("service"), shown_notes=F("notes")
             )
-        if user.has_role(*TEAM_READERS):
+        if may(user, TEAM_READERS):
             hidden = Q(is_medical=True)
             return self.defer("service", "notes").annotate(
                 detail_visible=Case(

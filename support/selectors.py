@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
-from accounts.roles import CARE_TEAM, Role
+from accounts.policy import may
 from core.pagination import first_rows_with_total
 from placements.models import Placement
 from residents.models import ConsumptionAssessment, Resident, open_file
@@ -138,7 +138,7 @@ def _referral_entry(referral: Referral, url: str) -> TimelineEntry:
 def steps_card(request) -> dict | None:
     """The open steps the user follows that are overdue or due within the week."""
     user = request.user
-    if not user.has_role(*CARE_TEAM):
+    if not may(user, "support.edit"):
         return None
     today = timezone.localdate()
     due = Step.objects.filter(open_file("resident"), followed_by=user).due_soon(today)
@@ -156,7 +156,7 @@ def steps_card(request) -> dict | None:
 def appointments_card(request) -> dict | None:
     """The appointments the user accompanies in the next two weeks."""
     user = request.user
-    if not user.has_role(*CARE_TEAM):
+    if not may(user, "support.edit"):
         return None
     until = timezone.now() + datetime.timedelta(days=APPOINTMENTS_AHEAD_DAYS)
     upcoming = (
@@ -217,7 +217,7 @@ def reassessments_due(
 
 
 def reassessments_card(request) -> dict | None:
-    if not request.user.has_role(*CARE_TEAM):
+    if not may(request.user, "residents.edit"):
         return None
     return {
         "due": reassessments_due(limit=CARD_ROWS),
@@ -227,7 +227,7 @@ def reassessments_card(request) -> dict | None:
 
 def outcomes_card(request) -> dict | None:
     """The manager's view of the last twelve months' consumption outcomes."""
-    if not request.user.has_role(Role.MANAGER):
+    if not may(request.user, "support.read_outcomes"):
         return None
     today = timezone.localdate()
     return {"summary": outcome_summary(today - datetime.timedelta(days=365), today)}

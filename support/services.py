@@ -5,6 +5,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.policy import may
 from support.models import MEDICAL_KINDS, NOTE_WRITERS, MedicalNoteText, Note, NoteKind
 
 ARCHIVED = _("This file is archived: it can be read but not changed.")
@@ -12,7 +13,7 @@ CORRECTED_MEANWHILE = _("This note was corrected meanwhile: open its latest vers
 
 
 def _check_writer(kind: str, by) -> None:
-    if not by.has_role(*NOTE_WRITERS[NoteKind(kind)]):
+    if not may(by, NOTE_WRITERS[NoteKind(kind)]):
         raise PermissionDenied
 
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 
 from accounts.access import AUTHENTICATED, allow_roles
-from accounts.roles import CARE_TEAM, MEDICAL_TEAM, STAFF
+from accounts.policy import allow
 from core.forms import save_once
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
@@ -27,14 +27,12 @@ from support.models import (
     kinds_of,
 )
 
-READ = STAFF
-EDIT = CARE_TEAM
 PER_PAGE = 25
 
 
 def _get_resident_for(user, pk: int, *, for_change: bool = False) -> Resident:
     """The file `pk` as `user` may open it; an archived file can be read but not changed."""
-    if not user.has_role(*(EDIT if for_change else READ)):
+    if not user.has_perm("support.edit" if for_change else "support.read"):
         raise PermissionDenied
     residents = Resident.objects.active() if for_change else Resident.objects.all()
     return get_object_or_404(residents, pk=pk)
@@ -53,7 +51,7 @@ def _get_note_for(user, pk: int, *, for_change: bool = False) -> Note:
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("support.read")
 def note_list(request, resident_pk: int):
     resident = _get_resident_for(request.user, resident_pk)
     notes = (
@@ -71,13 +69,13 @@ def note_list(request, resident_pk: int):
         {
             "resident": resident,
             "page_obj": page,
-            "can_write": request.user.has_role(*EDIT) and not resident.is_archived,
+            "can_write": request.user.has_perm("support.edit") and not resident.is_archived,
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*EDIT)
+@allow("support.edit")
 def note_create(request, resident_pk: int):
     resident = _get_resident_for(request.user, resident_pk, for_change=True)
     form = NoteForm(request.POST or None, user=request.user)
@@ -127,7 +125,7 @@ def note_detail(request, pk: int):
             "can_correct": (
                 newer is None
                 and note.author_id == request.user.pk
-                and request.user.has_role(*NOTE_WRITERS[note.kind])
+                and request.user.has_perm(NOTE_WRITERS[note.kind])
                 and not note.resident.is_archived
             ),
         },
@@ -135,7 +133,7 @@ def note_detail(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*EDIT)
+@allow("support.edit")
 def note_correct(request, pk: int):
     note = _get_note_for(request.user, pk, for_change=True)
     form = NoteForm(
@@ -173,10 +171,10 @@ def note_correct(request, pk: int):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("support.read")
 def step_list(request):
     """Open steps, soonest deadline first: the user's own by default, the team's on request."""
-    follows = request.user.has_role(*EDIT)
+    follows = request.user.has_perm("support.edit")
     show_all = request.GET.get("tous") == "1" or not follows
     domain = request.GET.get("domaine", "")
     steps = (
@@ -212,7 +210,7 @@ def step_list(request):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("support.read")
 def resident_steps(request, resident_pk: int):
     resident = _get_resident_for(request.user, resident_pk)
     steps = (
@@ -228,7 +226,7 @@ def resident_steps(request, resident_pk: int):
         {
             "resident": resident,
             "page_obj": paginate(request, steps, PER_PAGE),
-            "can_edit": request.user.has_role(*EDIT) and not resident.is_archived,
+            "can_edit": request.user.has_perm("support.edit") and not resident.is_archived,
         },
     )
 
@@ -237,7 +235,7 @@ class CaseFormMixin(PersonPageMixin, SingleSubmissionMixin, RoleViewMixin):
     """A form about one resident's file: the file is the form's fixed parent, opening the form
     is a file access."""
 
-    allowed_roles = EDIT
+    permission = "support.edit"
 
     def get_resident(self) -> Resident:
         return self.object.resident
@@ -296,7 +294,7 @@ REFERRAL_VIEWS = {"a-venir": _("Upcoming"), "a-renseigner": _("Outcome to record
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("support.read")
 def referral_list(request):
     """Upcoming appointments of the programme (to plan visits around them), or past ones whose
     outcome is still to record; all of them or those the user accompanies."""
@@ -322,13 +320,12 @@ def referral_list(request):
             "views": REFERRAL_VIEWS,
             "mine": mine,
             "extra_query": urlencode(extra),
-            "can_edit": request.user.has_role(*EDIT),
         },
     )
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("support.read")
 def resident_referrals(request, resident_pk: int):
     resident = _get_resident_for(request.user, resident_pk)
     referrals = (
@@ -343,7 +340,7 @@ def resident_referrals(request, resident_pk: int):
         {
             "resident": resident,
             "page_obj": paginate(request, referrals, PER_PAGE),
-            "can_edit": request.user.has_role(*EDIT) and not resident.is_archived,
+            "can_edit": request.user.has_perm("support.edit") and not resident.is_archived,
         },
     )
 
@@ -357,7 +354,7 @@ class ReferralFormMixin(CaseFormMixin):
 
     def save_valid(self, form):
         response = super().save_valid(form)
-        if form.instance.is_medical and not self.request.user.has_role(*MEDICAL_TEAM):
+        if form.instance.is_medical and not self.request.user.has_perm("support.read_medical"):
             messages.info(
                 self.request,
                 gettext(

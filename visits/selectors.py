@@ -16,7 +16,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from accounts.roles import CARE_TEAM, STAFF
+from accounts.policy import may
 from core.links import object_url
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
@@ -442,7 +442,7 @@ def worker_stats(start: datetime.date, end: datetime.date, on: datetime.date | N
 
 def today_card(request) -> dict | None:
     user = request.user
-    if not user.has_role(*CARE_TEAM):
+    if not may(user, "visits.log"):
         return None
     visits = Visit.objects.of_worker(user).filter(planned_on=timezone.localdate()).not_cancelled()
     counts = visits.aggregate(
@@ -462,7 +462,7 @@ CARD_NAMES = 5
 
 
 def not_seen_card(request) -> dict | None:
-    if not request.user.has_role(*STAFF):
+    if not may(request.user, "visits.read"):
         return None
     rows, count = residents_not_seen(limit=CARD_NAMES)
     return {"count": count, "rows": rows, "days": settings.VISIT_ALERT_DAYS}

@@ -16,8 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
 
-from accounts.access import allow_roles
-from accounts.roles import CARE_TEAM, STAFF, Role
+from accounts.policy import allow
 from core.forms import TokenAlreadyUsed, add_validation_error
 from core.http import file_response, safe_next
 from core.pagination import paginate
@@ -49,10 +48,6 @@ from visits.roster import roster_generate, week_start
 
 User = get_user_model()
 
-LOG = CARE_TEAM
-PLAN = frozenset({Role.COORDINATOR})
-READ = STAFF
-SUPERVISE = frozenset({Role.COORDINATOR, Role.MANAGER})
 WEEK = datetime.timedelta(days=7)
 DAY = datetime.timedelta(days=1)
 STATS_DAYS = 28
@@ -90,7 +85,7 @@ def _get_visit(pk: int, user=None) -> Visit:
 
 
 @require_GET
-@allow_roles(*LOG)
+@allow("visits.log")
 def today(request):
     """ "My visits of the day": the rounds of the day, hotel by hotel in route order.
 
@@ -101,7 +96,7 @@ def today(request):
     worker = request.user
     worker_pk = id_param(request.GET, "intervenant")
     if worker_pk is not None and worker_pk != request.user.pk:
-        if not request.user.has_role(*PLAN):
+        if not request.user.has_perm("visits.plan"):
             raise PermissionDenied
         worker = get_object_or_404(User, pk=worker_pk)
     visits = list(selectors.day_visits(worker, day))
@@ -142,7 +137,7 @@ def _render_visit(
             "creating": creating,
             "recorded_meanwhile": meanwhile,
             "can_plan": not creating
-            and request.user.has_role(*PLAN)
+            and request.user.has_perm("visits.plan")
             and visit.status == VisitStatus.PLANNED,
             "can_close_follow_up": visit.needs_follow_up
             and visit.follow_up_reason in follow_up_reasons_for(request.user),
@@ -150,7 +145,7 @@ def _render_visit(
             "back_url": safe_next(
                 request,
                 _day_url(visit.planned_on)
-                if request.user.has_role(*LOG)
+                if request.user.has_perm("visits.log")
                 else reverse("visits:round_detail", args=[visit.hotel_id, visit.planned_on]),
             ),
         },
@@ -217,13 +212,13 @@ def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*READ)
+@allow("visits.read")
 def visit_detail(request, pk: int):
     """The visit page: outcome buttons first, optional details below (the care team logs; the
     manager reads). Logging a visit already logged corrects it."""
     visit = _get_visit(pk, request.user)
     person_data_viewed(request, visit.resident)
-    may_log = request.user.has_role(*LOG)
+    may_log = request.user.has_perm("visits.log")
     loggable = visit.status != VisitStatus.CANCELLED and visit.planned_on <= timezone.localdate()
     if request.method == "POST":
         if not may_log:
@@ -241,7 +236,7 @@ def visit_detail(request, pk: int):
 
 
 @require_GET
-@allow_roles(*LOG)
+@allow("visits.log")
 def unplanned_start(request):
     """An unplanned visit: the hotel, then the person (housed there today)."""
     today_ = timezone.localdate()
@@ -266,7 +261,7 @@ def unplanned_start(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*LOG)
+@allow("visits.log")
 def unplanned_log(request, resident_pk: int):
     resident = get_object_or_404(Resident.objects.active(), pk=resident_pk)
     today_ = timezone.localdate()
@@ -311,7 +306,7 @@ def unplanned_log(request, resident_pk: int):
 
 
 @require_GET
-@allow_roles(*LOG)
+@allow("visits.log")
 def alerts(request):
     """Open follow-up alerts for the reader's roles (a medical concern: the medical team…)."""
     return render(
@@ -322,7 +317,7 @@ def alerts(request):
 
 
 @require_POST
-@allow_roles(*LOG)
+@allow("visits.log")
 def follow_up_close(request, pk: int):
     visit = get_object_or_404(Visit.objects.select_related("resident"), pk=pk)
     if visit.follow_up_reason not in follow_up_reasons_for(request.user):
@@ -341,7 +336,7 @@ def follow_up_close(request, pk: int):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("visits.read")
 def week(request):
     today_ = timezone.localdate()
     monday = week_start(day_param(request.GET, "semaine", today_))
@@ -356,15 +351,13 @@ def week(request):
             "next_week": monday + WEEK,
             "this_week": week_start(today_),
             "today": today_,
-            "can_plan": request.user.has_role(*PLAN),
-            "can_supervise": request.user.has_role(*SUPERVISE),
             "can_generate": monday + 6 * DAY >= today_,
         },
     )
 
 
 @require_POST
-@allow_roles(*PLAN)
+@allow("visits.plan")
 def week_generate(request):
     today_ = timezone.localdate()
     monday = week_start(day_param(request.POST, "semaine", today_))
@@ -404,7 +397,7 @@ def week_generate(request):
 def _round_context(request, hotel, day, form=None):
     visits = list(selectors.round_visits(hotel, day))
     planned = [visit for visit in visits if visit.status == VisitStatus.PLANNED]
-    can_plan = request.user.has_role(*PLAN) and bool(planned)
+    can_plan = request.user.has_perm("visits.plan") and bool(planned)
     if can_plan and form is None:
         first = planned[0]
         form = RoundMoveForm(
@@ -416,20 +409,19 @@ def _round_context(request, hotel, day, form=None):
         "visits": visits,
         "teams": {tuple(visit.team) for visit in visits if visit.status != VisitStatus.CANCELLED},
         "form": form if can_plan else None,
-        "can_plan": request.user.has_role(*PLAN),
         "week_url": f"{reverse('visits:week')}?semaine={week_start(day).isoformat()}",
     }
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("visits.read")
 def round_detail(request, hotel_pk: int, day: datetime.date):
     hotel = get_object_or_404(Hotel, pk=hotel_pk)
     return render(request, "visits/round_detail.html", _round_context(request, hotel, day))
 
 
 @require_POST
-@allow_roles(*PLAN)
+@allow("visits.plan")
 def round_move(request, hotel_pk: int, day: datetime.date):
     hotel = get_object_or_404(Hotel, pk=hotel_pk)
     form = RoundMoveForm(request.POST)
@@ -465,7 +457,7 @@ def round_move(request, hotel_pk: int, day: datetime.date):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*PLAN)
+@allow("visits.plan")
 def visit_move(request, pk: int):
     visit = _get_visit(pk)
     if visit.status != VisitStatus.PLANNED:
@@ -505,7 +497,7 @@ def visit_move(request, pk: int):
 
 
 @require_POST
-@allow_roles(*PLAN)
+@allow("visits.plan")
 def visit_cancel(request, pk: int):
     visit = _get_visit(pk)
     try:
@@ -522,7 +514,7 @@ def visit_cancel(request, pk: int):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("visits.read")
 def round_sheet(request, day: datetime.date, worker_pk: int):
     """A worker's round sheet for a day, as a PDF to print."""
     worker = get_object_or_404(User, pk=worker_pk)
@@ -540,7 +532,7 @@ def round_sheet(request, day: datetime.date, worker_pk: int):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("visits.read")
 def follow_up(request):
     """Per person for a week: visits planned and made, and for how long they were not met."""
     today_ = timezone.localdate()
@@ -568,14 +560,13 @@ def follow_up(request):
             "alert_days": settings.VISIT_ALERT_DAYS,
             "extra_query": urlencode(extra),
             "housed": len(rows),
-            "can_supervise": request.user.has_role(*SUPERVISE),
             "complete": sum(row.done >= 2 for row in rows),
         },
     )
 
 
 @require_GET
-@allow_roles(*SUPERVISE)
+@allow("visits.supervise")
 def workers(request):
     today_ = timezone.localdate()
     default = {"start": today_ - (STATS_DAYS - 1) * DAY, "end": today_}
@@ -589,7 +580,6 @@ def workers(request):
             "start": period["start"],
             "end": period["end"],
             "rows": selectors.worker_stats(period["start"], period["end"], today_),
-            "can_supervise": True,
         },
     )
 
@@ -598,7 +588,7 @@ def workers(request):
 
 
 @require_GET
-@allow_roles(*SUPERVISE)
+@allow("visits.supervise")
 def availability_list(request):
     today_ = timezone.localdate()
     people = (
@@ -620,8 +610,6 @@ def availability_list(request):
         "visits/availability_list.html",
         {
             "people": people,
-            "can_plan": request.user.has_role(*PLAN),
-            "can_supervise": True,
             "today": today_,
         },
     )
@@ -632,7 +620,7 @@ def _get_worker(pk: int):
 
 
 class AvailabilityUpdateView(RoleViewMixin, UpdateView):
-    allowed_roles = PLAN
+    permission = "visits.plan"
     model = StaffAvailability
     form_class = StaffAvailabilityForm
     template_name = "visits/availability_form.html"
@@ -656,7 +644,7 @@ class AvailabilityUpdateView(RoleViewMixin, UpdateView):
 
 
 class LeaveCreateView(RoleViewMixin, CreateView):
-    allowed_roles = PLAN
+    permission = "visits.plan"
     model = Leave
     form_class = LeaveForm
     template_name = "visits/leave_form.html"

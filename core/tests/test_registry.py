@@ -26,6 +26,13 @@ def test_a_name_registered_again_keeps_its_place():
     assert list(registry) == [first_source, second_source]
 
 
+def test_it_finds_a_contribution_by_its_name():
+    registry = Registry("sources")
+    registry.register(first_source)
+    assert registry.get(f"{__name__}.first_source") is first_source
+    assert registry.get(f"{__name__}.second_source") is None
+
+
 def test_temporarily_puts_back_what_it_replaced():
     registry = Registry("sources")
     registry.register(first_source)

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import STAFF
+from accounts.policy import may
 from harmreduction.models.activities import Sample
 from residents.timeline import TimelineEntry
 
@@ -18,7 +18,7 @@ UNEXPECTED_RESULT_DAYS = 30  # how long an unexpected analysis result stays on t
 
 
 def sample_alert_card(request) -> dict | None:
-    if not request.user.has_role(*STAFF):
+    if not may(request.user, "harmreduction.read"):
         return None
     since = timezone.localdate() - datetime.timedelta(days=UNEXPECTED_RESULT_DAYS)
     samples = list(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, F, OuterRef, Prefetch
 from django.utils.translation import gettext as _
 
-from accounts.roles import Role
+from accounts.policy import may
 from harmreduction.models.supplies import (
     CATEGORY_ORDER,
     Category,
@@ -135,7 +135,7 @@ def kits_expiring(on: datetime.date, *, within_days: int = 60):
 
 
 def low_stock_card(request) -> dict | None:
-    if not request.user.has_role(Role.COORDINATOR, Role.MANAGER):
+    if not may(request.user, "harmreduction.watch_stock"):
         return None
     levels = list(low_levels()[:8])
     if not levels:

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.roles import CARE_TEAM
+from accounts.policy import may
 from harmreduction.models.common import WEEK, week_start
 from harmreduction.models.vouchers import (
     VoucherDistribution,
@@ -239,7 +239,7 @@ def voucher_reconciliation(year: int) -> list[ReconciliationMonth]:
 
 
 def voucher_card(request) -> dict | None:
-    if not request.user.has_role(*CARE_TEAM):
+    if not may(request.user, "harmreduction.give"):
         return None
     week = week_start(timezone.localdate())
     housed = housed_during(week).values("resident").distinct().count()

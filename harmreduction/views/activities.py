@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 
-from accounts.access import allow_roles
+from accounts.policy import allow
 from core.pagination import paginate
 from core.params import id_param
 from core.views import RoleViewMixin, SingleSubmissionMixin
@@ -30,7 +30,6 @@ from harmreduction.forms.activities import (
 from harmreduction.forms.common import ResidentChoiceMixin
 from harmreduction.models.activities import AdviceSession, Collection, Overdose, Sample
 from harmreduction.services import activities as services
-from harmreduction.views.common import GIVE, READ
 from placements.models import Hotel
 from privacy.access import PersonPageMixin, get_for_person_view
 
@@ -38,7 +37,7 @@ from privacy.access import PersonPageMixin, get_for_person_view
 class RecordViewMixin(SingleSubmissionMixin, RoleViewMixin):
     """Create views of the care team: the author is the current user; ?resident= preselects."""
 
-    allowed_roles = GIVE
+    permission = "harmreduction.give"
     author_field = "recorded_by"
     template_name = "harmreduction/record_form.html"
     title = ""
@@ -83,7 +82,7 @@ class OverdoseCreateView(RecordViewMixin, CreateView):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def collection_list(request):
     today = timezone.localdate()
     year = id_param(request.GET, "annee") or today.year
@@ -112,7 +111,6 @@ def collection_list(request):
             "activity": activity,
             "per_hotel": per_hotel,
             "page_obj": paginate(request, collections, per_page=25),
-            "can_give": request.user.has_role(*GIVE),
         },
     )
 
@@ -130,7 +128,7 @@ class CollectionCreateView(RecordViewMixin, CreateView):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def advice_list(request):
     sessions = AdviceSession.objects.select_related("resident", "held_by")
     today = timezone.localdate()
@@ -149,7 +147,6 @@ def advice_list(request):
             "page_obj": paginate(request, sessions, per_page=25),
             "by_topic": [(labels[row["topic"]], row["count"]) for row in by_topic],
             "year": today.year,
-            "can_give": request.user.has_role(*GIVE),
         },
     )
 
@@ -167,7 +164,7 @@ class AdviceCreateView(RecordViewMixin, CreateView):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def sample_list(request):
     samples = Sample.objects.select_related("resident", "collected_by")
     if request.GET.get("attente") == "1":
@@ -179,7 +176,6 @@ def sample_list(request):
             "page_obj": paginate(request, samples, per_page=25),
             "awaiting": request.GET.get("attente") == "1",
             "extra_query": "attente=1" if request.GET.get("attente") == "1" else "",
-            "can_give": request.user.has_role(*GIVE),
         },
     )
 
@@ -189,14 +185,13 @@ def _samples():
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def sample_detail(request, pk: int):
     return render(
         request,
         "harmreduction/sample_detail.html",
         {
             "sample": get_for_person_view(request, _samples(), pk=pk),
-            "can_give": request.user.has_role(*GIVE),
         },
     )
 
@@ -214,7 +209,7 @@ class SampleCreateView(RecordViewMixin, CreateView):
 
 
 class SampleUpdateView(PersonPageMixin, RoleViewMixin, UpdateView):
-    allowed_roles = GIVE
+    permission = "harmreduction.give"
     model = Sample
     form_class = SampleUpdateForm
     template_name = "harmreduction/record_form.html"

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 
-from accounts.access import allow_roles
+from accounts.policy import allow
 from core.forms import save_once
 from core.http import safe_next
 from core.pagination import paginate
@@ -38,13 +38,12 @@ from harmreduction.models.common import Setting
 from harmreduction.models.supplies import Category, Item, Location, LocationKind, StockLevel
 from harmreduction.selectors import supplies as selectors
 from harmreduction.services import supplies as services
-from harmreduction.views.common import GIVE, MANAGE, READ
 
 # --- Material: stock ------------------------------------------------------------------------------
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def stock(request):
     """Every item's stock in each location, and what is below its threshold."""
     locations = list(Location.objects.active().order_by("kind", "name"))
@@ -55,8 +54,6 @@ def stock(request):
             "locations": locations,
             "groups": selectors.stock_table(locations),
             "low": list(selectors.low_levels()),
-            "can_manage": request.user.has_role(*MANAGE),
-            "can_give": request.user.has_role(*GIVE),
             "inactive_locations": Location.objects.filter(active=False).order_by("name"),
         },
     )
@@ -68,7 +65,7 @@ def _get_location(pk: int, *, active: bool = False) -> Location:
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def location_detail(request, pk: int):
     location = _get_location(pk)
     levels = {level.item_id: level for level in StockLevel.objects.filter(location=location)}
@@ -86,14 +83,13 @@ def location_detail(request, pk: int):
             "counts": location.counts.select_related("counted_by").annotate(
                 line_count=Count("lines")
             )[:5],
-            "can_manage": request.user.has_role(*MANAGE),
-            "can_count": request.user.has_role(*GIVE) and location.active,
+            "can_count": request.user.has_perm("harmreduction.give") and location.active,
         },
     )
 
 
 class LocationCreateView(RoleViewMixin, CreateView):
-    allowed_roles = MANAGE
+    permission = "harmreduction.manage"
     model = Location
     form_class = LocationForm
     success_message = _("The location “%(name)s” was saved.")
@@ -107,18 +103,18 @@ class LocationUpdateView(LocationCreateView, UpdateView):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def item_list(request):
     items = selectors.catalogue(active_only=False)
     return render(
         request,
         "harmreduction/item_list.html",
-        {"groups": selectors.by_category(items), "can_manage": request.user.has_role(*MANAGE)},
+        {"groups": selectors.by_category(items)},
     )
 
 
 class ItemCreateView(RoleViewMixin, CreateView):
-    allowed_roles = MANAGE
+    permission = "harmreduction.manage"
     model = Item
     form_class = ItemForm
     success_message = _("The item “%(name)s” was saved.")
@@ -148,7 +144,7 @@ def _quantity_form_view(request, form, action, *, title: str, done: str, back: s
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("harmreduction.manage")
 def stock_receipt(request):
     form = ReceiptForm(request.POST or None, initial={"location": id_param(request.GET, "lieu")})
     return _quantity_form_view(
@@ -167,7 +163,7 @@ def stock_receipt(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("harmreduction.manage")
 def stock_transfer(request):
     form = TransferForm(
         request.POST or None,
@@ -193,7 +189,7 @@ def stock_transfer(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("harmreduction.manage")
 def stock_adjustment(request):
     form = AdjustmentForm(request.POST or None, initial={"location": id_param(request.GET, "lieu")})
     if request.method == "POST":
@@ -229,7 +225,7 @@ def stock_adjustment(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*GIVE)
+@allow("harmreduction.give")
 def stock_count(request, pk: int):
     """Count what a location holds; each difference with the ledger becomes a ledger line."""
     location = _get_location(pk, active=True)
@@ -257,7 +253,7 @@ def stock_count(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("harmreduction.manage")
 def thresholds(request, pk: int):
     location = _get_location(pk, active=True)
     current = dict(StockLevel.objects.filter(location=location).values_list("item_id", "threshold"))
@@ -294,7 +290,7 @@ def thresholds(request, pk: int):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def distribution_list(request):
     handouts = selectors.distributions()
     location_id = id_param(request.GET, "lieu")
@@ -317,13 +313,12 @@ def distribution_list(request):
                 (Category(category).label, this_month.category_totals[category])
                 for category in this_month.categories
             ],
-            "can_give": request.user.has_role(*GIVE),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*GIVE)
+@allow("harmreduction.give")
 def distribution_create(request):
     resident_id = id_param(request.GET, "resident")
     office = Location.objects.active().filter(kind=LocationKind.OFFICE).order_by("name").first()
@@ -359,7 +354,7 @@ def distribution_create(request):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def naloxone(request):
     today = timezone.localdate()
     return render(
@@ -370,13 +365,12 @@ def naloxone(request):
             "expiring": list(selectors.kits_expiring(today)),
             "overdoses": Overdose.objects.select_related("hotel", "resident", "recorded_by")[:20],
             "today": today,
-            "can_give": request.user.has_role(*GIVE),
         },
     )
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*GIVE)
+@allow("harmreduction.give")
 def naloxone_create(request):
     office = Location.objects.active().filter(kind=LocationKind.OFFICE).order_by("name").first()
     resident_id = id_param(request.GET, "resident")

@@ -14,7 +14,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.access import allow_roles
+from accounts.policy import allow
 from core.forms import add_validation_error
 from core.http import file_response, safe_next
 from core.pagination import paginate
@@ -29,7 +29,6 @@ from harmreduction.models.common import WEEK, Setting, week_start
 from harmreduction.models.vouchers import VoucherDistribution, VoucherLedgerLine
 from harmreduction.selectors import vouchers as selectors
 from harmreduction.services import vouchers as services
-from harmreduction.views.common import GIVE, MANAGE, READ
 from placements.models import Hotel
 from privacy.access import person_data_viewed
 from residents.models import Resident
@@ -67,7 +66,7 @@ def _week_and_hotel(request) -> tuple[datetime.date, Hotel | None]:
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def voucher_week(request):
     """The week's sheet: every person housed that week and their vouchers, hotel by hotel."""
     week, hotel = _week_and_hotel(request)
@@ -78,7 +77,7 @@ def voucher_week(request):
     hotels = Hotel.objects.filter(
         pk__in=selectors.housed_during(week).values("place__hotel_id")
     ).order_by("name")
-    can_give = request.user.has_role(*GIVE)
+    can_give = request.user.has_perm("harmreduction.give")
     query = {"semaine": week.isoformat(), "lieu": where, **({"hotel": hotel.pk} if hotel else {})}
     return render(
         request,
@@ -112,7 +111,7 @@ def voucher_week(request):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def voucher_week_pdf(request):
     week, hotel = _week_and_hotel(request)
     content = pdf.voucher_sheet(sheet=_sheet(week, hotel), hotel=hotel)
@@ -154,7 +153,7 @@ def _line_response(request, resident: Resident, week: datetime.date, *, error: s
 
 
 @require_POST
-@allow_roles(*GIVE)
+@allow("harmreduction.give")
 def voucher_give(request, resident_pk: int):
     """Tick a line: the person's vouchers of the week are handed out, here and now."""
     resident = get_object_or_404(Resident, pk=resident_pk)
@@ -177,7 +176,7 @@ def voucher_give(request, resident_pk: int):
 
 
 @require_POST
-@allow_roles(*GIVE)
+@allow("harmreduction.give")
 def voucher_cancel(request, pk: int):
     """Untick a line recorded by mistake: a correction, kept with who made it and when."""
     distribution = get_object_or_404(VoucherDistribution.objects.select_related("resident"), pk=pk)
@@ -197,7 +196,7 @@ def voucher_cancel(request, pk: int):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*GIVE)
+@allow("harmreduction.give")
 def voucher_missed(request, resident_pk: int):
     """Record a week not given, with its reason: it can still be caught up."""
     resident = get_object_or_404(Resident, pk=resident_pk)
@@ -236,7 +235,7 @@ def voucher_missed(request, resident_pk: int):
 
 
 @require_GET
-@allow_roles(*READ)
+@allow("harmreduction.read")
 def voucher_stock(request):
     """The voucher ledger: balance, the year month by month, and every movement."""
     today = timezone.localdate()
@@ -263,7 +262,6 @@ def voucher_stock(request):
             "weeks_left": selectors.voucher_balance() // settings.VOUCHERS_PER_WEEK,
             "page_obj": paginate(request, lines, per_page=50),
             "extra_query": urlencode({"annee": year}),
-            "can_manage": request.user.has_role(*MANAGE),
             "today": today,
         },
     )
@@ -288,7 +286,7 @@ def _voucher_form_view(request, form_class, action, template: str, done: str):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("harmreduction.manage")
 def voucher_receipt(request):
     def receive(data):
         return services.voucher_receive(
@@ -309,7 +307,7 @@ def voucher_receipt(request):
 
 
 @require_http_methods(["GET", "POST"])
-@allow_roles(*MANAGE)
+@allow("harmreduction.manage")
 def voucher_removal(request):
     def remove(data):
         return services.voucher_remove(
