@@ -62,6 +62,7 @@ def test_every_app_declares_its_policy_in_its_own_module():
         "harmreduction",
         "reports",
         "privacy",
+        "imports",
     }
 
 

@@ -8,8 +8,9 @@ from imports.models import ImportedRow
 from imports.reading import read_upload
 from imports.services import import_preview, import_run
 from imports.tests.conftest import csv
+from privacy.models import AccessLog
 from privacy.retention import anonymise
-from residents.models import AccessLog, Resident
+from residents.models import Resident
 from residents.selectors import possible_duplicates_in_bulk
 
 pytestmark = pytest.mark.django_db
