@@ -16,7 +16,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from core.spreadsheets import append_row, csv_writer
+from core.spreadsheets import append_row, csv_writer, safe_cell
 from imports import columns, values
 from imports.columns import SHEETS, Sheet
 from imports.models import RowKind
@@ -145,9 +145,9 @@ def _lists_sheet(workbook: Workbook):
     for index, name in enumerate(values.CHOICES, start=1):
         letter = get_column_letter(index)
         labels = values.choice_labels(name)
-        sheet.cell(row=1, column=index, value=name).font = Font(bold=True)
+        sheet.cell(row=1, column=index, value=safe_cell(name)).font = Font(bold=True)
         for row, label in enumerate(labels, start=2):
-            sheet.cell(row=row, column=index, value=label)
+            sheet.cell(row=row, column=index, value=safe_cell(label))
         sheet.column_dimensions[letter].width = 40
         title = sheet.title.replace("'", "''")
         ranges[name] = f"'{title}'!${letter}$2:${letter}${len(labels) + 1}"

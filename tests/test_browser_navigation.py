@@ -31,6 +31,7 @@ HARM_REDUCTION = "/rdr/"
 REPORTS = "/rapports/"
 HISTORY = "/historique/"
 ACCOUNTS = "/equipe/"
+IMPORT = "/importer/"
 
 # role -> the menu links it sees, in menu order
 EXPECTED_MENU = {
@@ -82,6 +83,7 @@ EXPECTED_MENU = {
         MEAL_VOUCHERS,
         HARM_REDUCTION,
         REPORTS,
+        IMPORT,
     ],
     Role.MANAGER: [
         BOARD,
@@ -97,7 +99,7 @@ EXPECTED_MENU = {
         HISTORY,
         ACCOUNTS,
     ],
-    Role.ADMIN: [HISTORY, ACCOUNTS],
+    Role.ADMIN: [IMPORT, HISTORY, ACCOUNTS],
 }
 DEMO_USER_BY_ROLE = {
     role: (username, f"{first} {last}") for username, first, last, role in DEMO_USERS
