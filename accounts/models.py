@@ -52,6 +52,7 @@ def role_labels(group_ids: set[int]) -> dict[int, str]:
 @audited(
     readers=ACCOUNT_HISTORY,
     value_labels={"user_id": account_names, "group_id": role_labels},
+    field_labels={"user_id": _("account"), "group_id": _("role")},
 )
 class UserRole(User.groups.through):
     """The table of who holds which role (`User.groups`), audited: adding a role is an insert,
@@ -74,9 +75,19 @@ LOGIN_BOOKKEEPING = [
 ]
 
 
+# django-otp's fields, named in French on the history page.
+DEVICE_FIELD_LABELS = {
+    "user_id": _("account"),
+    "name": _("name"),
+    "confirmed": _("confirmed"),
+    "created_at": _("created at"),
+}
+
+
 @audited(
     readers=ACCOUNT_HISTORY,
     value_labels={"user_id": account_names},
+    field_labels=DEVICE_FIELD_LABELS,
     exclude=["key", *LOGIN_BOOKKEEPING],  # the key is the secret itself: never copied
 )
 class AuthenticatorApp(TOTPDevice):
@@ -92,6 +103,7 @@ class AuthenticatorApp(TOTPDevice):
 @audited(
     readers=ACCOUNT_HISTORY,
     value_labels={"user_id": account_names},
+    field_labels=DEVICE_FIELD_LABELS,
     exclude=[name for name in LOGIN_BOOKKEEPING if name not in ("drift", "last_t")],
 )
 class RecoveryCodeList(StaticDevice):

@@ -11,6 +11,10 @@ import pghistory
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from pghistory.models import Event, MiddlewareEvents
 
@@ -36,12 +40,17 @@ ValueLabels = dict[str, Callable[[set], dict]]
 
 
 def audited(
-    *, readers: frozenset[str] = DEFAULT_READERS, value_labels: ValueLabels | None = None, **kwargs
+    *,
+    readers: frozenset[str] = DEFAULT_READERS,
+    value_labels: ValueLabels | None = None,
+    field_labels: dict[str, str] | None = None,
+    **kwargs,
 ):
     """Class decorator for a domain model: keep an event for each insert, update and delete.
 
     `readers` are the roles that may read this model's history in the UI. `value_labels` shows
-    some fields' stored values (ids) as words on the history page (see `describe_events`).
+    some fields' stored values (ids) as words on the history page (see `describe_events`), and
+    `field_labels` names the fields whose label is not the page's (a third-party model's).
     """
     track = pghistory.track(
         pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), **kwargs
@@ -50,6 +59,7 @@ def audited(
     def decorate(model):
         model.history_readers = frozenset(readers)
         model.history_value_labels = dict(value_labels or {})
+        model.history_field_labels = dict(field_labels or {})
         return track(model)
 
     return decorate
@@ -133,15 +143,18 @@ def events_for(model: type[models.Model], pk=None, *, user_id=None, person_id=No
 
 
 def describe_events(events, model: type[models.Model] | None = None, *, user=None) -> list[dict]:
-    """One row per event with its author resolved in one query, and its changed fields; the
-    values of the fields `model` labels (its `history_value_labels`) shown as words, one query
-    per such field for the whole page. The values of the fields `user` may not read (see
+    """One row per event with its author resolved in one query, and its changed fields as the
+    pages name them (the field's label, a choice's label, yes/no, dates in Paris time and French
+    format, a person's, an account's or a place's name instead of its number: one query per such
+    field for the whole page). The values of the fields `user` may not read (see
     `hidden_fields`) are replaced by HIDDEN."""
     events = list(events)
     user_ids = {(event.pgh_context or {}).get("user") for event in events} - {None}
     users = get_user_model().objects.in_bulk(user_ids)
     changes = [_hidden(_changes(event), model, user, event.pgh_data or {}) for event in events]
-    labels = _value_labels(getattr(model, "history_value_labels", {}), changes)
+    fields = _fields_by_name(model)
+    resolvers = {**_name_resolvers(fields), **getattr(model, "history_value_labels", {})}
+    labels = _value_labels(resolvers, changes)
     rows = []
     for event, event_changes in zip(events, changes, strict=True):
         context = event.pgh_context or {}
@@ -153,12 +166,96 @@ def describe_events(events, model: type[models.Model] | None = None, *, user=Non
                 "user": users.get(context.get("user")),
                 "url": context.get("url", ""),
                 "changes": [
-                    (field, _label(labels, field, old), _label(labels, field, new))
+                    (
+                        _field_label(model, fields, field),
+                        _shown(fields, labels, field, old),
+                        _shown(fields, labels, field, new),
+                    )
                     for field, old, new in event_changes
                 ],
             }
         )
     return rows
+
+
+def _fields_by_name(model: type[models.Model] | None) -> dict[str, models.Field]:
+    """The model's concrete fields by the names the history stores (`ended_by_id`, `is_active`)."""
+    if model is None:
+        return {}
+    return {field.attname: field for field in model._meta.concrete_fields}
+
+
+def _field_label(model, fields: dict[str, models.Field], name: str) -> str:
+    if name in getattr(model, "history_field_labels", {}):
+        return capfirst(str(model.history_field_labels[name]))
+    field = fields.get(name)
+    return capfirst(str(field.verbose_name)) if field is not None else name
+
+
+def _names_of(target: type[models.Model]) -> Callable[[set], dict]:
+    """The rows of `target` by their name (what the pages show for them), in one query."""
+
+    def names(ids: set) -> dict:
+        found = target._default_manager.filter(pk__in=ids)
+        if getattr(target, "history_names_related", None):
+            found = found.select_related(*target.history_names_related)
+        return {row.pk: str(row) for row in found}
+
+    return names
+
+
+def _numbered(target: type[models.Model]) -> Callable[[set], dict]:
+    """A row shown by its kind and number ("séjour n° 12"), never by its text: the row may be
+    one the reader may not open, or name what only the medical team reads."""
+
+    def numbers(ids: set) -> dict:
+        kind = target._meta.verbose_name
+        return {pk: gettext("%(kind)s no. %(pk)s") % {"kind": kind, "pk": pk} for pk in ids}
+
+    return numbers
+
+
+def _name_resolvers(fields: dict[str, models.Field]) -> ValueLabels:
+    """For each foreign key: the names of people, accounts and of the models that say their name
+    is safe to show (`history_names = True`, e.g. hotels and places); a number for the others."""
+    resolvers = {}
+    for name, field in fields.items():
+        if not field.is_relation or not (field.many_to_one or field.one_to_one):
+            continue
+        target = field.related_model
+        named = (
+            target is get_user_model()
+            or target._meta.label_lower == PERSON_MODEL
+            or getattr(target, "history_names", False)
+        )
+        resolvers[name] = _names_of(target) if named else _numbered(target)
+    return resolvers
+
+
+def _shown(fields: dict[str, models.Field], labels: dict[str, dict], name: str, value):
+    """A stored value as the pages show it."""
+    if value is None or value is HIDDEN:
+        return value
+    if name in labels:
+        return labels[name].get(value, value)
+    field = fields.get(name)
+    if field is None:
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if isinstance(field, models.BooleanField):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(field, models.DateTimeField) and isinstance(value, str):
+        moment = parse_datetime(value)
+        if moment is not None:
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return formats.date_format(moment, "SHORT_DATETIME_FORMAT")
+    if isinstance(field, models.DateField) and isinstance(value, str):
+        day = parse_date(value)
+        if day is not None:
+            return formats.date_format(day, "SHORT_DATE_FORMAT")
+    return value
 
 
 def _hidden(changes, model, user, row: dict) -> list[tuple[str, object, object]]:
@@ -182,9 +279,5 @@ def _value_labels(resolvers: ValueLabels, changes) -> dict[str, dict]:
     for event_changes in changes:
         for field, old, new in event_changes:
             if field in values:
-                values[field].update({old, new} - {None})
+                values[field].update(v for v in (old, new) if v is not None and v is not HIDDEN)
     return {field: resolvers[field](found) for field, found in values.items() if found}
-
-
-def _label(labels: dict[str, dict], field: str, value):
-    return labels.get(field, {}).get(value, value)

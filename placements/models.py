@@ -34,6 +34,9 @@ class HotelQuerySet(models.QuerySet):
 
 @audited()
 class Hotel(models.Model):
+    # The change history shows a hotel by its name (core.audit).
+    history_names = True
+
     name = models.CharField(_("name"), max_length=120, unique=True)
     address = models.CharField(_("address"), max_length=255)
     arrondissement = models.PositiveSmallIntegerField(
@@ -86,6 +89,9 @@ class PlaceQuerySet(models.QuerySet):
 @audited()
 class Place(models.Model):
     """One bed: a single room holds one place, a double room two (beds A and B)."""
+
+    history_names = True
+    history_names_related = ("hotel",)
 
     hotel = models.ForeignKey(
         Hotel, on_delete=models.PROTECT, related_name="places", verbose_name=_("hotel")

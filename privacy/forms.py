@@ -37,7 +37,10 @@ class HistoryFilter(forms.Form):
         required=False,
         min_value=1,
         max_value=2**31 - 1,
-        help_text=_("The number of the person's file (in its address: /residents/<number>/)."),
+        help_text=_(
+            "The number of the person's file: the number at the end of the address of their "
+            "page (for example 42 in /residents/42/)."
+        ),
     )
 
     def __init__(self, *args, about_people: bool, **kwargs):

@@ -153,7 +153,7 @@ def test_the_history_can_be_searched_by_user_and_by_person(client_for, chloe, al
             str(new)
             for event in response.context["page"].object_list
             for field, _old, new in event["changes"]
-            if field == "nationality" and new
+            if field == "Nationalité" and new
         }
 
     assert changed({}) >= {"Changed by chloe", "Changed by alice"}

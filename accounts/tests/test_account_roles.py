@@ -88,7 +88,7 @@ def test_it_records_who_added_and_removed_a_role_and_when(client_for, marc, ada,
     page = response.content.decode()
     assert str(ada) in page
     for row in by_ada:  # whose role changed
-        assert ("user_id", None, str(alice)) in row["changes"], row["changes"]
+        assert ("Compte", None, str(alice)) in row["changes"], row["changes"]
 
 
 @pytest.mark.django_db

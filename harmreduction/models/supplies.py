@@ -56,6 +56,8 @@ class ItemQuerySet(models.QuerySet):
 class Item(models.Model):
     """A kind of material in the catalogue (data the coordinator edits)."""
 
+    history_names = True
+
     name = models.CharField(_("name"), max_length=80, unique=True)
     category = models.CharField(_("category"), max_length=12, choices=Category.choices)
     unit = models.CharField(_("unit"), max_length=8, choices=Unit.choices, default=Unit.PIECE)
@@ -91,6 +93,8 @@ class LocationQuerySet(models.QuerySet):
 @audited()
 class Location(models.Model):
     """Where material is kept: the office, or a team's visit bag."""
+
+    history_names = True
 
     name = models.CharField(_("name"), max_length=80, unique=True)
     kind = models.CharField(
