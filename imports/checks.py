@@ -470,8 +470,9 @@ class Checker:
         places = defaultdict(list)
         for place in Place.objects.select_related("hotel"):
             places[place.hotel_id, name_key(place.room)].append(place)
+        hotel_named: dict[str, Hotel | None] = {}  # each name of the file looked up once
         for row in stays:
-            self._place(row, hotels, places)
+            self._place(row, hotels, places, hotel_named)
             self._dates(row, stays)
             if row.links.get("place") and row.data.get("start"):
                 row.key = source_key(
@@ -481,11 +482,13 @@ class Checker:
         self._transfers(stays)
         self._occupancy(stays)
 
-    def _place(self, row: Row, hotels: list[Hotel], places) -> None:
+    def _place(self, row: Row, hotels: list[Hotel], places, hotel_named: dict) -> None:
         name = row.data.get("hotel")
         if not name:
             return
-        hotel = _find_hotel(name, hotels)
+        if name not in hotel_named:
+            hotel_named[name] = _find_hotel(name, hotels)
+        hotel = hotel_named[name]
         if hotel is None:
             known = ", ".join(hotel.name for hotel in hotels[:12])
             row.problem(
@@ -639,29 +642,43 @@ class Checker:
         outages = defaultdict(list)
         for outage in PlaceOutage.objects.filter(place_id__in=place_ids):
             outages[outage.place_id].append(outage)
-        accepted: list[Row] = []
+        # Each row is compared with the stays of its place and of its person only, found by
+        # these indexes (comparing every row with every stay of the scheme took seconds).
+        existing_at, existing_of = defaultdict(list), defaultdict(list)
+        for position, stay in enumerate(existing):
+            existing_at[stay.place_id].append((position, stay))
+            existing_of[stay.resident_id].append((position, stay))
+        accepted_at, accepted_of = defaultdict(list), defaultdict(list)
+        accepted = 0
         for row in sorted(candidates, key=lambda row: row.data["start"]):
             if row.key in already:
                 continue  # the stay is in Ancrage already: it does not clash with itself
             start, end = row.data["start"], row.data.get("end")
+            place, person = row.links["place"], self.person_key(row)
+            resident = self.resident_id(row)
             previous_stay = row.links.get("previous")
-            for stay in existing:
+            nearby = dict(existing_at[place])
+            if resident is not None:
+                nearby.update(existing_of[resident])
+            for _position, stay in sorted(nearby.items(), key=lambda item: item[0]):
                 if stay.pk == previous_stay or not _overlap(start, end, stay.start, stay.end):
                     continue
-                if stay.place_id == row.links["place"]:
+                if stay.place_id == place:
                     row.problem(
                         "room", _occupied(row, stay.resident.nickname, stay.start, stay.end)
                     )
-                elif stay.resident_id == self.resident_id(row):
+                elif stay.resident_id == resident:
                     row.problem(
                         "start", _housed(row.label, stay.start, stay.end, place_label(stay.place))
                     )
-            for other in accepted:
+            nearby = dict(accepted_at[place])
+            nearby.update(accepted_of[person])
+            for _order, other in sorted(nearby.items(), key=lambda item: item[0]):
                 if other.index == row.links.get("previous_row"):
                     continue
                 if not _overlap(start, end, other.data["start"], other.data.get("end")):
                     continue
-                if other.links["place"] == row.links["place"]:
+                if other.links["place"] == place:
                     row.problem(
                         "room",
                         _occupied(
@@ -671,7 +688,7 @@ class Checker:
                             other.data.get("end"),
                         ),
                     )
-                elif self.person_key(other) == self.person_key(row):
+                elif self.person_key(other) == person:
                     row.problem(
                         "start",
                         _housed(
@@ -682,7 +699,7 @@ class Checker:
                         ),
                     )
             outage_end = end or start + datetime.timedelta(days=1)
-            for outage in outages[row.links["place"]]:
+            for outage in outages[place]:
                 if _overlap(start, outage_end, outage.start, outage.end):
                     row.problem(
                         "room",
@@ -695,7 +712,9 @@ class Checker:
                     )
                     break
             if not row.failed:
-                accepted.append(row)
+                accepted_at[place].append((accepted, row))
+                accepted_of[person].append((accepted, row))
+                accepted += 1
 
     # --- Stock levels --------------------------------------------------------------------------
 
