@@ -300,6 +300,8 @@ class Checker:
             opened = data.get("opened_on") or earliest.get(row.index)
             data["created_on"] = min(opened, self.today) if opened else None
             self._validate_person(row)
+            if data.get("opened_on") and data["opened_on"] > self.today:
+                row.problem("opened_on", _("A file cannot be opened in the future."))
 
     def _earliest_dates(self) -> dict[int, datetime.date]:
         """For each person row, the earliest date the file gives about them."""
@@ -731,6 +733,8 @@ class Checker:
         seen: dict[tuple, Row] = {}
         for row in stocks:
             data = row.data
+            if data.get("counted_on") and data["counted_on"] > self.today:
+                row.problem("counted_on", _("A stock count cannot be dated in the future."))
             item_name, location_name = data.get("item") or "", data.get("location") or ""
             location = locations.get(name_key(location_name)) if location_name else None
             if location_name and location is None:
