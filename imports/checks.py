@@ -17,7 +17,9 @@ Each row is a JSON object kept in the ImportBatch until the import:
   them, ``links``: the rows or the Ancrage rows it depends on.
 
 Queries: a fixed number for the whole file (hotels, places, outages, stays, requests, stock,
-keys), plus one duplicate search per new person.
+keys, and the duplicate search of all the new people in one). The stays are compared in memory
+with the stays of their own place and person only (14 queries and 1–2.5 s for 2,000 rows at
+the scale of the whole scheme: bench/import.py).
 """
 
 import datetime
