@@ -11,27 +11,35 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.urls import resolve, reverse
+from django.utils.translation import gettext_lazy as _
 
 from accounts.access import user_may_use
 from core.registry import Registry
 
-# The menu, top to bottom: the URL name of each entry.
-MENU = [
-    "visits:today",
-    "placements:board",
-    "residents:resident_list",
-    "residents:waiting_list",
-    "placements:hotel_list",
-    "visits:week",
-    "support:step_list",
-    "support:referral_list",
-    "harmreduction:voucher_week",
-    "harmreduction:stock",
-    "reports:report_list",
-    "imports:import_start",
-    "history_index",
-    "accounts:account_list",
+# The menu, left to right: its groups (a label, or None for an entry standing alone) and the URL
+# name of each entry. A group shows as a drop-down list, or as a plain link when the user may open
+# only one of its pages; so the menu holds on one line at 1440 px whatever the roles.
+MENU_GROUPS: list[tuple[str | None, list[str]]] = [
+    (None, ["visits:today"]),
+    (None, ["placements:board"]),
+    (
+        _("People"),
+        [
+            "residents:resident_list",
+            "residents:waiting_list",
+            "support:step_list",
+            "support:referral_list",
+        ],
+    ),
+    (_("Hotels and rounds"), ["placements:hotel_list", "visits:week"]),
+    (_("Harm reduction"), ["harmreduction:voucher_week", "harmreduction:stock"]),
+    (
+        _("Management"),
+        ["reports:report_list", "imports:import_start", "history_index", "accounts:account_list"],
+    ),
 ]
+MENU = [name for _group, names in MENU_GROUPS for name in names]
+_GROUP_OF = {name: group for group, names in MENU_GROUPS for name in names}
 # The home page's cards, first to last: the template of each card.
 CARDS = [
     "visits/card_today.html",
@@ -113,9 +121,32 @@ def menu_for(user) -> list[dict]:
         for item in menu:
             url = reverse(item.url_name)
             if user_may_use(user, resolve(url).func):
-                entries.append({"label": item.label, "url": url, "icon": item.icon})
+                entries.append(
+                    {
+                        "label": item.label,
+                        "url": url,
+                        "icon": item.icon,
+                        "group": _GROUP_OF.get(item.url_name),
+                    }
+                )
         _menus[key] = tuple(entries)
     return list(_menus[key])
+
+
+def menu_groups(entries: list[dict]) -> list[dict]:
+    """The menu's entries in their groups, in order: `{"label", "entries"}` each; an entry alone
+    in its group (or in none) comes as a group without a label, shown as a plain link."""
+    groups: list[dict] = []
+    for entry in entries:
+        group = entry["group"]
+        if group is not None and groups and groups[-1]["key"] == group:
+            groups[-1]["entries"].append(entry)
+        else:
+            groups.append({"key": group, "label": group, "entries": [entry]})
+    for group in groups:
+        if len(group["entries"]) == 1:
+            group["label"] = None
+    return groups
 
 
 def cards_for(request) -> list[tuple[str, dict]]:

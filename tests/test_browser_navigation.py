@@ -40,10 +40,10 @@ EXPECTED_MENU = {
         BOARD,
         RESIDENTS,
         WAITING_LIST,
-        HOTELS,
-        VISIT_ROSTER,
         STEPS,
         APPOINTMENTS,
+        HOTELS,
+        VISIT_ROSTER,
         MEAL_VOUCHERS,
         HARM_REDUCTION,
     ],
@@ -52,10 +52,10 @@ EXPECTED_MENU = {
         BOARD,
         RESIDENTS,
         WAITING_LIST,
-        HOTELS,
-        VISIT_ROSTER,
         STEPS,
         APPOINTMENTS,
+        HOTELS,
+        VISIT_ROSTER,
         MEAL_VOUCHERS,
         HARM_REDUCTION,
     ],
@@ -64,10 +64,10 @@ EXPECTED_MENU = {
         BOARD,
         RESIDENTS,
         WAITING_LIST,
-        HOTELS,
-        VISIT_ROSTER,
         STEPS,
         APPOINTMENTS,
+        HOTELS,
+        VISIT_ROSTER,
         MEAL_VOUCHERS,
         HARM_REDUCTION,
     ],
@@ -76,10 +76,10 @@ EXPECTED_MENU = {
         BOARD,
         RESIDENTS,
         WAITING_LIST,
-        HOTELS,
-        VISIT_ROSTER,
         STEPS,
         APPOINTMENTS,
+        HOTELS,
+        VISIT_ROSTER,
         MEAL_VOUCHERS,
         HARM_REDUCTION,
         REPORTS,
@@ -89,10 +89,10 @@ EXPECTED_MENU = {
         BOARD,
         RESIDENTS,
         WAITING_LIST,
-        HOTELS,
-        VISIT_ROSTER,
         STEPS,
         APPOINTMENTS,
+        HOTELS,
+        VISIT_ROSTER,
         MEAL_VOUCHERS,
         HARM_REDUCTION,
         REPORTS,
@@ -105,6 +105,8 @@ DEMO_USER_BY_ROLE = {
     role: (username, f"{first} {last}") for username, first, last, role in DEMO_USERS
 }
 MENU_LINKS = "[data-testid=main-menu] a"
+# What the menu bar shows before any group is opened: plain links and the groups' buttons.
+MENU_BAR_ITEMS = "[data-testid=main-menu] > li > .nav-link"
 LOGOUT_BUTTON = "form[action='/deconnexion/'] button[type=submit]"
 
 
@@ -140,7 +142,7 @@ def test_it_shows_each_role_its_menu_and_logs_out(page, live_server, demo_users,
     assert page.url == f"{live_server.url}/"
     expect(page.locator("html")).to_have_attribute("lang", "fr")
     expect(page.get_by_test_id("current-user")).to_contain_text(full_name)
-    expect(page.locator(MENU_LINKS).first).to_be_visible()
+    expect(page.locator(MENU_BAR_ITEMS).first).to_be_visible()
     assert _menu_hrefs(page) == EXPECTED_MENU[role]
     for href in EXPECTED_MENU[role]:
         response = page.request.get(f"{live_server.url}{href}", max_redirects=0)
@@ -170,9 +172,32 @@ def test_it_opens_the_menu_on_a_phone(phone_page, live_server, demo_users):
     toggler.click()
 
     expect(toggler).to_have_attribute("aria-expanded", "true")
+    expect(hotels_link).to_be_hidden()  # in its group, until the group is opened
+    page.get_by_role("button", name="Hôtels et tournées").click()
     expect(hotels_link).to_be_visible()
     expect(page.get_by_test_id("current-user")).to_be_visible()
     with page.expect_navigation():
         hotels_link.click()
     assert page.url == f"{live_server.url}{HOTELS}"
     expect(page.locator("h1")).to_be_visible()
+
+
+WIDE_DESKTOP = {"width": 1440, "height": 900}
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.MANAGER], ids=str)
+def test_it_holds_the_menu_on_one_line_at_1440_pixels(tmp_path, live_server, demo_users, role):
+    username, _full_name = DEMO_USER_BY_ROLE[role]
+    with chromium_page(tmp_path / "profile", viewport=WIDE_DESKTOP) as page:
+        login(page, live_server.url, username, DEMO_PASSWORD)
+        boxes = [item.bounding_box() for item in page.locator(MENU_BAR_ITEMS).all()]
+        assert len({round(box["y"]) for box in boxes}) == 1, "the menu wraps onto several lines"
+        tallest = max(box["height"] for box in boxes)
+        assert tallest < 45, f"a menu label breaks over several lines ({tallest:.0f} px high)"
+        bar = page.locator("header nav").bounding_box()
+        assert bar["height"] < 70, f"the menu bar is {bar['height']:.0f} px high"
+
+        reports_link = page.locator(f"{MENU_LINKS}[href='{REPORTS}']")
+        expect(reports_link).to_be_hidden()
+        page.get_by_role("button", name="Pilotage").click()
+        expect(reports_link).to_be_visible()
