@@ -550,6 +550,11 @@ class Checker:
                 "exit_destination",
                 _("An exit destination needs an exit date: give it, or leave both empty."),
             )
+        if data.get("exit_reason") and not end:
+            row.problem(
+                "exit_reason",
+                _("A reason for leaving needs an exit date: give it, or leave both empty."),
+            )
         if not end and row.links.get("hotel_active") is False:
             row.problem("hotel", _("This hotel is no longer active."))
 

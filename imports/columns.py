@@ -238,14 +238,27 @@ STAYS = Sheet(
             CHOICE,
             help=_(
                 "Required with an exit date. “Transfer” when the person moved to another place "
-                "of the programme the same day (the next stay is a row of its own)."
+                "of the programme the same day (the next stay is a row of its own). "
+                "“Exclusion” and “Voluntary departure” are reasons: they are recorded as such, "
+                "with an unknown destination; any other destination implies its reason."
             ),
             aliases=("orientation", "destination", "orientation de sortie"),
             choices="exit_destination",
         ),
         Column(
+            "exit_reason",
+            _("Reason for leaving"),
+            CHOICE,
+            help=_(
+                "Optional: why the stay ended (exclusion, voluntary departure…), apart from "
+                "where the person went. Empty: the reason the destination implies."
+            ),
+            aliases=("raison de sortie", "raison de la sortie", "motif de fin", "exit reason code"),
+            choices="exit_reason",
+        ),
+        Column(
             "exit_comment",
-            _("Exit reason"),
+            _("Exit comment"),
             help=_("Why the person left, in a few words."),
             aliases=("motif", "motif de sortie", "commentaire de sortie", "exit comment"),
             max_length=2000,

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from harmreduction.models import StockLevel, VoucherStock
 from imports import workbooks
 from imports.models import RowKind
-from placements.models import ExitDestination, Placement
+from placements.models import ExitDestination, ExitReason, Placement
 from residents.models import AdmissionRequest, AdmissionStatus, Gender, ReferringStructure, Resident
 
 
@@ -50,6 +50,7 @@ def export_rows() -> dict[str, list[list]]:
                 stay.start,
                 stay.end,
                 _label(ExitDestination, stay.exit_destination),
+                _label(ExitReason, stay.exit_reason),
                 stay.exit_comment,
                 stay.admission.received_on if stay.admission else None,
             ]

@@ -27,7 +27,14 @@ from imports import checks
 from imports.checks import ALREADY, DUPLICATE, ERROR, EXISTING, VOUCHERS
 from imports.models import BatchStatus, ImportBatch, ImportedRow, RowKind, RowOutcome, RowStatus
 from imports.reading import ParsedFile
-from placements.models import Place, Placement
+from placements.models import (
+    OLD_EXIT_DESTINATIONS,
+    ExitDestination,
+    Place,
+    Placement,
+    TransferReason,
+    implied_exit_reason,
+)
 from placements.services import placement_assign, placement_record_ended, placements_record
 from residents.models import AdmissionRequest, AdmissionStatus, Resident
 from residents.services import admission_request_create
@@ -394,12 +401,22 @@ class _Importer:
                 raise _Skipped(_("The stay this transfer continues was not imported."))
         elif "previous" in links:
             previous = self.existing_stays.get(links["previous"])
+        end = _date(data.get("end"))
+        destination, exit_reason, transfer_reason = data.get("exit_destination") or "", "", ""
+        if destination in OLD_EXIT_DESTINATIONS:
+            destination, exit_reason = OLD_EXIT_DESTINATIONS[destination]
+        if destination == ExitDestination.TRANSFER:
+            transfer_reason = TransferReason.NOT_RECORDED
+        elif end is not None:
+            exit_reason = data.get("exit_reason") or exit_reason or implied_exit_reason(destination)
         return Placement(
             resident=resident,
             place=place,
             start=_date(data["start"]),
-            end=_date(data.get("end")),
-            exit_destination=data.get("exit_destination") or "",
+            end=end,
+            exit_destination=destination,
+            exit_reason=exit_reason,
+            transfer_reason=transfer_reason,
             exit_comment=data.get("exit_comment") or "",
             admission=admission,
             previous=previous,
@@ -444,6 +461,7 @@ class _Importer:
                 start=stay.start,
                 end=stay.end,
                 destination=stay.exit_destination,
+                reason=stay.exit_reason or stay.transfer_reason,
                 comment=stay.exit_comment,
                 by=self.by,
                 admission=stay.admission,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.params import CONTROL_CHARACTERS, FIRST_DAY, LAST_DAY
 from imports import columns
 from imports.columns import normalised
-from placements.models import ExitDestination
+from placements.models import ExitDestination, ExitReason
 from residents.models import AdmissionStatus, Gender, ReferringStructure
 
 MAX_QUANTITY = 1_000_000
@@ -70,12 +70,28 @@ CHOICES = {
             "incarceration": ExitDestination.PRISON,
             "famille": ExitDestination.FAMILY_FRIENDS,
             "rue": ExitDestination.STREET,
-            "depart volontaire": ExitDestination.VOLUNTARY_DEPARTURE,
+            # Old sheets mixed reasons into the destinations: the import splits them
+            # (placements.models.OLD_EXIT_DESTINATIONS).
+            "exclusion": "exclusion",
+            "depart volontaire": "voluntary",
+            "voluntary departure": "voluntary",
             "deces": ExitDestination.DEATH,
             "inconnu": ExitDestination.UNKNOWN,
             "inconnue": ExitDestination.UNKNOWN,
             "transfert": ExitDestination.TRANSFER,
             "transfer": ExitDestination.TRANSFER,
+        },
+    ),
+    "exit_reason": (
+        ExitReason,
+        {
+            "orientation": ExitReason.MOVE_ON,
+            "depart": ExitReason.VOLUNTARY,
+            "exclu": ExitReason.EXCLUSION,
+            "exclue": ExitReason.EXCLUSION,
+            "deces": ExitReason.DEATH,
+            "autre": ExitReason.OTHER,
+            "inconnu": ExitReason.UNKNOWN,
         },
     ),
     "referring_structure": (

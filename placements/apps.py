@@ -20,6 +20,8 @@ class PlacementsConfig(AppConfig):
             DashboardCard("placements/card_places.html", selectors.places_card),
         )
         hooks.register_without_place_filter(services.admitted_requests_without_place)
+        hooks.register_current_place_annotator(selectors.residents_with_current_place)
+        hooks.register_assign_place_url(selectors.assign_place_url)
         timeline.sources.register(selectors.stay_entries)
         actions.providers.register(actions.Provider(selectors.resident_actions))
         from placements import persondata as held

@@ -10,6 +10,7 @@ from placements.models import (
     Absence,
     AbsenceReason,
     ExitDestination,
+    ExitReason,
     Hotel,
     Incident,
     IncidentAction,
@@ -19,6 +20,7 @@ from placements.models import (
     PlaceKind,
     Placement,
     PlaceOutage,
+    TransferReason,
 )
 from residents.demo import CARE_USERNAMES
 from residents.models import AdmissionRequest, AdmissionStatus, ReferringStructure, Resident
@@ -116,32 +118,41 @@ OCCUPIED_TODAY = {"demo": (61, 65), "assore": (0.90, 0.94)}
 TRANSFER_SHARE = 0.12
 INCIDENTS_PER_PLACE_AND_YEAR = 0.4
 OPEN_INCIDENT_DAYS = 45  # incidents more recent than this are still being followed up
+# How exits end, as (destination, reason): drawn with these weights. The list keeps the order and
+# the weights of the destinations drawn before reasons were apart (0004), so that the same seed
+# draws the same exits; an exclusion and a voluntary departure go to an unknown destination.
 EXIT_WEIGHTS = {
-    ExitDestination.SOCIAL_HOUSING: 8,
-    ExitDestination.PRIVATE_HOUSING: 3,
-    ExitDestination.INTERMEDIATE_HOUSING: 8,
-    ExitDestination.CHRS: 10,
-    ExitDestination.CHU: 6,
-    ExitDestination.OTHER_HOTEL: 4,
-    ExitDestination.MEDICO_SOCIAL: 6,
-    ExitDestination.HOSPITAL: 3,
-    ExitDestination.PSYCHIATRIC_HOSPITAL: 4,
-    ExitDestination.RESIDENTIAL_ADDICTION_CARE: 5,
-    ExitDestination.PRISON: 5,
-    ExitDestination.FAMILY_FRIENDS: 4,
-    ExitDestination.STREET: 8,
-    ExitDestination.VOLUNTARY_DEPARTURE: 8,
-    ExitDestination.EXCLUSION: 5,
-    ExitDestination.DEATH: 2,
-    ExitDestination.UNKNOWN: 4,
+    (ExitDestination.SOCIAL_HOUSING, ExitReason.MOVE_ON): 8,
+    (ExitDestination.PRIVATE_HOUSING, ExitReason.MOVE_ON): 3,
+    (ExitDestination.INTERMEDIATE_HOUSING, ExitReason.MOVE_ON): 8,
+    (ExitDestination.CHRS, ExitReason.MOVE_ON): 10,
+    (ExitDestination.CHU, ExitReason.MOVE_ON): 6,
+    (ExitDestination.OTHER_HOTEL, ExitReason.MOVE_ON): 4,
+    (ExitDestination.MEDICO_SOCIAL, ExitReason.MOVE_ON): 6,
+    (ExitDestination.HOSPITAL, ExitReason.OTHER): 3,
+    (ExitDestination.PSYCHIATRIC_HOSPITAL, ExitReason.OTHER): 4,
+    (ExitDestination.RESIDENTIAL_ADDICTION_CARE, ExitReason.MOVE_ON): 5,
+    (ExitDestination.PRISON, ExitReason.OTHER): 5,
+    (ExitDestination.FAMILY_FRIENDS, ExitReason.MOVE_ON): 4,
+    (ExitDestination.STREET, ExitReason.VOLUNTARY): 8,
+    (ExitDestination.UNKNOWN, ExitReason.VOLUNTARY): 8,
+    (ExitDestination.UNKNOWN, ExitReason.EXCLUSION): 5,
+    (ExitDestination.DEATH, ExitReason.DEATH): 2,
+    (ExitDestination.UNKNOWN, ExitReason.UNKNOWN): 4,
 }
 EXIT_COMMENTS = {
     ExitDestination.SOCIAL_HOUSING: "Bail signé, accompagnement à l'installation prévu.",
     ExitDestination.INTERMEDIATE_HOUSING: "Place obtenue via le SIAO en pension de famille.",
     ExitDestination.CHRS: "Orientation SIAO acceptée.",
     ExitDestination.STREET: "Départ sans prévenir, la maraude garde le contact.",
-    ExitDestination.EXCLUSION: "Exclusion par l'hôtel après plusieurs avertissements.",
+    ExitReason.EXCLUSION: "Exclusion par l'hôtel après plusieurs avertissements.",
 }
+TRANSFER_REASONS = [
+    TransferReason.REQUEST,
+    TransferReason.SUITED,
+    TransferReason.INCIDENT,
+    TransferReason.WORKS,
+]
 INCIDENT_TEXTS = {
     IncidentKind.COMPLAINT: "L'hôtel signale des allées et venues la nuit.",
     IncidentKind.DAMAGE: "Porte de la chambre endommagée.",
@@ -393,10 +404,15 @@ def _write_stays(rng, firsts, people, requests, coordinator) -> None:
             )
             if segment.next_segment is not None:
                 placement.exit_destination = ExitDestination.TRANSFER
+                # Not drawn from `rng`: the draws of the exits stay those of earlier versions.
+                placement.transfer_reason = TRANSFER_REASONS[segment.person % len(TRANSFER_REASONS)]
                 placement.ended_by = coordinator
             elif segment.end is not None:
-                placement.exit_destination = rng.choices(destinations, weights)[0]
-                placement.exit_comment = EXIT_COMMENTS.get(placement.exit_destination, "")
+                destination, reason = rng.choices(destinations, weights)[0]
+                placement.exit_destination, placement.exit_reason = destination, reason
+                placement.exit_comment = EXIT_COMMENTS.get(
+                    reason if reason == ExitReason.EXCLUSION else destination, ""
+                )
                 placement.ended_by = coordinator
             segment.placement = placement
         Placement.objects.bulk_create([segment.placement for segment in level], batch_size=1000)

@@ -7,12 +7,14 @@ from core.validators import not_in_the_future
 from placements.models import (
     Absence,
     ExitDestination,
+    ExitReason,
     Hotel,
     Incident,
     IncidentAction,
     Place,
     PlaceFeature,
     PlaceOutage,
+    TransferReason,
 )
 
 RETURN_IN_ADVANCE = _("The return cannot be recorded in advance.")
@@ -88,8 +90,13 @@ class EndStayForm(forms.Form):
     )
     exit_destination = forms.ChoiceField(
         label=_("Where the person went"),
-        choices=[("", "---------")]
+        choices=[("", _("Choose a destination"))]
         + [choice for choice in ExitDestination.choices if choice[0] != ExitDestination.TRANSFER],
+    )
+    exit_reason = forms.ChoiceField(
+        label=_("Why the stay ended"),
+        choices=[("", _("Choose a reason"))] + ExitReason.choices,
+        help_text=_("Apart from where the person went: an exclusion can end in a CHRS."),
     )
     exit_comment = forms.CharField(
         label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -105,6 +112,14 @@ class TransferForm(forms.Form):
         label=_("Transfer date"),
         widget=DateInput(),
         help_text=_("The first night in the new place."),
+    )
+    reason = forms.ChoiceField(
+        label=_("Why the person moves"),
+        choices=[("", _("Choose a reason"))]
+        + [choice for choice in TransferReason.choices if choice[0] != TransferReason.NOT_RECORDED],
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, places, **kwargs):

@@ -207,11 +207,53 @@ class ExitDestination(models.TextChoices):
     PRISON = "prison", _("Prison")
     FAMILY_FRIENDS = "family_friends", _("Housed by family or friends")
     STREET = "street", _("Back to the street")
-    VOLUNTARY_DEPARTURE = "voluntary", _("Voluntary departure")
-    EXCLUSION = "exclusion", _("Exclusion")
     DEATH = "death", _("Death")
     UNKNOWN = "unknown", _("Unknown")
     TRANSFER = "transfer", _("Transfer to another place")
+
+
+class ExitReason(models.TextChoices):
+    """Why a stay ended, apart from where the person went: an exclusion can end in a CHRS, a
+    voluntary departure at a friend's."""
+
+    MOVE_ON = "move_on", _("Move-on to a solution (housing, shelter, care)")
+    VOLUNTARY = "voluntary", _("Voluntary departure")
+    EXCLUSION = "exclusion", _("Exclusion")
+    DEATH = "death", _("Death")
+    OTHER = "other", _("Other reason")
+    UNKNOWN = "unknown", _("Reason not known")
+
+
+class TransferReason(models.TextChoices):
+    """Why a person moved to another place."""
+
+    REQUEST = "request", _("At the person's request")
+    SUITED = "suited", _("A place better suited (health, mobility, couple)")
+    INCIDENT = "incident", _("Incident or conflict at the hotel")
+    HOTEL = "hotel", _("The hotel's decision")
+    WORKS = "works", _("Works or damage in the room")
+    OTHER = "other", _("Other reason")
+    NOT_RECORDED = "not_recorded", _("Not recorded (transfer made before the reason was asked)")
+
+
+# The exits recorded before destination and reason were separate (0004): their old destination ->
+# (destination, reason). Imports of old spreadsheets, whose destination column still says
+# "exclusion" or "départ volontaire", read them the same way.
+OLD_EXIT_DESTINATIONS = {
+    "exclusion": (ExitDestination.UNKNOWN, ExitReason.EXCLUSION),
+    "voluntary": (ExitDestination.UNKNOWN, ExitReason.VOLUNTARY),
+}
+
+
+def implied_exit_reason(destination: str) -> str:
+    """The reason an exit recorded with its destination alone implies (see 0004's docstring):
+    a death; a move-on when the person went to housing, a shelter, care or relatives; else not
+    known (back to the street, hospital, prison, unknown: the reason was never recorded)."""
+    if destination == ExitDestination.DEATH:
+        return ExitReason.DEATH
+    if destination in MOVE_ON_DESTINATIONS:
+        return ExitReason.MOVE_ON
+    return ExitReason.UNKNOWN
 
 
 # Exits the operator counts as "towards mainstream housing" (logement de droit commun).
@@ -222,6 +264,15 @@ MAINSTREAM_HOUSING = frozenset(
         ExitDestination.INTERMEDIATE_HOUSING,
     }
 )
+
+MOVE_ON_DESTINATIONS = MAINSTREAM_HOUSING | {
+    ExitDestination.CHRS,
+    ExitDestination.CHU,
+    ExitDestination.OTHER_HOTEL,
+    ExitDestination.MEDICO_SOCIAL,
+    ExitDestination.RESIDENTIAL_ADDICTION_CARE,
+    ExitDestination.FAMILY_FRIENDS,
+}
 
 
 class PlacementQuerySet(models.QuerySet):
@@ -261,6 +312,12 @@ class Placement(Period):
     end = models.DateField(_("exit date"), null=True, blank=True)
     exit_destination = models.CharField(
         _("exit destination"), max_length=24, choices=ExitDestination.choices, blank=True
+    )
+    exit_reason = models.CharField(
+        _("exit reason"), max_length=12, choices=ExitReason.choices, blank=True
+    )
+    transfer_reason = models.CharField(
+        _("transfer reason"), max_length=12, choices=TransferReason.choices, blank=True
     )
     exit_comment = models.TextField(_("exit comment"), blank=True)
     admission = models.ForeignKey(
@@ -312,6 +369,22 @@ class Placement(Period):
                 | (Q(end__isnull=False) & ~Q(exit_destination="")),
                 name="placement_exit_has_destination",
                 violation_error_message=_("An ended stay needs its exit destination."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__isnull=True, exit_reason="", transfer_reason="")
+                | (
+                    Q(end__isnull=False, exit_destination="transfer", exit_reason="")
+                    & ~Q(transfer_reason="")
+                )
+                | (
+                    Q(end__isnull=False, transfer_reason="")
+                    & ~Q(exit_destination="transfer")
+                    & ~Q(exit_reason="")
+                ),
+                name="placement_exit_has_reason",
+                violation_error_message=_(
+                    "An exit needs its reason, a transfer its own reason, an ongoing stay neither."
+                ),
             ),
             no_overlap(
                 name="placement_one_person_per_place",

@@ -203,6 +203,17 @@ def exits_by_destination(start: datetime.date, end: datetime.date) -> dict[str, 
     return {row["exit_destination"]: row["count"] for row in rows}
 
 
+def exits_by_reason(start: datetime.date, end: datetime.date) -> dict[str, int]:
+    """The exits of `exits_by_destination`, counted by why the stay ended."""
+    rows = (
+        Placement.objects.exits()
+        .filter(end__gte=start, end__lt=end)
+        .values("exit_reason")
+        .annotate(count=Count("pk"))
+    )
+    return {row["exit_reason"]: row["count"] for row in rows}
+
+
 def mainstream_housing_share(start: datetime.date, end: datetime.date) -> float | None:
     """Share of the exits of the period that went to mainstream housing."""
     exits = exits_by_destination(start, end)

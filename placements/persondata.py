@@ -1,6 +1,7 @@
 """What the placements app holds about a person (privacy.persondata).
 
-Kept: stays with their places, dates and exit destinations, absences' dates and reasons,
+Kept: stays with their places, dates, exit destinations and reasons (coded: why a stay ended,
+why a person moved — the operator's report counts them), absences' dates and reasons,
 incidents' kind and dates (the operator's report). Erased: exit comments, absence notes, and
 what was written about an incident involving the person and its follow-up actions. The right of
 access shows the stays with their nights, the absences, and the incidents with their actions.

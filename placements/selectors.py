@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -495,7 +495,9 @@ def _stay_exit_entry(stay: Placement) -> TimelineEntry:
         at=stay.end,
         kind="stay",
         title=_("Exit: %(destination)s") % {"destination": stay.get_exit_destination_display()},
-        detail=_short(stay.exit_comment),
+        detail=" · ".join(
+            part for part in (stay.get_exit_reason_display(), _short(stay.exit_comment)) if part
+        ),
         url=reverse("placements:placement_detail", args=[stay.pk]),
         icon="box-arrow-right",
     )
@@ -546,3 +548,35 @@ def resident_actions(resident, user) -> list:
         return []
     url = reverse("placements:resident_assign", args=[resident.pk])
     return [ResidentAction(_("Assign a place"), url, icon="key")]
+
+
+# --- For the residents app (residents.hooks) ------------------------------------------------------
+
+
+def residents_with_current_place(residents, on: datetime.date | None = None):
+    """`residents` annotated with their place on `on` (today), in the same query: a person holds
+    at most one place a night, so the join through the stay covering `on` adds no row. The entry
+    date is the start of the person's latest entry into the programme (a transfer continues a
+    stay, it is not an entry)."""
+    on = on or timezone.localdate()
+    entries = Placement.objects.entries().filter(resident=OuterRef("pk"), start__lte=on)
+    return residents.annotate(
+        stay_today=FilteredRelation(
+            "placements",
+            condition=Q(placements__start__lte=on)
+            & (Q(placements__end__isnull=True) | Q(placements__end__gt=on)),
+        ),
+    ).annotate(
+        current_place_id=F("stay_today__place_id"),
+        current_hotel=F("stay_today__place__hotel__name"),
+        current_room=F("stay_today__place__room"),
+        current_bed=F("stay_today__place__bed"),
+        entered_on=Subquery(entries.order_by("-start").values("start")[:1]),
+    )
+
+
+def assign_place_url(resident, user) -> str | None:
+    """The page where the coordinator gives `resident` a place (it links the admitted request)."""
+    if not may(user, "placements.manage"):
+        return None
+    return reverse("placements:resident_assign", args=[resident.pk])

@@ -23,7 +23,15 @@ from django.utils.translation import gettext as _
 
 from core.validators import not_in_the_future
 from placements import signals
-from placements.models import ExitDestination, Place, Placement, PlaceOutage
+from placements.models import (
+    ExitDestination,
+    ExitReason,
+    Place,
+    Placement,
+    PlaceOutage,
+    TransferReason,
+    implied_exit_reason,
+)
 from residents.models import AdmissionStatus, Resident
 from residents.services import admission_admit
 
@@ -184,6 +192,7 @@ def placement_record_ended(
     start: datetime.date,
     end: datetime.date,
     destination: str,
+    reason: str = "",
     comment: str = "",
     by,
     admission=None,
@@ -194,10 +203,12 @@ def placement_record_ended(
     Checked like an assignment, over the stay's own nights [start, end); saved with its exit,
     then `stay_started` and `stay_ended` are sent, as an assignment followed by an exit sends
     them. A transfer's first stay ends with the destination "transfer": its next stay names it
-    as `previous`.
+    as `previous`. `reason` is the exit's (or the transfer's) reason; without one, an exit gets
+    the reason its destination implies and a transfer "not recorded".
     """
     if destination not in ExitDestination.values:
         raise ValidationError({"exit_destination": _("Choose where the person went.")})
+    exit_reason, transfer_reason = _reasons(destination, reason)
     if end <= start:
         raise ValidationError({"end": _("The exit date must be after the entry date.")})
     not_in_the_future(end, _("A stay cannot be ended in advance."), field="end")
@@ -219,6 +230,8 @@ def placement_record_ended(
         start=start,
         end=end,
         exit_destination=destination,
+        exit_reason=exit_reason,
+        transfer_reason=transfer_reason,
         exit_comment=comment,
         admission=admission,
         previous=previous,
@@ -230,6 +243,17 @@ def placement_record_ended(
     signals.stay_started.send(sender=Placement, placement=placement)
     signals.stay_ended.send(sender=Placement, placement=placement)
     return placement
+
+
+def _reasons(destination: str, reason: str) -> tuple[str, str]:
+    """(exit reason, transfer reason) of a stay recorded after the fact."""
+    if destination == ExitDestination.TRANSFER:
+        if reason and reason not in TransferReason.values:
+            raise ValidationError({"transfer_reason": _("Choose why the person moves.")})
+        return "", reason or TransferReason.NOT_RECORDED
+    if reason and reason not in ExitReason.values:
+        raise ValidationError({"exit_reason": _("Choose why the stay ended.")})
+    return reason or implied_exit_reason(destination), ""
 
 
 def _record_errors(stays: list[Placement]) -> list[str]:
@@ -250,6 +274,11 @@ def _record_errors(stays: list[Placement]) -> list[str]:
                 errors.append(_("A stay cannot be ended in advance."))
             if stay.exit_destination not in ExitDestination.values:
                 errors.append(_("Choose where the person went."))
+            elif stay.exit_destination == ExitDestination.TRANSFER:
+                if stay.transfer_reason not in TransferReason.values:
+                    errors.append(_("Choose why the person moves."))
+            elif stay.exit_reason not in ExitReason.values:
+                errors.append(_("Choose why the stay ended."))
         if not stay.place.hotel.active:
             errors.append(_("This hotel is no longer active."))
     if errors:
@@ -378,31 +407,52 @@ def _locked(placement: Placement) -> Placement:
 
 @transaction.atomic
 def placement_end(
-    *, placement: Placement, on: datetime.date, destination: str, comment: str = "", by
+    *,
+    placement: Placement,
+    on: datetime.date,
+    destination: str,
+    reason: str,
+    comment: str = "",
+    by,
 ) -> Placement:
-    """End a stay on `on` (the check-out day: the last night is the one before)."""
+    """End a stay on `on` (the check-out day: the last night is the one before), with where the
+    person went and, apart, why the stay ended."""
     placement = _locked(placement)
     if destination not in ExitDestination.values or destination == ExitDestination.TRANSFER:
         raise ValidationError({"exit_destination": _("Choose where the person went.")})
+    if reason not in ExitReason.values:
+        raise ValidationError({"exit_reason": _("Choose why the stay ended.")})
     if on <= placement.start:
         raise ValidationError({"end": _("The exit date must be after the entry date.")})
     not_in_the_future(on, _("A stay cannot be ended in advance."), field="end")
     _close_absences(placement, on)
     placement.end = on
     placement.exit_destination = destination
+    placement.exit_reason = reason
     placement.exit_comment = comment
     placement.ended_by = by
-    placement.save(update_fields=["end", "exit_destination", "exit_comment", "ended_by"])
+    placement.save(
+        update_fields=["end", "exit_destination", "exit_reason", "exit_comment", "ended_by"]
+    )
     signals.stay_ended.send(sender=Placement, placement=placement)
     return placement
 
 
 @transaction.atomic
 def placement_transfer(
-    *, placement: Placement, to_place: Place, on: datetime.date, by
+    *,
+    placement: Placement,
+    to_place: Place,
+    on: datetime.date,
+    reason: str,
+    comment: str = "",
+    by,
 ) -> Placement:
-    """Move a resident: the stay ends on `on` and the next one starts the same day, atomically."""
+    """Move a resident, for `reason`: the stay ends on `on` and the next one starts the same day,
+    atomically."""
     placement = _locked(placement)
+    if reason not in TransferReason.values or reason == TransferReason.NOT_RECORDED:
+        raise ValidationError({"reason": _("Choose why the person moves.")})
     if to_place.pk == placement.place_id:
         raise ValidationError({"place": _("Choose another place than the current one.")})
     if on <= placement.start:
@@ -415,8 +465,12 @@ def placement_transfer(
     _close_absences(placement, on)
     placement.end = on
     placement.exit_destination = ExitDestination.TRANSFER
+    placement.transfer_reason = reason
+    placement.exit_comment = comment
     placement.ended_by = by
-    placement.save(update_fields=["end", "exit_destination", "ended_by"])
+    placement.save(
+        update_fields=["end", "exit_destination", "transfer_reason", "exit_comment", "ended_by"]
+    )
     signals.stay_ended.send(sender=Placement, placement=placement)
     return placement_assign(
         resident=placement.resident, place=to_place, start=on, by=by, previous=placement

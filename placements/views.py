@@ -420,6 +420,7 @@ def placement_end(request, pk: int):
                 placement=placement,
                 on=form.cleaned_data["end"],
                 destination=form.cleaned_data["exit_destination"],
+                reason=form.cleaned_data["exit_reason"],
                 comment=form.cleaned_data["exit_comment"],
                 by=request.user,
             )
@@ -453,6 +454,8 @@ def placement_transfer(request, pk: int):
                 placement=placement,
                 to_place=form.cleaned_data["place"],
                 on=form.cleaned_data["on"],
+                reason=form.cleaned_data["reason"],
+                comment=form.cleaned_data["comment"],
                 by=request.user,
             )
         except ValidationError as error:

@@ -44,7 +44,15 @@ from harmreduction.models import (
     VoucherDistribution,
 )
 from placements import occupancy
-from placements.models import ExitDestination, Hotel, Incident, IncidentKind, Place, Placement
+from placements.models import (
+    ExitDestination,
+    ExitReason,
+    Hotel,
+    Incident,
+    IncidentKind,
+    Place,
+    Placement,
+)
 from residents.models import (
     AdmissionRequest,
     ConsumptionAssessment,
@@ -714,6 +722,18 @@ def exits_by_destination(start: datetime.date, end: datetime.date) -> Table:
     )
 
 
+def exits_by_reason(start: datetime.date, end: datetime.date) -> Table:
+    """The same departures by why the stay ended (an exclusion, a voluntary departure…),
+    apart from where the person went: the totals of both tables are the same."""
+    exits = occupancy.exits_by_reason(start, end)
+    rows = [[value, exits[value]] for value in ExitReason.values if exits.get(value)]
+    return _table(
+        [("reason", _("Reason"), "label"), ("exits", _("Exits"), "count")],
+        rows,
+        _choice_labels(ExitReason),
+    )
+
+
 def stays(start: datetime.date, end: datetime.date) -> Table:
     """Exits, share to mainstream housing, and length of stay of the people who left."""
     exits = occupancy.exits_by_destination(start, end)
@@ -785,9 +805,7 @@ def incidents(start: datetime.date, end: datetime.date) -> Table:
         .order_by()
     )
     rows = [[kind, counts[kind]] for kind in IncidentKind.values if counts.get(kind)]
-    rows.append(
-        ["exclusions", occupancy.exits_by_destination(start, end).get(ExitDestination.EXCLUSION, 0)]
-    )
+    rows.append(["exclusions", occupancy.exits_by_reason(start, end).get(ExitReason.EXCLUSION, 0)])
     labels = _choice_labels(IncidentKind) | {"exclusions": _("Exits by exclusion")}
     return _table([("kind", _("Incident"), "label"), ("count", _("Count"), "count")], rows, labels)
 
@@ -1026,7 +1044,8 @@ OPERATOR_SECTIONS = [
         "exits",
         gettext_lazy("Exits and length of stay"),
         gettext_lazy(
-            "Departures from the programme in the period (transfers excluded) by destination. "
+            "Departures from the programme in the period (transfers excluded) by destination, "
+            "and apart by reason (exclusion, voluntary departure…). "
             "Mainstream housing: social, private or intermediate housing. Length of stay: from "
             "the first entry to the final exit, transfers included."
         ),
@@ -1037,6 +1056,7 @@ OPERATOR_SECTIONS = [
                 exits_by_destination,
                 chart="bars",
             ),
+            Figure("exits_by_reason", gettext_lazy("Exits by reason"), exits_by_reason),
             Figure("stays", gettext_lazy("Length of stay"), stays, small_counts_hidden=False),
         ],
     ),

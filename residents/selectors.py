@@ -4,11 +4,12 @@ import datetime
 from dataclasses import dataclass
 from functools import partial
 
-from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db import connection, models
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.policy import may
 from core.links import object_url
@@ -25,13 +26,78 @@ from residents.priority import PriorityScore
 from residents.timeline import LaterEntry, TimelineEntry
 
 
-def residents_for_list(*, query: str = "", include_archived: bool = False):
+class ResidentStatus(models.TextChoices):
+    """Where a person stands today, as the list of residents shows and filters it."""
+
+    HOUSED = "housed", pgettext_lazy("resident status", "housed")
+    ADMITTED = "admitted", pgettext_lazy("resident status", "admitted, no place")
+    WAITING = "waiting", pgettext_lazy("resident status", "waiting")
+    ARCHIVED = "archived", pgettext_lazy("resident status", "archived")
+    NONE = "none", pgettext_lazy("resident status", "no place, no request")
+
+
+# The filters the list offers (every status but "none").
+STATUS_FILTERS = [status for status in ResidentStatus if status != ResidentStatus.NONE]
+
+# ?sort= value -> order; a person without a place comes last when sorting by hotel or entry.
+LIST_ORDERS = {
+    "nickname": [F("nickname").asc(), "pk"],
+    "-nickname": [F("nickname").desc(), "-pk"],
+    "hotel": [
+        F("current_hotel").asc(nulls_last=True),
+        F("current_room").asc(nulls_last=True),
+        F("current_bed").asc(nulls_last=True),
+        "nickname",
+        "pk",
+    ],
+    "-hotel": [
+        F("current_hotel").desc(nulls_last=True),
+        F("current_room").desc(nulls_last=True),
+        F("current_bed").desc(nulls_last=True),
+        "nickname",
+        "pk",
+    ],
+    "entry": [F("entered_on").asc(nulls_last=True), "nickname", "pk"],
+    "-entry": [F("entered_on").desc(nulls_last=True), "nickname", "pk"],
+}
+
+
+def _status() -> Case:
+    """The person's status in SQL: archived, else housed today, else admitted and waiting for a
+    place (residents.hooks), else on the waiting list, else none of these."""
+    requests = AdmissionRequest.objects.filter(resident=OuterRef("pk"))
+    admitted = hooks.without_place(requests.filter(status=AdmissionStatus.ADMITTED))
+    return Case(
+        When(~open_file(), then=Value(ResidentStatus.ARCHIVED)),
+        When(current_place_id__isnull=False, then=Value(ResidentStatus.HOUSED)),
+        When(Exists(admitted), then=Value(ResidentStatus.ADMITTED)),
+        When(Exists(requests.waiting()), then=Value(ResidentStatus.WAITING)),
+        default=Value(ResidentStatus.NONE),
+        output_field=models.CharField(),
+    )
+
+
+def residents_for_list(
+    *, query: str = "", include_archived: bool = False, status: str = "", sort: str = ""
+):
+    """The residents of the list page, each with its place today and its status, in one query.
+
+    `status` keeps one status (archived files are included when asked for); `sort` is a key of
+    LIST_ORDERS, else by best match for a search, by name otherwise.
+    """
     residents = Resident.objects.all()
-    if not include_archived:
+    if not include_archived and status != ResidentStatus.ARCHIVED:
         residents = residents.active()
     if query.strip():
-        return residents.search(query)
-    return residents.order_by("nickname", "pk")
+        residents = residents.search(query)
+    else:
+        residents = residents.order_by("nickname", "pk")
+    residents = hooks.with_current_place(residents).annotate(status=_status())
+    if status in ResidentStatus.values:
+        residents = residents.filter(status=status)
+    if sort in LIST_ORDERS:
+        residents = residents.order_by(*LIST_ORDERS[sort])
+    return residents
 
 
 # --- Duplicates, for many people at once -------------------------------------------------------
@@ -124,7 +190,11 @@ def admitted_without_place_queryset():
 
 
 def admitted_without_place() -> list[AdmissionRequest]:
-    return list(admitted_without_place_queryset())
+    """The people admitted and waiting for a place, by priority score (highest first), then by
+    the day of the decision (oldest first): the order in which places should go to them."""
+    requests = list(admitted_without_place_queryset())
+    requests.sort(key=lambda request: (-request.priority().total, request.decided_on, request.pk))
+    return requests
 
 
 def waiting_list(on: datetime.date | None = None) -> list[WaitingRow]:

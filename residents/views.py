@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
@@ -17,7 +18,7 @@ from core.params import parse_id
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from privacy.access import PersonPageMixin, person_data_viewed
 from privacy.models import AccessLog
-from residents import actions, services, timeline
+from residents import actions, hooks, services, timeline
 from residents.forms import (
     AccessJournalFilter,
     AdmissionRequestForm,
@@ -30,13 +31,21 @@ from residents.forms import (
 )
 from residents.models import (
     AdmissionRequest,
+    AdmissionStatus,
     ConsumptionAssessment,
     Resident,
     SituationAssessment,
     open_file,
 )
-from residents.priority import priority_formula
-from residents.selectors import admitted_without_place, residents_for_list, waiting_list
+from residents.priority import WEIGHTS, priority_formula, priority_score
+from residents.selectors import (
+    LIST_ORDERS,
+    STATUS_FILTERS,
+    ResidentStatus,
+    admitted_without_place,
+    residents_for_list,
+    waiting_list,
+)
 
 TIMELINE_PER_PAGE = 20
 
@@ -65,30 +74,64 @@ def _get_admission_for(user, pk: int, *, for_change: bool = False) -> AdmissionR
 
 
 class ResidentListView(RoleViewMixin, ListView):
+    """Case files with each person's hotel, room and status; filtered by status, sorted by
+    name, hotel or entry date (?status=, ?sort=), with the search and the pagination."""
+
     permission = "residents.read"
     paginate_by = 25
     template_name = "residents/resident_list.html"
 
     def get_queryset(self):
         return residents_for_list(
-            query=self.request.GET.get("q", ""), include_archived=self._include_archived()
+            query=self.request.GET.get("q", ""),
+            include_archived=self._include_archived(),
+            status=self._status(),
+            sort=self._sort(),
         )
 
     def _include_archived(self) -> bool:
         return self.request.GET.get("archived") == "1"
 
+    def _status(self) -> str:
+        status = self.request.GET.get("status", "")
+        return status if status in ResidentStatus.values else ""
+
+    def _sort(self) -> str:
+        sort = self.request.GET.get("sort", "")
+        return sort if sort in LIST_ORDERS else ""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "").strip()
-        extra = {"q": query} if query else {}
+        filters = {"q": query} if query else {}
         if self._include_archived():
-            extra["archived"] = "1"
+            filters["archived"] = "1"
+        if self._status():
+            filters["status"] = self._status()
+        page = context["page_obj"]
+        page.object_list = list(page.object_list)
+        for resident in page.object_list:
+            resident.status_label = ResidentStatus(resident.status).label
+        sort = self._sort()
         context.update(
             query=query,
             include_archived=self._include_archived(),
-            extra_query=urlencode(extra),
+            status=self._status(),
+            statuses=STATUS_FILTERS,
+            sort=sort,
+            # The pagination keeps the filters and the order; the column headers keep the filters.
+            extra_query=urlencode({**filters, **({"sort": sort} if sort else {})}),
+            sort_links={
+                column: "?" + urlencode({**filters, "sort": _next_sort(column, sort)})
+                for column in ("nickname", "hotel", "entry")
+            },
         )
         return context
+
+
+def _next_sort(column: str, current: str) -> str:
+    """A column header sorts by its column, then in reverse once already sorted by it."""
+    return f"-{column}" if current == column else column
 
 
 @require_GET
@@ -307,6 +350,10 @@ class ConsumptionUpdateView(ConsumptionCreateView, UpdateView):
 @allow("residents.read")
 def waiting_list_view(request):
     rows = waiting_list()
+    admitted = admitted_without_place()
+    for admission in admitted:
+        admission.score = admission.priority()
+        admission.assign_url = hooks.assign_place_url(admission.resident, request.user)
     return render(
         request,
         "residents/admissionrequest_list.html",
@@ -314,8 +361,11 @@ def waiting_list_view(request):
             "page_obj": paginate(request, rows, per_page=50),
             "waiting_count": len(rows),
             "to_review_count": sum(row.to_review for row in rows),
-            "admitted": admitted_without_place(),
+            "admitted": admitted,
             "formula": priority_formula(),
+            "criteria": WEIGHTS.values(),
+            "example": priority_score(psychic_situation=4, isolation=2, vulnerability=4),
+            "review_days": settings.ADMISSION_REVIEW_DAYS,
         },
     )
 
@@ -369,6 +419,13 @@ def admission_detail(request, pk: int):
     person_data_viewed(request, admission.resident)
     may_decide = admission.is_waiting and request.user.has_perm("residents.decide")
     score = admission.priority()
+    assign_url = None
+    if (
+        admission.status == AdmissionStatus.ADMITTED
+        and not admission.resident.is_archived
+        and hooks.without_place(AdmissionRequest.objects.filter(pk=admission.pk)).exists()
+    ):
+        assign_url = hooks.assign_place_url(admission.resident, request.user)
     return render(
         request,
         "residents/admissionrequest_detail.html",
@@ -382,6 +439,7 @@ def admission_detail(request, pk: int):
             ],
             "formula": priority_formula(),
             "to_review": admission.needs_review(),
+            "assign_url": assign_url,
             "can_edit": (
                 admission.is_waiting
                 and not admission.resident.is_archived

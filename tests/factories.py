@@ -105,6 +105,25 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     resident = factory.SubFactory(ResidentFactory)
     place = factory.SubFactory(PlaceFactory)
     start = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=10))
+    end = None
+    exit_destination = ""
+    # An ended stay gets the reason its destination implies, unless the test gives one.
+    exit_reason = factory.LazyAttribute(
+        lambda stay: (
+            ""
+            if stay.end is None or stay.exit_destination == "transfer"
+            else _implied_exit_reason(stay.exit_destination)
+        )
+    )
+    transfer_reason = factory.LazyAttribute(
+        lambda stay: "other" if stay.end and stay.exit_destination == "transfer" else ""
+    )
+
+
+def _implied_exit_reason(destination: str) -> str:
+    from placements.models import implied_exit_reason
+
+    return implied_exit_reason(destination)
 
 
 class IncidentFactory(factory.django.DjangoModelFactory):

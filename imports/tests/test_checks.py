@@ -80,6 +80,7 @@ def test_it_names_the_occupant_and_the_dates_of_a_place_taken_in_ancrage(canal):
         start=day("2025-02-03"),
         end=day("2025-03-15"),
         exit_destination="street",
+        exit_reason="unknown",
     )
     Placement.objects.create(
         resident=Resident.objects.create(nickname="Momo"),

@@ -90,6 +90,7 @@ def test_it_assigns_transfers_and_ends_stays_from_the_board(
     _card(page, places["housed"]).get_by_role("link", name="Séjour").click()
     page.get_by_role("link", name="Transférer").click()
     page.get_by_label("Nouvelle place").select_option(label="Hôtel Crimée – Chambre 201")
+    page.get_by_label("Motif du transfert").select_option(label="À la demande de la personne")
     page.get_by_role("button", name="Transférer").click()
     expect(_card(page, places["elsewhere"])).to_have_attribute("data-state", "occupied")
     expect(_card(page, places["elsewhere"])).to_contain_text("Tonton")
@@ -99,9 +100,15 @@ def test_it_assigns_transfers_and_ends_stays_from_the_board(
     _card(page, places["leaving"]).get_by_role("link", name="Séjour").click()
     page.get_by_role("link", name="Terminer le séjour").click()
     page.get_by_label("Orientation de sortie").select_option(label="CHRS")
+    page.get_by_label("Motif de sortie").select_option(label="Exclusion")
     page.get_by_role("button", name="Terminer le séjour").click()
     expect(page.locator(".alert-success")).to_contain_text("Le séjour de Zaza est terminé")
     assert dialogs == ["Terminer ce séjour ? La place sera libre à partir de la date de sortie."]
     expect(_card(page, places["leaving"])).to_have_attribute("data-state", "free")
     stay = Placement.objects.get(resident__nickname="Zaza")
-    assert (stay.end, stay.exit_destination, stay.ended_by) == (TODAY, ExitDestination.CHRS, chloe)
+    assert (stay.end, stay.exit_destination, stay.exit_reason, stay.ended_by) == (
+        TODAY,
+        ExitDestination.CHRS,
+        "exclusion",
+        chloe,
+    )

@@ -25,11 +25,13 @@ ALREADY_ENDED = "Ce séjour est déjà terminé."
 
 
 def _end(stay, by):
-    services.placement_end(placement=stay, on=TODAY, destination="chrs", by=by)
+    services.placement_end(placement=stay, on=TODAY, destination="chrs", reason="move_on", by=by)
 
 
 def _transfer(stay, by):
-    services.placement_transfer(placement=stay, to_place=PlaceFactory(), on=TODAY, by=by)
+    services.placement_transfer(
+        placement=stay, to_place=PlaceFactory(), on=TODAY, reason="request", by=by
+    )
 
 
 @pytest.fixture

@@ -5,10 +5,10 @@ which is out of service from 10 to 20 February (10 nights).
 
   P1  r1 in a1  20 Dec 2024 → 10 Jan   exit: social housing   Jan 1–9: 9 nights
   P2  r2 in a2  15 Jan → 1 Feb         transferred to b1      Jan 15–31: 17 nights
-  P3  r2 in b1   1 Feb → 10 Feb        exit: exclusion        Feb: 9 nights
+  P3  r2 in b1   1 Feb → 10 Feb        exit: CHRS, exclusion  Feb: 9 nights
   P4  r3 in a1  20 Jan → (ongoing)                            Jan: 12, Feb: 28 − 3 released = 25
       absences: 5–8 Feb released (3 nights, not billed); 20–22 Feb hospital, held (billed)
-  P5  r4 in a2   3 Feb → 13 Feb        exit: street           Feb: 10 nights
+  P5  r4 in a2   3 Feb → 13 Feb        exit: street, volunt.  Feb: 10 nights
 
   a1 = 9 + 12 + 25 = 46   a2 = 17 + 10 = 27   b1 = 9   all = 82
   available = 3 × 59 − 10 = 167
@@ -19,7 +19,14 @@ import datetime
 import pytest
 
 from placements import occupancy
-from placements.models import Absence, ExitDestination, Placement, PlaceOutage
+from placements.models import (
+    Absence,
+    ExitDestination,
+    ExitReason,
+    Placement,
+    PlaceOutage,
+    TransferReason,
+)
 from tests.factories import AdmissionRequestFactory, HotelFactory, PlaceFactory, ResidentFactory
 
 START, END = datetime.date(2025, 1, 1), datetime.date(2025, 3, 1)
@@ -43,6 +50,7 @@ def dataset(db):
         start=d(12, 20, 2024),
         end=d(1, 10),
         exit_destination=ExitDestination.SOCIAL_HOUSING,
+        exit_reason=ExitReason.MOVE_ON,
     )
     p2 = Placement.objects.create(
         resident=r2,
@@ -50,6 +58,7 @@ def dataset(db):
         start=d(1, 15),
         end=d(2, 1),
         exit_destination=ExitDestination.TRANSFER,
+        transfer_reason=TransferReason.INCIDENT,
         admission=AdmissionRequestFactory(resident=r2, received_on=d(1, 5)),
     )
     Placement.objects.create(
@@ -57,7 +66,8 @@ def dataset(db):
         place=b1,
         start=d(2, 1),
         end=d(2, 10),
-        exit_destination=ExitDestination.EXCLUSION,
+        exit_destination=ExitDestination.CHRS,
+        exit_reason=ExitReason.EXCLUSION,
         previous=p2,
     )
     p4 = Placement.objects.create(resident=r3, place=a1, start=d(1, 20))
@@ -69,6 +79,7 @@ def dataset(db):
         start=d(2, 3),
         end=d(2, 13),
         exit_destination=ExitDestination.STREET,
+        exit_reason=ExitReason.VOLUNTARY,
         admission=AdmissionRequestFactory(resident=r4, received_on=d(1, 3)),
     )
     return {"A": hotel_a, "B": hotel_b, "a1": a1, "a2": a2, "b1": b1}
@@ -104,10 +115,18 @@ def test_it_counts_entries_and_exits_per_month_without_transfers(dataset):
 def test_it_counts_exits_by_destination(dataset):
     assert occupancy.exits_by_destination(START, END) == {
         "social_housing": 1,
-        "exclusion": 1,
+        "chrs": 1,
         "street": 1,
     }
     assert occupancy.mainstream_housing_share(START, END) == pytest.approx(1 / 3)
+
+
+def test_it_counts_the_same_exits_by_reason(dataset):
+    assert occupancy.exits_by_reason(START, END) == {
+        "move_on": 1,
+        "exclusion": 1,
+        "voluntary": 1,
+    }
 
 
 def test_it_measures_length_of_stay_across_transfers(dataset):

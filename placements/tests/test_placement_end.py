@@ -29,7 +29,12 @@ def test_it_ends_a_stay_with_its_destination(client_for, chloe, stay):
     assert "data-confirm=" in form.content.decode()
     response = client.post(
         _url(stay),
-        {"end": TODAY.isoformat(), "exit_destination": "chrs", "exit_comment": "SIAO"},
+        {
+            "end": TODAY.isoformat(),
+            "exit_destination": "chrs",
+            "exit_reason": "voluntary",
+            "exit_comment": "SIAO",
+        },
         follow=True,
     )
     stay.refresh_from_db()
@@ -47,7 +52,10 @@ def test_it_ends_a_stay_with_its_destination(client_for, chloe, stay):
 @pytest.mark.django_db
 def test_it_closes_the_open_absence(client_for, chloe, stay):
     absence = Absence.objects.create(placement=stay, start=TODAY - 3 * DAY, reason="hospital")
-    client_for(chloe).post(_url(stay), {"end": TODAY.isoformat(), "exit_destination": "hospital"})
+    client_for(chloe).post(
+        _url(stay),
+        {"end": TODAY.isoformat(), "exit_destination": "hospital", "exit_reason": "voluntary"},
+    )
     absence.refresh_from_db()
     assert absence.end == TODAY
 
@@ -59,7 +67,8 @@ def test_it_does_not_offer_transfer_as_a_destination(client_for, chloe, stay):
     )
     assert "transfer" not in choices and "chrs" in choices
     response = client_for(chloe).post(
-        _url(stay), {"end": TODAY.isoformat(), "exit_destination": "transfer"}
+        _url(stay),
+        {"end": TODAY.isoformat(), "exit_destination": "transfer", "exit_reason": "voluntary"},
     )
     assert "Sélectionnez un choix valide." in response.content.decode()
     stay.refresh_from_db()
@@ -77,7 +86,8 @@ def test_it_does_not_offer_transfer_as_a_destination(client_for, chloe, stay):
 )
 def test_it_explains_a_wrong_date(client_for, chloe, stay, end, message):
     response = client_for(chloe).post(
-        _url(stay), {"end": end.isoformat(), "exit_destination": "street"}
+        _url(stay),
+        {"end": end.isoformat(), "exit_destination": "street", "exit_reason": "voluntary"},
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -89,7 +99,9 @@ def test_it_explains_a_wrong_date(client_for, chloe, stay, end, message):
 def test_it_sends_an_ended_stay_back_to_its_page(client_for, chloe):
     ended = PlacementFactory(start=TODAY - 9 * DAY, end=TODAY - DAY, exit_destination="street")
     response = client_for(chloe).post(
-        _url(ended), {"end": TODAY.isoformat(), "exit_destination": "chrs"}, follow=True
+        _url(ended),
+        {"end": TODAY.isoformat(), "exit_destination": "chrs", "exit_reason": "voluntary"},
+        follow=True,
     )
     assert "Ce séjour est déjà terminé." in response.content.decode()
     ended.refresh_from_db()
@@ -100,7 +112,8 @@ def test_it_sends_an_ended_stay_back_to_its_page(client_for, chloe):
 def test_it_lets_only_the_coordinator_end_a_stay(client_for, alice, marc, stay):
     for user in (alice, marc):
         response = client_for(user).post(
-            _url(stay), {"end": TODAY.isoformat(), "exit_destination": "chrs"}
+            _url(stay),
+            {"end": TODAY.isoformat(), "exit_destination": "chrs", "exit_reason": "voluntary"},
         )
         assert response.status_code == 403
     stay.refresh_from_db()
@@ -156,9 +169,39 @@ def test_it_ends_a_stay_today_in_paris_after_midnight(
     client = client_for(chloe)
     assert client.get(_url(stay)).context["form"].initial["end"] == today
     response = client.post(
-        _url(stay), {"end": today.isoformat(), "exit_destination": "chrs"}, follow=True
+        _url(stay),
+        {"end": today.isoformat(), "exit_destination": "chrs", "exit_reason": "voluntary"},
+        follow=True,
     )
     assert "Un séjour ne peut pas être clôturé à l’avance." not in response.content.decode()
     assert "Le séjour de Bambou est terminé" in response.content.decode()
     stay.refresh_from_db()
     assert stay.end == today
+
+
+@pytest.mark.django_db
+def test_it_records_the_reason_apart_from_the_destination(client_for, chloe, stay):
+    client = client_for(chloe)
+    reasons = dict(client.get(_url(stay)).context["form"].fields["exit_reason"].choices)
+    assert "exclusion" in reasons and "exclusion" not in dict(ExitDestination.choices)
+    client.post(
+        _url(stay),
+        {"end": TODAY.isoformat(), "exit_destination": "chrs", "exit_reason": "exclusion"},
+    )
+    stay.refresh_from_db()
+    assert (stay.exit_destination, stay.exit_reason) == ("chrs", "exclusion")
+    page = client.get(reverse("placements:placement_detail", args=[stay.pk])).content.decode()
+    assert "CHRS" in page and "Exclusion" in page and "Motif de sortie" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("reason", ["", "transfer", "retour"])
+def test_it_asks_for_a_valid_reason_and_saves_nothing(client_for, chloe, stay, reason):
+    response = client_for(chloe).post(
+        _url(stay), {"end": TODAY.isoformat(), "exit_destination": "chrs", "exit_reason": reason}
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Ce champ est obligatoire." in page or "Sélectionnez un choix valide." in page
+    stay.refresh_from_db()
+    assert (stay.end, stay.exit_destination, stay.exit_reason) == (None, "", "")

@@ -29,6 +29,8 @@ def stay(resident, place, start, end=None, destination="", previous=None) -> Pla
         start=start,
         end=end,
         exit_destination=destination,
+        exit_reason="unknown" if end and destination != "transfer" else "",
+        transfer_reason="request" if destination == "transfer" else "",
         previous=previous,
     )
 

@@ -67,7 +67,9 @@ def test_it_tells_the_story_of_the_stays(alice):
         "Entrée : Hôtel du Canal – Chambre 1",
     ]
     entries = {entry.title: entry for entry in entries_for(resident, alice)}
-    assert entries["Sortie : CHRS"].detail == "Orientation SIAO"
+    assert entries["Sortie : CHRS"].detail == (
+        "Orientation vers une solution (logement, hébergement, soins) · Orientation SIAO"
+    )
     assert "place libérée" in entries["Absence : Hospitalisation"].detail
     assert entries["Sortie : CHRS"].url == reverse("placements:placement_detail", args=[second.pk])
 

@@ -35,7 +35,10 @@ def year(db):
                 first_name="Jean", last_name="Dupontel", phone="06 00 00 00 00", consent_notes=TEXT
             )
         Placement.objects.filter(resident=r3, end__isnull=True).update(
-            end=datetime.date(2026, 3, 1), exit_destination="chu", exit_comment=TEXT
+            end=datetime.date(2026, 3, 1),
+            exit_destination="chu",
+            exit_reason="move_on",
+            exit_comment=TEXT,
         )
         Visit.objects.update(health=TEXT, needs=TEXT)
         Note.objects.update(text=TEXT)

@@ -91,7 +91,9 @@ def test_it_cancels_the_visits_still_to_come_after_an_exit(team, coordinator):
     moved_by_hand = VisitFactory(placement=stay, planned_on=TODAY + 2 * DAY, manually_edited=True)
     next_week = VisitFactory(placement=stay, planned_on=NEXT_MONDAY + DAY)
 
-    placement_end(placement=stay, on=TODAY, destination="social_housing", by=coordinator)
+    placement_end(
+        placement=stay, on=TODAY, destination="social_housing", reason="move_on", by=coordinator
+    )
 
     statuses = dict(Visit.objects.values_list("pk", "status"))
     assert statuses == {
@@ -108,7 +110,9 @@ def test_a_transfer_moves_the_visits_to_the_new_hotel(team, coordinator):
     old = VisitFactory(placement=stay, planned_on=TODAY)
     new_place = PlaceFactory()
 
-    new_stay = placement_transfer(placement=stay, to_place=new_place, on=TODAY, by=coordinator)
+    new_stay = placement_transfer(
+        placement=stay, to_place=new_place, on=TODAY, reason="request", by=coordinator
+    )
 
     old.refresh_from_db()
     assert old.status == VisitStatus.CANCELLED
