@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
+    "django.forms",  # Django's widget templates, for the renderer below
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
@@ -210,6 +211,9 @@ STORAGES = {
     },
 }
 
+# Widgets render through the project's templates first: an empty choice reads "Choisir…"
+# (templates/django/forms/widgets/select_option.html), not "---------".
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
