@@ -716,7 +716,7 @@ class Checker:
                         % {
                             "place": row.links["place_label"],
                             "start": day(outage.start),
-                            "reason": outage.reason,
+                            "reason": outage.reason_label,
                         },
                     )
                     break

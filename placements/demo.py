@@ -15,6 +15,7 @@ from placements.models import (
     Incident,
     IncidentAction,
     IncidentKind,
+    OutageReason,
     Place,
     PlaceFeature,
     PlaceKind,
@@ -107,6 +108,7 @@ def _one_outage(rng) -> None:
             place=place,
             start=today - datetime.timedelta(days=12),
             end=today + datetime.timedelta(days=20),
+            kind=OutageReason.DAMAGE,
             reason="Dégât des eaux, travaux de plomberie",
         )
 

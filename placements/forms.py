@@ -47,8 +47,8 @@ class PlaceOutageForm(FixedParentMixin, forms.ModelForm):
 
     class Meta:
         model = PlaceOutage
-        fields = ["place", "start", "end", "reason"]
-        widgets = {"start": DateInput(), "end": DateInput()}
+        fields = ["place", "start", "end", "kind", "reason"]
+        widgets = {"start": DateInput(), "end": DateInput(), "kind": forms.RadioSelect}
 
 
 # --- Stays ----------------------------------------------------------------------------------------

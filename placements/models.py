@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import CASE_FILE_HISTORY
 from core.audit import audited
@@ -21,15 +22,7 @@ class HotelQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
 
-    def with_place_counts(self, on: datetime.date | None = None):
-        on = on or timezone.localdate()
-        out = Q(places__outages__start__lte=on) & (
-            Q(places__outages__end__isnull=True) | Q(places__outages__end__gt=on)
-        )
-        return self.annotate(
-            place_count=models.Count("places", distinct=True),
-            out_of_service_count=models.Count("places", filter=out, distinct=True),
-        )
+    # Place counts per hotel: placements.occupancy.hotels_with_place_counts.
 
 
 @audited()
@@ -76,16 +69,6 @@ class PlaceFeature(models.TextChoices):
     PETS = "pets", _("Pets allowed")
 
 
-class PlaceQuerySet(models.QuerySet):
-    def out_of_service_on(self, on: datetime.date):
-        return self.filter(
-            Q(outages__start__lte=on) & (Q(outages__end__isnull=True) | Q(outages__end__gt=on))
-        ).distinct()
-
-    def in_service_on(self, on: datetime.date):
-        return self.exclude(pk__in=self.model.objects.out_of_service_on(on).values("pk"))
-
-
 @audited()
 class Place(models.Model):
     """One bed: a single room holds one place, a double room two (beds A and B)."""
@@ -113,8 +96,6 @@ class Place(models.Model):
         blank=True,
     )
     notes = models.TextField(_("notes"), blank=True)
-
-    objects = PlaceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("place")
@@ -153,9 +134,20 @@ class Place(models.Model):
 from core.periods import DateRange as DateRange  # noqa: E402
 
 
+class OutageReason(models.TextChoices):
+    WORKS = "works", _("Works")
+    DAMAGE = "damage", pgettext_lazy("outage reason", "Damage")
+    HOTEL_DECISION = "hotel_decision", _("Hotel decision")
+    OTHER = "other", _("Other")
+
+
 @audited()
 class PlaceOutage(Period):
-    """A period when a place cannot be used (works, damage, closure): [start, end)."""
+    """A period when a place cannot be used (works, damage, closure): [start, end).
+
+    Its reason is chosen from a list; `reason` adds details, required for “other”. What is
+    written is about the room, not about a person.
+    """
 
     place = models.ForeignKey(
         Place, on_delete=models.PROTECT, related_name="outages", verbose_name=_("place")
@@ -167,7 +159,15 @@ class PlaceOutage(Period):
         blank=True,
         help_text=_("Leave empty if the return date is not known."),
     )
-    reason = models.CharField(_("reason"), max_length=200)
+    kind = models.CharField(
+        _("reason"), max_length=16, choices=OutageReason.choices, default=OutageReason.OTHER
+    )
+    reason = models.CharField(
+        _("details"),
+        max_length=200,
+        blank=True,
+        help_text=_("Required when the reason is “other”. About the room, not about a person."),
+    )
 
     class Meta:
         verbose_name = _("out-of-service period")
@@ -182,7 +182,22 @@ class PlaceOutage(Period):
         )
 
     def __str__(self) -> str:
-        return f"{self.place}: {self.reason}"
+        return f"{self.place}: {self.reason_label}"
+
+    @property
+    def reason_label(self) -> str:
+        """“Works”, “Damage: water leak”, or the details of an “other” reason alone."""
+        if self.kind == OutageReason.OTHER and self.reason:
+            return self.reason
+        label = str(self.get_kind_display())
+        if not self.reason:
+            return label
+        return _("%(reason)s: %(details)s") % {"reason": label, "details": self.reason}
+
+    def clean(self):
+        super().clean()
+        if self.kind == OutageReason.OTHER and not self.reason.strip():
+            raise ValidationError({"reason": _("Say why the place is out of service.")})
 
 
 # --- Stays ------------------------------------------------------------------------------------

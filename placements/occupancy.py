@@ -3,6 +3,13 @@ of the yearly report. Each function answers for a half-open period [start, end).
 
 A night belongs to the day it starts: a stay [3 May, 5 May) is the nights of 3 and 4 May.
 Billable nights are the nights of stays minus the nights of absences marked as released.
+
+Out of service: a place is out of service on a night when an outage covers it **and no stay
+does**. An outage over a stay can only come from data recorded before outages were checked
+against stays (see `services.outage_save`); the person sleeping there wins: the night counts as
+occupied, not as out of service, so a place never reads both and a rate never exceeds 100 %.
+`out_of_service_places` (a day) and `out_of_service_nights_by_place` (a period) are the only
+definitions: the board, the hotel list, the home cards and the reports all read them.
 """
 
 import datetime
@@ -11,9 +18,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
-from placements.models import MAINSTREAM_HOUSING, Place, Placement
+from placements.models import MAINSTREAM_HOUSING, Hotel, Place, Placement, PlaceOutage
 
 _MONTHS = """
     SELECT m::date AS month,
@@ -44,11 +52,22 @@ _RELEASED_NIGHTS = f"""
     GROUP BY p.place_id, months.month
 """
 
+# Nights of outages, minus those a stay of the same place also covers (the occupied night wins).
+# Outages of a place never overlap each other, nor do its stays: the differences add up.
 _OUTAGE_NIGHTS = f"""
     WITH months AS ({_MONTHS})
     SELECT o.place_id, months.month,
            SUM(upper(daterange(o.start, o."end") * months.r)
-               - lower(daterange(o.start, o."end") * months.r))
+               - lower(daterange(o.start, o."end") * months.r)
+               - COALESCE((
+                   SELECT SUM(upper(daterange(o.start, o."end") * months.r
+                                    * daterange(p.start, p."end"))
+                              - lower(daterange(o.start, o."end") * months.r
+                                      * daterange(p.start, p."end")))
+                   FROM placements_placement p
+                   WHERE p.place_id = o.place_id
+                     AND daterange(p.start, p."end") && daterange(o.start, o."end") * months.r
+               ), 0))::integer
     FROM placements_placeoutage o
     JOIN months ON daterange(o.start, o."end") && months.r
     GROUP BY o.place_id, months.month
@@ -59,6 +78,68 @@ def _rows(sql: str, start: datetime.date, end: datetime.date) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(sql, {"start": start, "end": end})
         return cursor.fetchall()
+
+
+# --- Out of service: the one definition -----------------------------------------------------------
+
+
+def _covering(on: datetime.date) -> Q:
+    return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+
+
+def out_of_service_places(on: datetime.date, places: QuerySet | None = None) -> QuerySet:
+    """The places (of `places`, else all) out of service on the night of `on`: an outage covers
+    it and no stay does (an occupied place counts as occupied, see the module's docstring)."""
+    places = Place.objects.all() if places is None else places
+    return places.filter(
+        pk__in=PlaceOutage.objects.filter(_covering(on)).values("place_id")
+    ).exclude(pk__in=Placement.objects.filter(_covering(on)).values("place_id"))
+
+
+def hotels_with_place_counts(on: datetime.date, hotels: QuerySet | None = None) -> QuerySet:
+    """Hotels annotated with `place_count` and `out_of_service_count` (per hotel, from
+    `out_of_service_places`), in the hotels' own query."""
+    hotels = Hotel.objects.all() if hotels is None else hotels
+    out = (
+        out_of_service_places(on)
+        .filter(hotel_id=OuterRef("pk"))
+        .order_by()
+        .values("hotel_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    places = (
+        Place.objects.filter(hotel_id=OuterRef("pk"))
+        .order_by()
+        .values("hotel_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return hotels.annotate(
+        place_count=Coalesce(Subquery(places), 0),
+        out_of_service_count=Coalesce(Subquery(out), 0),
+    )
+
+
+def out_of_service_nights_by_place_and_month(
+    start: datetime.date, end: datetime.date
+) -> dict[tuple[int, datetime.date], int]:
+    """Nights out of service per (place id, first day of month): the nights of the period on
+    which `out_of_service_places` lists the place, counted in one query."""
+    nights: dict[tuple[int, datetime.date], int] = defaultdict(int)
+    for place_id, month, count in _rows(_OUTAGE_NIGHTS, start, end):
+        nights[place_id, month] += int(count or 0)
+    return dict(nights)
+
+
+def out_of_service_nights_by_place(start: datetime.date, end: datetime.date) -> dict[int, int]:
+    totals: dict[int, int] = defaultdict(int)
+    for (place_id, _month), count in out_of_service_nights_by_place_and_month(start, end).items():
+        totals[place_id] += count
+    return dict(totals)
+
+
+# --- Nights ------------------------------------------------------------------------------------
 
 
 def nights_by_place_and_month(
@@ -118,8 +199,8 @@ def available_place_nights(
     """Place-nights offered: counted places × nights of the period, minus out-of-service nights."""
     place_ids = set(counted_places(start, end, hotel_id).values_list("pk", flat=True))
     out = sum(
-        count or 0
-        for place_id, _m, count in _rows(_OUTAGE_NIGHTS, start, end)
+        count
+        for place_id, count in out_of_service_nights_by_place(start, end).items()
         if place_id in place_ids
     )
     return len(place_ids) * (end - start).days - out
@@ -152,9 +233,7 @@ def nights_and_available_by_month(
     nights: dict[datetime.date, int] = defaultdict(int)
     for (_place_id, month), count in nights_by_place_and_month(start, end).items():
         nights[month] += count
-    outages: dict[tuple[int, datetime.date], int] = defaultdict(int)
-    for place_id, month, count in _rows(_OUTAGE_NIGHTS, start, end):
-        outages[place_id, month] += count or 0
+    outages = out_of_service_nights_by_place_and_month(start, end)
     figures = {}
     month = start.replace(day=1)
     while month < end:
@@ -295,9 +374,9 @@ def available_place_nights_by_place(
     if place_ids is None:
         place_ids = counted_places(start, end).values_list("pk", flat=True)
     available = {pk: days for pk in place_ids}
-    for place_id, _month, count in _rows(_OUTAGE_NIGHTS, start, end):
+    for place_id, count in out_of_service_nights_by_place(start, end).items():
         if place_id in available:
-            available[place_id] -= count or 0
+            available[place_id] -= count
     return available
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.db.models import Count, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -36,13 +36,14 @@ def _covering(on: datetime.date) -> Q:
 
 
 def place_totals(on: datetime.date | None = None) -> dict[str, int]:
-    """Places of active hotels on a day: all of them, and those out of service. One query."""
-    on = on or timezone.localdate()
-    outages = PlaceOutage.objects.filter(_covering(on)).values("place_id")
-    totals = Place.objects.filter(hotel__active=True).aggregate(
-        total=Count("pk"), out_of_service=Count("pk", filter=Q(pk__in=outages))
-    )
-    return totals | {"in_service": totals["total"] - totals["out_of_service"]}
+    """The manager's card: the board's places (see `occupancy_totals`), those out of service
+    (`occupancy.out_of_service_places`) and the others. One query."""
+    totals = occupancy_totals(on)
+    return {
+        "total": totals["total"],
+        "out_of_service": totals[PlaceState.OUT_OF_SERVICE],
+        "in_service": totals["total"] - totals[PlaceState.OUT_OF_SERVICE],
+    }
 
 
 def places_card(request) -> dict | None:
@@ -165,7 +166,11 @@ def hotel_boards(
     """
     on = on or timezone.localdate()
     by_id = {hotel.pk: hotel for hotel in hotels}
-    places = sorted(Place.objects.filter(hotel_id__in=by_id), key=room_order)
+    out_of_service = occupancy.out_of_service_places(on).filter(pk=OuterRef("pk"))
+    places = sorted(
+        Place.objects.filter(hotel_id__in=by_id).annotate(out_of_service=Exists(out_of_service)),
+        key=room_order,
+    )
     for place in places:
         place.hotel = by_id[place.hotel_id]  # already loaded
     covering = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
@@ -208,7 +213,7 @@ def hotel_boards(
             row.absence = stay.away[0] if stay.away else None
             row.state = PlaceState.HELD if row.absence else PlaceState.OCCUPIED
             row.last_visit = visits.get(stay.resident_id)
-        elif row.outage is not None:
+        elif place.out_of_service:
             row.state = PlaceState.OUT_OF_SERVICE
         totals[place.hotel_id][row.state] += 1
         totals[place.hotel_id]["total"] += 1
@@ -238,7 +243,7 @@ def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
 
     The places of the board's hotels, each counted once in its state (see `hotel_boards`):
     held when its current stay has an absence covering the day, occupied when it has a current
-    stay otherwise, out of service when it has no stay and an outage covers the day, else free.
+    stay otherwise, out of service when `occupancy.out_of_service_places` lists it, else free.
     Each condition is a subquery that does not depend on the place: the database runs it once.
     """
     on = on or timezone.localdate()
@@ -246,14 +251,14 @@ def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
     away = Absence.objects.filter(_covering(on)).values("placement_id")
     housed = Q(pk__in=housing.values("place_id"))
     held = Q(pk__in=housing.filter(pk__in=away).values("place_id"))
-    out = Q(pk__in=PlaceOutage.objects.filter(_covering(on)).values("place_id"))
+    out = Q(pk__in=occupancy.out_of_service_places(on).values("pk"))
     totals = Place.objects.filter(
         Q(hotel__active=True) | Q(hotel__in=housing.values("place__hotel_id"))
     ).aggregate(
         total=Count("pk"),
         held=Count("pk", filter=held),
         occupied=Count("pk", filter=housed & ~held),
-        out=Count("pk", filter=out & ~housed),
+        out=Count("pk", filter=out),
     )
     totals["free"] = totals["total"] - totals["occupied"] - totals["held"] - totals["out"]
     return totals
@@ -272,9 +277,8 @@ def free_places(on: datetime.date | None = None):
     out of service that day. The services check again at save time."""
     on = on or timezone.localdate()
     taken = Placement.objects.overlapping(on, None).values("place_id")
-    out = PlaceOutage.objects.filter(
-        Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
-    ).values("place_id")
+    # Every outage covering the day: a free place under an outage cannot be given either.
+    out = PlaceOutage.objects.filter(_covering(on)).values("place_id")
     return (
         Place.objects.filter(hotel__active=True)
         .exclude(pk__in=taken)

@@ -84,7 +84,7 @@ def stay_conflicts(
     if outage and "place" not in errors:
         errors["place"] = _("This place is out of service from %(start)s: %(reason)s.") % {
             "start": _day(outage.start),
-            "reason": outage.reason,
+            "reason": outage.reason_label,
         }
     if not place.hotel.active and "place" not in errors:
         errors["place"] = _("This hotel is no longer active.")
@@ -313,7 +313,7 @@ def _record_errors(stays: list[Placement]) -> list[str]:
                 if outage.end is None or outage.end > stay.start:
                     errors.append(
                         _("This place is out of service from %(start)s: %(reason)s.")
-                        % {"start": _day(outage.start), "reason": outage.reason}
+                        % {"start": _day(outage.start), "reason": outage.reason_label}
                     )
         checked.append(stay)
     return errors

@@ -22,7 +22,7 @@ from core.http import file_response
 from core.pagination import paginate
 from core.params import id_param
 from core.views import RoleViewMixin
-from placements import hooks, selectors, services
+from placements import hooks, occupancy, selectors, services
 from placements.forms import (
     AbsenceForm,
     AbsenceReturnForm,
@@ -44,6 +44,7 @@ from residents.models import AdmissionRequest, AdmissionStatus, Resident
 from residents.selectors import admitted_without_place, waiting_list
 
 BOARD_HOTELS_PER_PAGE = 8
+FROM, FROM_BOARD = "depuis", "tableau"  # ?depuis=tableau: a form opened from the board
 STATEMENT_HOTELS_PER_PAGE = 8
 
 
@@ -60,7 +61,7 @@ class HotelListView(RoleViewMixin, ListView):
     paginate_by = 25
 
     def get_queryset(self):
-        hotels = Hotel.objects.with_place_counts()
+        hotels = occupancy.hotels_with_place_counts(timezone.localdate())
         query = self.request.GET.get("q", "").strip()
         if query:
             hotels = hotels.filter(Q(name__unaccent__icontains=query) | Q(address__icontains=query))
@@ -87,7 +88,7 @@ def hotel_detail(request, pk: int):
             "hotel": hotel,
             "board": board,
             "rows": board.places,
-            "out_of_service": sum(1 for row in board.places if row.outage),
+            "out_of_service": board.totals[PlaceState.OUT_OF_SERVICE],
         },
     )
 
@@ -145,8 +146,18 @@ class OutageCreateView(RoleViewMixin, CreateView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "parent": self.get_place()}
 
+    def from_board(self) -> bool:
+        """Opened from the board's place card: back to the board afterwards."""
+        return self.request.GET.get(FROM) == FROM_BOARD
+
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "place": self.get_place()}
+        place = self.get_place()
+        cancel_url = (
+            _place_url(place)
+            if self.from_board()
+            else reverse("placements:hotel_detail", args=[place.hotel_id])
+        )
+        return {**super().get_context_data(**kwargs), "place": place, "cancel_url": cancel_url}
 
     def form_valid(self, form):
         try:
@@ -158,6 +169,8 @@ class OutageCreateView(RoleViewMixin, CreateView):
         return redirect(self.get_success_url())
 
     def get_success_url(self):
+        if self.from_board():
+            return _place_url(self.object.place)
         return reverse("placements:hotel_detail", args=[self.object.place.hotel_id])
 
 

@@ -167,14 +167,43 @@ class WorkerChoiceMixin(forms.Form):
         return cleaned
 
 
-class VisitMoveForm(WorkerChoiceMixin):
+class ConfirmConflictsMixin(forms.Form):
+    """A move the roster would not make is shown again with its reasons and a box to tick:
+    sent ticked, the reasons it carries are confirmed (a different conflict asks again)."""
+
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirmed_reasons = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def accepted(self) -> list[str]:
+        if not self.cleaned_data.get("confirm"):
+            return []
+        return [line for line in self.cleaned_data["confirmed_reasons"].splitlines() if line]
+
+    def ask_confirmation(self, reasons: list[str]) -> None:
+        """Show the reasons and the box, unticked, carrying these reasons."""
+        self.data = self.data.copy()
+        self.data[self.add_prefix("confirm")] = ""
+        self.data[self.add_prefix("confirmed_reasons")] = "\n".join(reasons)
+        field = self.fields["confirm"]
+        field.widget = forms.CheckboxInput()
+        field.label = _("Confirm despite: %(reasons)s") % {"reasons": " ".join(reasons)}
+        self._bound_fields_cache.pop("confirm", None)  # validation cached it with the old label
+        self.add_error(
+            None,
+            _("This change goes against the roster: %(reasons)s") % {"reasons": " ".join(reasons)},
+        )
+
+
+class VisitMoveForm(ConfirmConflictsMixin, WorkerChoiceMixin):
     planned_on = forms.DateField(label=_("Day"), widget=DateInput())
 
+    field_order = ["planned_on", "worker", "partner", "confirm"]
 
-class RoundMoveForm(WorkerChoiceMixin):
+
+class RoundMoveForm(ConfirmConflictsMixin, WorkerChoiceMixin):
     planned_on = forms.DateField(label=_("Move the round to"), widget=DateInput())
 
-    field_order = ["planned_on", "worker", "partner"]
+    field_order = ["planned_on", "worker", "partner", "confirm"]
 
 
 class StaffAvailabilityForm(forms.ModelForm):

@@ -21,6 +21,7 @@ from core.links import object_url
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
 from residents.timeline import LaterEntry, TimelineEntry
+from visits.conflicts import week_conflicts
 from visits.models import (
     MET,
     Leave,
@@ -82,6 +83,7 @@ class GridCell:
     missed: int = 0
     teams: list[list] = field(default_factory=list)
     on_leave: list = field(default_factory=list)  # team members away that day
+    conflicts: list[str] = field(default_factory=list)  # see visits.conflicts
 
     @property
     def unassigned(self) -> bool:
@@ -125,6 +127,7 @@ class WeekGrid:
     loads: list[tuple]  # (user, visits that week), heaviest first
     sheets: dict[datetime.date, list]  # day -> workers with visits that day
     totals: list[int]
+    conflicts: list[tuple] = field(default_factory=list)  # (hotel, day, message), by day
 
     @property
     def unplanned_hotels(self) -> list[GridRow]:
@@ -135,7 +138,8 @@ def week_grid(monday: datetime.date) -> WeekGrid:
     """Hotels × days of a week: visits, their teams, what is done. Five queries.
 
     Rows are the hotels with visits that week and those housing someone (a hotel with residents
-    and no visit stands out). A team member on leave on a day they are planned is flagged.
+    and no visit stands out). A team member on leave on a day they are planned is flagged, and
+    so are the roster's conflicts left (`visits.conflicts.week_conflicts`, two more queries).
     """
     days = week_days(monday)
     end = monday + 7 * DAY
@@ -181,6 +185,14 @@ def week_grid(monday: datetime.date) -> WeekGrid:
             if any(leave.covers(row["planned_on"]) for leave in leaves[member.pk]):
                 if member not in cell.on_leave:
                     cell.on_leave.append(member)
+    hotels = list(hotels)
+    by_id = {hotel.pk: hotel for hotel in hotels}
+    remaining = []
+    for conflict in week_conflicts(monday, users):
+        cell = cells.get((conflict.hotel_id, conflict.day))
+        if cell is not None and conflict.hotel_id in by_id:
+            cell.conflicts.append(conflict.message)
+            remaining.append((by_id[conflict.hotel_id], conflict.day, conflict.message))
     rows = [
         GridRow(
             hotel=hotel,
@@ -190,6 +202,7 @@ def week_grid(monday: datetime.date) -> WeekGrid:
         for hotel in hotels
     ]
     return WeekGrid(
+        conflicts=sorted(remaining, key=lambda item: (item[1], item[0].name)),
         monday=monday,
         days=days,
         rows=rows,

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from visits.conflicts import move_conflicts
 from visits.models import Visit, VisitStatus
 from visits.roster import roster_generate, week_start
 
@@ -88,6 +89,22 @@ def _check_move(visits: list[Visit], to_day: datetime.date) -> None:
             )
 
 
+class RosterConflict(ValidationError):
+    """A move the roster would not make: saved only once the coordinator confirms each reason."""
+
+    def __init__(self, reasons: list[str]):
+        super().__init__(reasons, code="roster_conflict")
+        self.reasons = reasons
+
+
+def _check_conflicts(visits, to_day, worker, partner, accepted) -> None:
+    """Refuse the move while a reason it creates was not confirmed (`accepted`: the reasons the
+    coordinator saw and confirmed; a new or different reason asks again)."""
+    reasons = move_conflicts(visits=visits, to_day=to_day, worker=worker, partner=partner)
+    if any(reason not in accepted for reason in reasons):
+        raise RosterConflict(reasons)
+
+
 def _save_moved(visits: list[Visit], to_day: datetime.date) -> None:
     try:
         with transaction.atomic():
@@ -114,8 +131,9 @@ def _save_moved(visits: list[Visit], to_day: datetime.date) -> None:
 
 
 @transaction.atomic
-def visit_move(*, visit: Visit, to_day: datetime.date, worker, partner=None) -> Visit:
-    """Move one planned visit to another day or team; the roster will not undo it."""
+def visit_move(*, visit: Visit, to_day: datetime.date, worker, partner=None, accepted=()) -> Visit:
+    """Move one planned visit to another day or team; the roster will not undo it. A conflict
+    (`visits.conflicts`) raises RosterConflict unless its reason is in `accepted`."""
     visit = (
         Visit.objects.select_for_update(of=("self",))
         .select_related("resident", "hotel", "placement")
@@ -124,6 +142,7 @@ def visit_move(*, visit: Visit, to_day: datetime.date, worker, partner=None) -> 
     if visit.status != VisitStatus.PLANNED:
         raise ValidationError(_("Only a planned visit can be moved."))
     _check_move([visit], to_day)
+    _check_conflicts([visit], to_day, worker, partner, accepted)
     visit.planned_on, visit.worker, visit.partner = to_day, worker, partner
     visit.manually_edited = True
     visit.full_clean(exclude=["resident", "placement", "hotel"], validate_constraints=False)
@@ -132,8 +151,11 @@ def visit_move(*, visit: Visit, to_day: datetime.date, worker, partner=None) -> 
 
 
 @transaction.atomic
-def round_move(*, hotel, day: datetime.date, to_day: datetime.date, worker, partner=None) -> int:
-    """Move every planned visit of a hotel on a day (a round) to another day or team, at once."""
+def round_move(
+    *, hotel, day: datetime.date, to_day: datetime.date, worker, partner=None, accepted=()
+) -> int:
+    """Move every planned visit of a hotel on a day (a round) to another day or team, at once.
+    A conflict (`visits.conflicts`) raises RosterConflict unless its reason is in `accepted`."""
     visits = list(
         Visit.objects.select_for_update(of=("self",))
         .filter(hotel=hotel, planned_on=day, status=VisitStatus.PLANNED)
@@ -142,6 +164,7 @@ def round_move(*, hotel, day: datetime.date, to_day: datetime.date, worker, part
     if not visits:
         raise ValidationError(_("This round has no planned visit left to move."))
     _check_move(visits, to_day)
+    _check_conflicts(visits, to_day, worker, partner, accepted)
     for visit in visits:
         visit.planned_on, visit.worker, visit.partner = to_day, worker, partner
         visit.manually_edited = True

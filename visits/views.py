@@ -434,7 +434,10 @@ def round_move(request, hotel_pk: int, day: datetime.date):
                 to_day=to_day,
                 worker=form.cleaned_data["worker"],
                 partner=form.cleaned_data["partner"],
+                accepted=form.accepted(),
             )
+        except services.RosterConflict as conflict:
+            form.ask_confirmation(conflict.reasons)
         except ValidationError as error:
             add_validation_error(form, error)
         else:
@@ -474,7 +477,10 @@ def visit_move(request, pk: int):
                 to_day=form.cleaned_data["planned_on"],
                 worker=form.cleaned_data["worker"],
                 partner=form.cleaned_data["partner"],
+                accepted=form.accepted(),
             )
+        except services.RosterConflict as conflict:
+            form.ask_confirmation(conflict.reasons)
         except ValidationError as error:
             add_validation_error(form, error)
         else:

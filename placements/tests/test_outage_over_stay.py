@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.roles import Role
-from placements.models import Place, Placement, PlaceOutage
+from placements.models import Placement, PlaceOutage
+from placements.occupancy import out_of_service_places
 from tests.concurrency import Rendezvous, run_at_once
 from tests.factories import (
     AdmissionRequestFactory,
@@ -27,6 +28,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def _create(client, place, **data):
+    data.setdefault("kind", "other")
     return client.post(reverse("placements:outage_create", args=[place.pk]), data)
 
 
@@ -39,7 +41,7 @@ def test_it_refuses_to_put_an_occupied_place_out_of_service_and_names_the_person
     assert "Caramel occupe cette place depuis le" in page
     assert "changez-la de place ou terminez le séjour" in page
     assert not PlaceOutage.objects.exists()
-    assert not Place.objects.out_of_service_on(TODAY).exists()
+    assert not out_of_service_places(TODAY).exists()
 
 
 @pytest.mark.django_db
@@ -57,7 +59,7 @@ def test_it_accepts_an_outage_from_the_day_the_stay_ended(client_for, chloe):
     stay = PlacementFactory(end=TODAY, exit_destination="housing")
     response = _create(client_for(chloe), stay.place, start=TODAY, reason="Peinture")
     assert response.status_code == 302
-    assert Place.objects.out_of_service_on(TODAY).get() == stay.place
+    assert out_of_service_places(TODAY).get() == stay.place
 
 
 @pytest.mark.django_db
@@ -67,7 +69,7 @@ def test_it_refuses_to_stretch_an_outage_over_a_stay(client_for, chloe):
     PlacementFactory(place=place, start=TODAY - 10 * DAY)
     response = client_for(chloe).post(
         reverse("placements:outage_update", args=[place.pk, outage.pk]),
-        {"start": TODAY - 20 * DAY, "end": "", "reason": "Travaux"},
+        {"start": TODAY - 20 * DAY, "end": "", "kind": "works", "reason": ""},
     )
     assert response.status_code == 200
     outage.refresh_from_db()

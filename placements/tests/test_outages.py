@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from placements.models import Place, PlaceOutage
+from placements.models import PlaceOutage
+from placements.occupancy import out_of_service_places
 from tests.factories import PlaceFactory
 
 TODAY = timezone.localdate()
@@ -12,6 +13,7 @@ DAY = datetime.timedelta(days=1)
 
 
 def _create(client, place, **data):
+    data.setdefault("kind", "other")
     return client.post(reverse("placements:outage_create", args=[place.pk]), data)
 
 
@@ -22,8 +24,8 @@ def test_it_puts_a_place_out_of_service(client_for, chloe):
         client_for(chloe), place, start=TODAY, end=TODAY + 10 * DAY, reason="Peinture"
     )
     assert response.status_code == 302
-    assert Place.objects.out_of_service_on(TODAY).get() == place
-    assert not Place.objects.out_of_service_on(TODAY + 10 * DAY).exists()
+    assert out_of_service_places(TODAY).get() == place
+    assert not out_of_service_places(TODAY + 10 * DAY).exists()
 
 
 @pytest.mark.django_db
@@ -64,7 +66,7 @@ def test_it_puts_a_place_back_in_service_today(client_for, chloe):
     assert response.status_code == 302
     outage.refresh_from_db()
     assert outage.end == TODAY
-    assert not Place.objects.out_of_service_on(TODAY).exists()
+    assert not out_of_service_places(TODAY).exists()
 
 
 @pytest.mark.django_db

@@ -16,6 +16,7 @@ from tests.factories import (
     VisitFactory,
 )
 from visits import services
+from visits.conflicts import move_conflicts
 from visits.models import Leave, StaffAvailability, Visit, VisitStatus
 from visits.roster import MIN_GAP, roster_generate
 from visits.tests.conftest import DAY, NEXT_MONDAY, WEEK
@@ -168,7 +169,12 @@ def test_it_leaves_the_coordinators_changes_alone():
     moved = Visit.objects.filter(resident=stays[0].resident).order_by("planned_on").first()
     cancelled = Visit.objects.filter(resident=stays[1].resident).order_by("planned_on").first()
     saturday = NEXT_MONDAY + 5 * DAY
-    services.visit_move(visit=moved, to_day=saturday, worker=workers[2], partner=None)
+    # A Saturday, which the worker does not work: confirmed, as the coordinator would.
+    reasons = move_conflicts(visits=[moved], to_day=saturday, worker=workers[2], partner=None)
+    assert reasons
+    services.visit_move(
+        visit=moved, to_day=saturday, worker=workers[2], partner=None, accepted=reasons
+    )
     services.visit_cancel(visit=cancelled)
     before = list(Visit.objects.order_by("pk").values())
 

@@ -3,7 +3,13 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import HotelFactory, PlacementFactory, UserFactory, VisitFactory
+from tests.factories import (
+    HotelFactory,
+    PlacementFactory,
+    StaffAvailabilityFactory,
+    UserFactory,
+    VisitFactory,
+)
 from visits.models import Visit, VisitStatus
 from visits.tests.conftest import DAY, NEXT_MONDAY, TODAY
 
@@ -12,6 +18,8 @@ from visits.tests.conftest import DAY, NEXT_MONDAY, TODAY
 def round_(db):
     hotel = HotelFactory(name="Hôtel Crimée")
     lea, karim = UserFactory(roles=["social_worker"]), UserFactory(roles=["nurse"])
+    for worker in (lea, karim):  # on the roster, Monday to Friday
+        StaffAvailabilityFactory(user=worker)
     visits = [
         VisitFactory(placement__place__hotel=hotel, planned_on=NEXT_MONDAY, worker=lea)
         for _ in range(3)

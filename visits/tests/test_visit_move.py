@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.factories import UserFactory, VisitFactory
+from tests.factories import StaffAvailabilityFactory, VisitFactory
 from visits.models import Visit, VisitStatus
 from visits.tests.conftest import DAY, NEXT_MONDAY, TODAY
 
@@ -13,7 +13,7 @@ def _url(visit) -> str:
 @pytest.mark.django_db
 def test_it_moves_a_visit_and_marks_it_as_changed_by_hand(client_for, chloe):
     visit = VisitFactory(planned_on=NEXT_MONDAY)
-    nina = UserFactory(roles=["nurse"])
+    nina = StaffAvailabilityFactory(user__roles=["nurse"]).user  # on the roster, Monday–Friday
     client = client_for(chloe)
     assert client.get(_url(visit)).status_code == 200
 
