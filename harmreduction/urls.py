@@ -33,6 +33,7 @@ urlpatterns = [
     path("rdr/stock/ajustement/", supplies.stock_adjustment, name="stock_adjustment"),
     path("rdr/distributions/", supplies.distribution_list, name="distribution_list"),
     path("rdr/distributions/nouvelle/", supplies.distribution_create, name="distribution_create"),
+    path("rdr/personnes/", supplies.resident_search, name="resident_search"),
     path("rdr/naloxone/", supplies.naloxone, name="naloxone"),
     path("rdr/naloxone/kit/", supplies.naloxone_create, name="naloxone_create"),
     path("rdr/surdoses/nouvelle/", activities.OverdoseCreateView.as_view(), name="overdose_create"),

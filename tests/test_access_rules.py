@@ -170,6 +170,7 @@ POLICY = {
     "harmreduction:stock_adjustment": ({COORD}, {}),
     "harmreduction:distribution_list": (STAFF, {}),
     "harmreduction:distribution_create": (CARE, {}),
+    "harmreduction:resident_search": (CARE, {}),
     "harmreduction:naloxone": (STAFF, {}),
     "harmreduction:naloxone_create": (CARE, {}),
     "harmreduction:overdose_create": (CARE, {}),

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, OneTimeTokenMixin
-from harmreduction.forms.common import ResidentChoiceMixin
+from harmreduction.forms.common import ResidentChoiceMixin, ResidentSearchWidget
 from harmreduction.models.activities import AdviceTopic
 from harmreduction.models.common import Setting
 from harmreduction.models.supplies import Category, Item, Location, NaloxoneTraining
@@ -176,12 +176,16 @@ class ThresholdForm(ItemQuantitiesMixin, forms.Form):
 # --- Handing out --------------------------------------------------------------------------------
 
 
+ANONYMOUS = _("Someone who is not a resident (anonymous)")
+
+
 class DistributionForm(ResidentChoiceMixin, ItemQuantitiesMixin, OneTimeTokenMixin, forms.Form):
     resident = forms.ModelChoiceField(
         label=_("Person"),
         queryset=Resident.objects.none(),
         required=False,
-        empty_label=_("Someone who is not a resident (anonymous)"),
+        empty_label=ANONYMOUS,
+        widget=ResidentSearchWidget(empty_label=ANONYMOUS),
     )
     location = _location_field(label=_("Taken from"))
     setting = forms.ChoiceField(

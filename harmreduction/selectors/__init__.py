@@ -27,6 +27,7 @@ from harmreduction.selectors.supplies import (
 from harmreduction.selectors.vouchers import (
     ReconciliationMonth,
     SheetLine,
+    SheetTotals,
     VoucherSheet,
     housed_during,
     residents_still_due,
@@ -35,6 +36,7 @@ from harmreduction.selectors.vouchers import (
     voucher_entries,
     voucher_reconciliation,
     voucher_sheet,
+    voucher_sheet_page,
 )
 
 # The resident page's timeline, in this order.
@@ -51,6 +53,7 @@ __all__ = [
     "UNEXPECTED_RESULT_DAYS",
     "ReconciliationMonth",
     "SheetLine",
+    "SheetTotals",
     "StockRow",
     "VoucherSheet",
     "advice_entries",
@@ -73,4 +76,5 @@ __all__ = [
     "voucher_entries",
     "voucher_reconciliation",
     "voucher_sheet",
+    "voucher_sheet_page",
 ]

@@ -88,10 +88,27 @@ def low_levels():
     )
 
 
+# The columns a row of the list shows (a person's file or an account has dozens more).
+DISTRIBUTION_LIST_FIELDS = (
+    "resident_id",
+    "location_id",
+    "setting",
+    "visit_id",
+    "given_at",
+    "given_by_id",
+    "resident__nickname",
+    "location__name",
+    "given_by__username",
+    "given_by__first_name",
+    "given_by__last_name",
+)
+
+
 def distributions():
     """Material handed out, newest first, ready for a list: nothing more per row."""
     return (
-        SupplyDistribution.objects.select_related("resident", "location", "given_by", "visit")
+        SupplyDistribution.objects.select_related("resident", "location", "given_by")
+        .only(*DISTRIBUTION_LIST_FIELDS)
         .prefetch_related(
             Prefetch(
                 "lines",

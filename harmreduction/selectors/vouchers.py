@@ -4,8 +4,9 @@ dashboard card and the resident's timeline. Each runs a fixed number of queries.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
-from django.db.models.functions import TruncMonth
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum
+from django.db.models.functions import Coalesce, Collate, Lower, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from harmreduction.models.vouchers import (
 )
 from harmreduction.services.vouchers import week_is_open
 from placements.models import Placement
+from residents.models import Resident
 from residents.timeline import TimelineEntry
 
 # --- The weekly voucher sheet ---------------------------------------------------------------------
@@ -32,6 +34,12 @@ class SheetLine:
     placement: Placement
     active: VoucherDistribution | None = None
     corrections: list[VoucherDistribution] = field(default_factory=list)
+    # What the page showing the line adds (harmreduction/views/vouchers.py `_present`).
+    resident_url: str = ""
+    give_url: str = ""
+    cancel_url: str = ""
+    missed_url: str = ""
+    given_text: str = ""
 
     @property
     def resident(self):
@@ -50,10 +58,33 @@ class SheetLine:
         return self.active is not None and not self.active.is_given
 
 
+@dataclass(frozen=True)
+class SheetTotals:
+    """The counts of a whole sheet, which a page of it shows above its lines."""
+
+    due: int = 0
+    given: int = 0
+    not_given: int = 0
+    vouchers_given: int = 0
+    value_given_cents: int = 0
+
+    @classmethod
+    def of(cls, lines: list[SheetLine]) -> "SheetTotals":
+        given = [line.active for line in lines if line.is_given]
+        return cls(
+            due=len(lines),
+            given=len(given),
+            not_given=sum(line.is_not_given for line in lines),
+            vouchers_given=sum(row.quantity for row in given),
+            value_given_cents=sum(row.value_cents for row in given),
+        )
+
+
 @dataclass
 class VoucherSheet:
     week: datetime.date
-    lines: list[SheetLine]
+    lines: list[SheetLine]  # every line, or the lines of the page shown (`voucher_sheet_page`)
+    totals: SheetTotals
     is_open: bool
     per_week: int
     unit_value_cents: int
@@ -64,15 +95,15 @@ class VoucherSheet:
 
     @property
     def due(self) -> int:
-        return len(self.lines)
+        return self.totals.due
 
     @property
     def given(self) -> int:
-        return sum(line.is_given for line in self.lines)
+        return self.totals.given
 
     @property
     def not_given(self) -> int:
-        return sum(line.is_not_given for line in self.lines)
+        return self.totals.not_given
 
     @property
     def to_do(self) -> int:
@@ -80,11 +111,11 @@ class VoucherSheet:
 
     @property
     def vouchers_given(self) -> int:
-        return sum(line.active.quantity for line in self.lines if line.is_given)
+        return self.totals.vouchers_given
 
     @property
     def value_given(self) -> str:
-        return euros(sum(line.active.value_cents for line in self.lines if line.is_given))
+        return euros(self.totals.value_given_cents)
 
     @property
     def amount_due(self) -> str:
@@ -104,6 +135,18 @@ SHEET_STAY_FIELDS = (
     "place__floor",
     "place__hotel__name",
 )
+# The sheet's order: hotel, floor (none last), room, bed, name. Compared code point by code point
+# (the "C" collation), as Python compared them when the sheet was sorted in memory, whatever the
+# database's collation.
+SHEET_ORDER = (
+    Collate("place__hotel__name", "C"),
+    "place__hotel_id",
+    Coalesce("place__floor", 99),
+    Collate("place__room", "C"),
+    Collate("place__bed", "C"),
+    Collate(Lower("resident__nickname"), "C"),
+    "resident_id",
+)
 USER_UNUSED = ("password", "last_login", "email", "date_joined", "is_staff", "is_superuser")
 
 
@@ -112,28 +155,62 @@ def housed_during(week: datetime.date):
     return Placement.objects.overlapping(week, week + WEEK)
 
 
-def voucher_sheet(
-    week: datetime.date,
-    *,
-    per_week: int,
-    unit_value_cents: int,
-    hotel=None,
-    resident=None,
-    today: datetime.date | None = None,
-) -> VoucherSheet:
-    """Every resident housed during `week` (one line each, at their last hotel of the week, or
-    at `hotel`; or only `resident`), with the week's active row and any corrected one. Two
-    queries, whatever the number of people."""
-    today = today or timezone.localdate()
-    stays = housed_during(week).select_related("resident", "place__hotel").only(*SHEET_STAY_FIELDS)
+def _housed(week: datetime.date, *, hotel=None, resident=None):
+    stays = housed_during(week)
     if hotel is not None:
         stays = stays.filter(place__hotel=hotel)
     if resident is not None:
         stays = stays.filter(resident=resident)
-    latest: dict[int, Placement] = {}
-    for stay in stays.order_by("start", "pk"):
-        latest[stay.resident_id] = stay
-    lines = {resident_id: SheetLine(stay) for resident_id, stay in latest.items()}
+    return stays
+
+
+def sheet_stays(week: datetime.date, *, hotel=None, resident=None):
+    """The stay of each line of the sheet, in the sheet's order: everyone housed during `week`
+    once, at their last stay of the week (their last at `hotel` if given)."""
+    latest = (
+        _housed(week, hotel=hotel, resident=resident)
+        .order_by("resident_id", "-start", "-pk")
+        .distinct("resident_id")
+        .values("pk")
+    )
+    return (
+        Placement.objects.filter(pk__in=latest)
+        .select_related("resident", "place__hotel")
+        .only(*SHEET_STAY_FIELDS)
+        .order_by(*SHEET_ORDER)
+    )
+
+
+def sheet_totals(week: datetime.date, *, hotel=None) -> SheetTotals:
+    """The counts of the sheet of `week` (of `hotel` if given), counted by the database. One
+    query: the people housed, each with the week's active row if any (at most one)."""
+    row = FilteredRelation(
+        "voucher_distributions",
+        condition=Q(voucher_distributions__week=week, voucher_distributions__cancelled_at=None),
+    )
+    given = Q(row__status=VoucherStatus.GIVEN)
+    counts = (
+        Resident.objects.filter(pk__in=_housed(week, hotel=hotel).values("resident_id"))
+        .annotate(row=row)
+        .aggregate(
+            due=Count("pk"),
+            given=Count("row", filter=given),
+            not_given=Count("row", filter=Q(row__status=VoucherStatus.NOT_GIVEN)),
+            vouchers_given=Sum("row__quantity", filter=given, default=0),
+            value_given_cents=Sum(
+                F("row__quantity") * F("row__unit_value_cents"), filter=given, default=0
+            ),
+        )
+    )
+    return SheetTotals(**counts)
+
+
+def _sheet_lines(week: datetime.date, stays) -> list[SheetLine]:
+    """A line for each of `stays` (in their order) with its week's active row and any corrected
+    one. One query for the rows, whatever the number of lines."""
+    lines = {stay.resident_id: SheetLine(stay) for stay in stays}
+    if not lines:
+        return []
     rows = (
         VoucherDistribution.objects.filter(week=week, resident_id__in=list(lines))
         .select_related("recorded_by", "cancelled_by")
@@ -148,23 +225,59 @@ def voucher_sheet(
             line.active = row
         else:
             line.corrections.append(row)
-    ordered = sorted(
-        lines.values(),
-        key=lambda line: (
-            line.hotel.name,
-            line.placement.place.floor if line.placement.place.floor is not None else 99,
-            line.placement.place.room,
-            line.placement.place.bed,
-            line.resident.nickname.lower(),
-        ),
-    )
+    return list(lines.values())
+
+
+def voucher_sheet(
+    week: datetime.date,
+    *,
+    per_week: int,
+    unit_value_cents: int,
+    hotel=None,
+    resident=None,
+    today: datetime.date | None = None,
+) -> VoucherSheet:
+    """Every line of the sheet of `week` (or only `resident`'s), for the sheet to print and a
+    line redrawn after a change. Two queries, whatever the number of people."""
+    lines = _sheet_lines(week, sheet_stays(week, hotel=hotel, resident=resident))
     return VoucherSheet(
         week=week,
-        lines=ordered,
-        is_open=week_is_open(week, today),
+        lines=lines,
+        totals=SheetTotals.of(lines),
+        is_open=week_is_open(week, today or timezone.localdate()),
         per_week=per_week,
         unit_value_cents=unit_value_cents,
     )
+
+
+def voucher_sheet_page(
+    week: datetime.date,
+    *,
+    page_number,
+    per_page: int,
+    per_week: int,
+    unit_value_cents: int,
+    hotel=None,
+    today: datetime.date | None = None,
+) -> tuple[VoucherSheet, Page]:
+    """The page `page_number` of the sheet (a bad or out-of-range number gives the last page)
+    and the whole sheet's counts: the database counts, sorts and pages, and only the lines shown
+    are built. Three queries, whatever the number of people: the counts, the page's stays and
+    their rows of the week."""
+    totals = sheet_totals(week, hotel=hotel)
+    paginator = Paginator(sheet_stays(week, hotel=hotel), per_page)
+    paginator.count = totals.due  # one line per person housed: no second count
+    page = paginator.get_page(page_number)
+    page.object_list = _sheet_lines(week, page.object_list)
+    sheet = VoucherSheet(
+        week=week,
+        lines=page.object_list,
+        totals=totals,
+        is_open=week_is_open(week, today or timezone.localdate()),
+        per_week=per_week,
+        unit_value_cents=unit_value_cents,
+    )
+    return sheet, page
 
 
 def residents_still_due(week: datetime.date, *, hotel=None) -> int:

@@ -143,3 +143,54 @@ def test_it_offers_the_people_housed_lately_and_the_one_preselected(client_for, 
     assert set(offered) == {housed, left}
     preselected = client_for(alice).get(URL, {"resident": gone.pk})
     assert gone in preselected.context["form"].fields["resident"].queryset
+
+
+@pytest.mark.django_db
+def test_it_offers_a_search_instead_of_a_list_of_everyone(client_for, alice, office):
+    housed = PlacementFactory(resident__nickname="Ici").resident
+    body = client_for(alice).get(URL).content.decode()
+    assert 'data-testid="resident-search"' in body
+    assert reverse("harmreduction:resident_search") in body
+    assert f'value="{housed.pk}"' not in body  # found by the search, not listed
+    assert 'id="resident-anonymous"\n         checked' in body
+
+
+@pytest.mark.django_db
+def test_it_shows_the_person_preselected_checked(client_for, alice, office):
+    person = PlacementFactory(resident__nickname="Tonton").resident
+    body = client_for(alice).get(URL, {"resident": person.pk}).content.decode()
+    assert f'value="{person.pk}"\n           id="resident-{person.pk}"\n           checked' in body
+    assert "Tonton" in body
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_person_not_housed_lately(client_for, alice, office, kit_base, stock):
+    today = timezone.localdate()
+    stock(office, {kit_base: 10})
+    gone = PlacementFactory(
+        start=today - 400 * DAY, end=today - 365 * DAY, exit_destination="chrs"
+    ).resident
+    response = client_for(alice).post(URL, _data(office, {kit_base: 1}, gone))
+    assert response.status_code == 400
+    assert "Sélectionnez un choix valide." in response.content.decode()
+    assert not SupplyDistribution.objects.exists()
+    assert _level(office, kit_base) == 10
+
+
+@pytest.mark.django_db
+def test_it_keeps_a_fixed_query_budget_whatever_the_number_of_people(client_for, alice, office):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(alice)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(URL).status_code == 200
+        return len(queries)
+
+    PlacementFactory.create_batch(2)
+    with_two = count_queries()
+    PlacementFactory.create_batch(30)
+    # session, user, groups; the office; the catalogue; the locations: nobody is listed.
+    assert count_queries() == with_two

@@ -199,3 +199,45 @@ def test_it_pages_a_long_sheet_but_counts_the_whole_week(client_for, alice, cana
     second = client_for(alice).get(URL, {"page": 2})
     assert [line.resident.nickname for line in second.context["page_obj"]] == ["Cc"]
     assert "semaine=" in first.context["extra_query"]
+
+
+@pytest.mark.django_db
+def test_it_counts_the_lines_of_other_pages(client_for, alice, nina, canal, vouchers, monkeypatch):
+    from harmreduction.views import vouchers as views
+
+    monkeypatch.setattr(views, "SHEET_PER_PAGE", 1)
+    vouchers(50)
+    stays = {
+        name: PlacementFactory(
+            resident__nickname=name, place=PlaceFactory(hotel=canal, room=room), start=LAST_MONDAY
+        )
+        for name, room in [("Aa", "1"), ("Bb", "2"), ("Cc", "3")]
+    }
+    voucher_give(resident=stays["Bb"].resident, week=THIS_MONDAY, by=nina, where="visit")
+    voucher_record_missed(resident=stays["Cc"].resident, week=THIS_MONDAY, reason="absent", by=nina)
+
+    response = client_for(alice).get(URL)
+
+    assert [line.resident.nickname for line in response.context["page_obj"]] == ["Aa"]
+    sheet = response.context["sheet"]
+    assert (sheet.due, sheet.given, sheet.not_given, sheet.to_do) == (3, 1, 1, 1)
+    assert sheet.vouchers_given == stays["Bb"].resident.voucher_distributions.get().quantity
+    assert response.context["page_obj"].paginator.num_pages == 3
+
+
+@pytest.mark.django_db
+def test_it_sorts_by_hotel_floor_room_bed_and_name(client_for, alice, canal):
+    other = HotelFactory(name="Autre hôtel")
+    for name, hotel, floor, room, bed in [
+        ("Sans étage", canal, None, "1", ""),
+        ("Deuxième B", canal, 2, "20", "B"),
+        ("Deuxième A", canal, 2, "20", "A"),
+        ("Premier", canal, 1, "9", ""),
+        ("Ailleurs", other, 5, "1", ""),
+    ]:
+        place = PlaceFactory(hotel=hotel, floor=floor, room=room, bed=bed)
+        PlacementFactory(resident__nickname=name, place=place, start=LAST_MONDAY)
+
+    response = client_for(alice).get(URL)
+
+    assert _names(response) == ["Ailleurs", "Premier", "Deuxième A", "Deuxième B", "Sans étage"]

@@ -22,7 +22,14 @@ from core.pagination import paginate
 from core.params import id_param
 from core.views import RoleViewMixin
 from harmreduction import figures
+from harmreduction.forms.common import (
+    CHOICE_FIELDS,
+    SEARCH_LIMIT,
+    residents_matching,
+    residents_offered,
+)
 from harmreduction.forms.supplies import (
+    ANONYMOUS,
     AdjustmentForm,
     CountForm,
     DistributionForm,
@@ -350,6 +357,30 @@ def distribution_create(request):
         done=gettext("The material handed out is recorded and taken out of the stock."),
         back=safe_next(request, back),
         extra={"active": "distributions"},
+    )
+
+
+@require_GET
+@allow("harmreduction.give")
+def resident_search(request):
+    """The people whose name holds the text typed, for the person of a handout (htmx): those the
+    form accepts (housed lately), the one already chosen kept first."""
+    text = request.GET.get("q", "")
+    chosen = id_param(request.GET, "resident")
+    kept = list(residents_offered(include=chosen).filter(pk=chosen or 0).only(*CHOICE_FIELDS))
+    found = [person for person in residents_matching(text) if person.pk != chosen]
+    people = kept + found[:SEARCH_LIMIT]
+    return render(
+        request,
+        "harmreduction/includes/resident_choices.html",
+        {
+            "name": "resident",
+            "people": people,
+            "chosen": str(chosen or ""),
+            "empty_label": ANONYMOUS,
+            "nobody": bool(text.replace("\x00", "").strip()) and not found,
+            "more": len(found) > SEARCH_LIMIT,
+        },
     )
 
 

@@ -2,6 +2,7 @@
 stock of vouchers (its ledger, receipts and removals)."""
 
 import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -9,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -48,6 +51,55 @@ def _sheet_url(week: datetime.date, hotel_id: int | None = None, where: str = ""
     return f"{reverse('harmreduction:voucher_week')}?{urlencode(params)}"
 
 
+# A number no row has, reversed in place of the real one then replaced by it on each line.
+PLACEHOLDER_PK = 987654321
+
+
+def _placeholder_url(name: str) -> str:
+    return reverse(name, args=[PLACEHOLDER_PK])
+
+
+def _present(lines, *, week: datetime.date, here: str) -> None:
+    """Give each line shown its links and its "given by" text. Each address is reversed once
+    and each text translated once: `{% url %}` and `{% blocktranslate %}` on every line cost
+    more than the rest of a 100-line page."""
+    placeholder = str(PLACEHOLDER_PK)
+    resident_url = _placeholder_url("residents:resident_detail")
+    give_url = _placeholder_url("harmreduction:voucher_give")
+    cancel_url = _placeholder_url("harmreduction:voucher_cancel")
+    missed_url = (
+        f"{_placeholder_url('harmreduction:voucher_missed')}"
+        f"?semaine={week.isoformat()}&next={quote(here, safe='/')}"
+    )
+    given_by = gettext("by %(by)s on %(at)s, %(where)s")
+    # A hundred lines share a few people, places and minutes: each is formatted once.
+    people, places, times = {}, {}, {}
+    for line in lines:
+        pk = str(line.resident.pk)
+        line.resident_url = resident_url.replace(placeholder, pk)
+        line.give_url = give_url.replace(placeholder, pk)
+        line.missed_url = missed_url.replace(placeholder, pk)
+        row = line.active
+        if row is not None:
+            line.cancel_url = cancel_url.replace(placeholder, str(row.pk))
+        if line.is_given:
+            if row.recorded_by_id not in people:
+                people[row.recorded_by_id] = conditional_escape(row.recorded_by)
+            if row.given_where not in places:
+                places[row.given_where] = conditional_escape(row.get_given_where_display().lower())
+            if row.recorded_at not in times:
+                at = dateformat.format(timezone.localtime(row.recorded_at), "D j b H:i")
+                times[row.recorded_at] = conditional_escape(at)
+            line.given_text = mark_safe(  # noqa: S308 - every value is escaped
+                given_by
+                % {
+                    "by": people[row.recorded_by_id],
+                    "at": times[row.recorded_at],
+                    "where": places[row.given_where],
+                }
+            )
+
+
 def _sheet(week: datetime.date, hotel=None, resident=None):
     return selectors.voucher_sheet(
         week,
@@ -73,19 +125,29 @@ def voucher_week(request):
     where = request.GET.get("lieu")
     where = where if where in Setting.values else Setting.VISIT
     this_week = week_start(timezone.localdate())
-    sheet = _sheet(week, hotel)
+    # The whole scheme houses hundreds: its sheet comes in pages (a hotel's fits in one), and
+    # only the lines of the page shown are built.
+    sheet, page_obj = selectors.voucher_sheet_page(
+        week,
+        page_number=request.GET.get("page"),
+        per_page=SHEET_PER_PAGE,
+        hotel=hotel,
+        per_week=settings.VOUCHERS_PER_WEEK,
+        unit_value_cents=settings.VOUCHER_UNIT_VALUE_CENTS,
+    )
     hotels = Hotel.objects.filter(
         pk__in=selectors.housed_during(week).values("place__hotel_id")
     ).order_by("name")
     can_give = request.user.has_perm("harmreduction.give")
     query = {"semaine": week.isoformat(), "lieu": where, **({"hotel": hotel.pk} if hotel else {})}
+    here = request.get_full_path()
+    _present(page_obj, week=week, here=here)
     return render(
         request,
         "harmreduction/voucher_week.html",
         {
             "sheet": sheet,
-            # The whole scheme houses hundreds: its sheet comes in pages (a hotel's fits in one).
-            "page_obj": paginate(request, sheet.lines, per_page=SHEET_PER_PAGE),
+            "page_obj": page_obj,
             "extra_query": urlencode(query),
             "hotel": hotel,
             "hotels": hotels,
@@ -105,7 +167,7 @@ def voucher_week(request):
             "pdf_url": reverse("harmreduction:voucher_week_pdf")
             + "?"
             + urlencode({"semaine": week.isoformat(), **({"hotel": hotel.pk} if hotel else {})}),
-            "here": request.get_full_path(),
+            "here": here,
         },
     )
 
@@ -135,6 +197,8 @@ def _line_response(request, resident: Resident, week: datetime.date, *, error: s
         line = sheet.lines[0] if sheet.lines else None
         if line is None:
             return HttpResponse(error, status=400)
+        here = safe_next(request, _sheet_url(week))
+        _present([line], week=week, here=here)
         return render(
             request,
             "harmreduction/includes/voucher_line.html",
@@ -143,7 +207,7 @@ def _line_response(request, resident: Resident, week: datetime.date, *, error: s
                 "sheet": sheet,
                 "can_give": sheet.is_open,
                 "where": request.POST.get("where", Setting.VISIT),
-                "here": safe_next(request, _sheet_url(week)),
+                "here": here,
                 "error": error,
             },
         )
