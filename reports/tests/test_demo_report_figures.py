@@ -4,7 +4,9 @@
 the demo seeded as on 30 November 2026 in Paris (the demo draws its dates from "today", so the
 clock is frozen at that moment). Its numbers were checked equal, table by table, to those computed
 by the code as it stood before the person-data and access-policy refactoring (commit 111ead2);
-only the typography of a few French labels differs there. Rows are compared with their codes
+only the typography of a few French labels differs there. Since then, one table was added on
+purpose: the operator's exits by reason (`exits_by_reason`), when the exit's reason was recorded
+apart from its destination; every other table kept its numbers. Rows are compared with their codes
 turned into the labels printed (hotel ids differ from one database to another, names do not).
 
 When a change of the figures is intended (a definition corrected, a field added to the demo),
