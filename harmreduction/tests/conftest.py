@@ -64,3 +64,9 @@ def housed(db):
 def voucher_balance() -> int:
     stock = VoucherStock.objects.filter(pk=1).first()
     return stock.balance if stock else 0
+
+
+@pytest.fixture
+def nyxoid(db):
+    """The catalogue's nasal naloxone, a dated item: its deliveries give an expiry date."""
+    return ItemFactory(name="Nyxoid (nasal)", category="naloxone", unit="box", dated=True)
