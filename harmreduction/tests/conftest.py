@@ -37,10 +37,12 @@ def pipe(db):
 
 @pytest.fixture
 def stock(chloe):
-    """stock(location, {item: n}): put units in a location through a receipt."""
+    """stock(location, {item: n}): put units in a location through a receipt (a dated item's
+    batch expiring in a year)."""
 
     def put(location, quantities: dict[Item, int]):
-        services.stock_receive(location=location, quantities=quantities, by=chloe)
+        lots = {item: services.Lot("TEST", TODAY + 365 * DAY) for item in quantities if item.dated}
+        services.stock_receive(location=location, quantities=quantities, lots=lots, by=chloe)
 
     return put
 
