@@ -38,6 +38,7 @@ from harmreduction.selectors.vouchers import (
     voucher_card,
     voucher_cover,
     voucher_entries,
+    voucher_low_stock_card,
     voucher_reconciliation,
     voucher_sheet,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "voucher_card",
     "voucher_cover",
     "voucher_entries",
+    "voucher_low_stock_card",
     "voucher_reconciliation",
     "voucher_sheet",
 ]

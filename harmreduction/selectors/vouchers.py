@@ -303,6 +303,14 @@ def voucher_card(request) -> dict | None:
     }
 
 
+def voucher_low_stock_card(request) -> dict | None:
+    """The voucher stock below its weeks of cover, for those who watch the stocks."""
+    if not may(request.user, "harmreduction.watch_stock"):
+        return None
+    cover = voucher_cover()
+    return {"cover": cover} if cover.is_low else None
+
+
 # --- The resident's timeline ----------------------------------------------------------------------
 
 
