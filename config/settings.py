@@ -332,6 +332,11 @@ CONSUMPTION_REVIEW_DAYS = env_int("CONSUMPTION_REVIEW_DAYS", 90)  # housed: reas
 # the value of one voucher in euro cents (the figures of the reports).
 VOUCHERS_PER_WEEK = env_int("VOUCHERS_PER_WEEK", 5)
 VOUCHER_UNIT_VALUE_CENTS = env_int("VOUCHER_UNIT_VALUE_CENTS", 700)
+# The voucher stock is low (daily e-mail, stock page) when it covers fewer weeks than this at the
+# current rate (the people housed this week times VOUCHERS_PER_WEEK); 0: never.
+VOUCHER_LOW_STOCK_WEEKS = env_int("VOUCHER_LOW_STOCK_WEEKS", 3)
+# Dated material (naloxone): batches in stock expiring within this many days are shown and e-mailed.
+STOCK_EXPIRY_WARNING_DAYS = env_int("STOCK_EXPIRY_WARNING_DAYS", 60)
 if VOUCHERS_PER_WEEK < 1 or VOUCHER_UNIT_VALUE_CENTS < 0:
     raise ImproperlyConfigured(
         "VOUCHERS_PER_WEEK must be 1 or more, VOUCHER_UNIT_VALUE_CENTS 0 or more."

@@ -30,6 +30,9 @@ class HarmreductionConfig(AppConfig):
             DashboardCard("harmreduction/card_vouchers.html", selectors.voucher_card),
             DashboardCard("harmreduction/card_samples.html", selectors.sample_alert_card),
             DashboardCard("harmreduction/card_low_stock.html", selectors.low_stock_card),
+            DashboardCard(
+                "harmreduction/card_voucher_low_stock.html", selectors.voucher_low_stock_card
+            ),
         )
         for source in selectors.TIMELINE_SOURCES:
             timeline.sources.register(source)

@@ -76,7 +76,11 @@ HELD = (
     Held(
         StockMovement,
         resident="distribution_line__distribution__resident_id",
-        kept={"reason": LEDGER_LINE},
+        kept={
+            "reason": LEDGER_LINE,
+            "batch": "a delivery's batch number, printed on the box (the lines of what a person "
+            "was handed have none): nothing about the person",
+        },
         delete_history=False,
     ),
     Held(

@@ -13,7 +13,8 @@ RETRY = {
 
 @shared_task(**RETRY)
 def check_low_stock() -> int:
-    """Every morning: tell the coordinators which stock levels fell below their threshold."""
+    """Every morning: tell the coordinators which stock levels fell below their threshold, which
+    batches of naloxone expire soon, and whether the voucher stock runs low."""
     return alerts.check_low_stock()
 
 

@@ -25,7 +25,14 @@ from accounts.models import User
 from accounts.roles import CARE_TEAM, Role
 from harmreduction.demo.activities import _activity
 from harmreduction.demo.common import DAY
-from harmreduction.demo.supplies import LOCATIONS, Ledger, _handouts, _stock, _thresholds
+from harmreduction.demo.supplies import (
+    LOCATIONS,
+    Ledger,
+    _batches,
+    _handouts,
+    _stock,
+    _thresholds,
+)
 from harmreduction.demo.vouchers import VoucherRows, _voucher_ledger, _vouchers
 from harmreduction.models.activities import AdviceSession
 from harmreduction.models.common import WEEK, week_start
@@ -99,6 +106,7 @@ def seed(*, rng, scale: str) -> str:
     handouts = _handouts(rng, scale, stays, seen, first_week, today, team_ids, locations, items)
     ledger = Ledger(by_id=coordinator.pk)
     _stock(rng, ledger, handouts, locations, items, first_week, today)
+    _batches(ledger, items, today)
     with _constraints_checked_at_once():
         _write(vouchers, handouts, ledger, first_week, today, coordinator)
         _thresholds(locations, items, ledger)

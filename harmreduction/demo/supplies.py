@@ -247,6 +247,39 @@ def _stock(rng, ledger: Ledger, handouts, locations, items, first_week, today) -
         monday += WEEK
 
 
+# Dated material: the shelf life of each delivery (days). Prenoxad, handed out rarely, has its
+# last delivery made of a short-dated batch, so that the stock page and the daily e-mail have a
+# batch expiring within the warning window to show.
+SHELF_LIFE_DAYS = {"Nyxoid (nasal)": 540}
+SHORT_DATED = "Prenoxad (intramusculaire)"
+SHORT_DATED_LEFT_DAYS = 40
+
+
+def _batches(ledger: Ledger, items, today) -> None:
+    """Give each delivery of a dated item its batch number and expiry date (one batch per
+    delivery, a constant shelf life per item, so later deliveries expire later)."""
+    for item in items.values():
+        if not item.dated:
+            continue
+        receipts = [
+            movement
+            for movement in ledger.movements
+            if movement.item is item and movement.kind == MovementKind.RECEIPT
+        ]
+        if not receipts:
+            continue
+        if item.name == SHORT_DATED:
+            last = timezone.localdate(receipts[-1].at)
+            shelf = max((today - last).days + SHORT_DATED_LEFT_DAYS, 30)
+        else:
+            shelf = SHELF_LIFE_DAYS.get(item.name, 365)
+        prefix = "".join(word[0] for word in item.name.split()).upper()
+        for movement in receipts:
+            day = timezone.localdate(movement.at)
+            movement.batch = f"{prefix}{day:%y%m%d}"
+            movement.expires_on = day + shelf * DAY
+
+
 def _count(rng, ledger: Ledger, location, items, at) -> None:
     count = InventoryCount(location=location, counted_at=at, counted_by_id=ledger.by_id)
     lines = []

@@ -2,6 +2,7 @@
 adjustments, counts, thresholds), handing out, and the visit form's extension."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, OneTimeTokenMixin
@@ -10,6 +11,7 @@ from harmreduction.models.activities import AdviceTopic
 from harmreduction.models.common import Setting
 from harmreduction.models.supplies import Category, Item, Location, NaloxoneTraining
 from harmreduction.selectors.supplies import by_category, catalogue
+from harmreduction.services.supplies import Lot, check_lots
 from residents.models import Resident
 
 
@@ -59,7 +61,9 @@ class ItemQuantitiesMixin:
     @property
     def other_fields(self) -> list:
         return [
-            field for field in self if not field.name.startswith("item_") and not field.is_hidden
+            field
+            for field in self
+            if not field.name.startswith(("item_", "batch_", "expires_")) and not field.is_hidden
         ]
 
 
@@ -84,7 +88,7 @@ def _location_field(**kwargs) -> forms.ModelChoiceField:
 class ItemForm(forms.ModelForm):
     class Meta:
         model = Item
-        fields = ["name", "category", "unit", "position", "description", "active"]
+        fields = ["name", "category", "unit", "position", "description", "dated", "active"]
 
 
 class LocationForm(forms.ModelForm):
@@ -97,6 +101,9 @@ class LocationForm(forms.ModelForm):
 
 
 class ReceiptForm(ItemQuantitiesMixin, OneTimeTokenMixin, forms.Form):
+    """A delivery: each item's quantity, with its batch number and expiry date (required for a
+    dated item such as naloxone; the grid shows them beside the quantity)."""
+
     location = _location_field(label=_("Received at"))
     note = forms.CharField(
         label=_("Comment"), max_length=200, required=False, help_text=_("Supplier, delivery note…")
@@ -105,10 +112,38 @@ class ReceiptForm(ItemQuantitiesMixin, OneTimeTokenMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.add_item_fields(catalogue())
+        for item in self.items:
+            self.fields[f"batch_{item.pk}"] = forms.CharField(
+                label=_("Batch"), max_length=40, required=False
+            )
+            self.fields[f"expires_{item.pk}"] = forms.DateField(
+                label=_("Expires on"), required=False, widget=DateInput()
+            )
+            quantity = self[f"item_{item.pk}"]
+            quantity.batch = self[f"batch_{item.pk}"]
+            quantity.expires = self[f"expires_{item.pk}"]
+            quantity.dated = item.dated
+
+    def lots(self) -> dict[Item, Lot]:
+        return {
+            item: Lot(
+                self.cleaned_data.get(f"batch_{item.pk}") or "",
+                self.cleaned_data.get(f"expires_{item.pk}"),
+            )
+            for item in self.items
+        }
 
     def clean(self):
         cleaned = super().clean()
         _require_one(self)
+        lots = self.lots()
+        for item in self.items:
+            lot = lots[item]
+            if (lot.batch or lot.expires_on) and not cleaned.get(f"item_{item.pk}"):
+                self.add_error(f"item_{item.pk}", _("Give the quantity received of this batch."))
+        errors = check_lots(self.quantities(), lots, timezone.localdate())
+        for item, message in errors.items():
+            self.add_error(f"expires_{item.pk}", message)
         return cleaned
 
 

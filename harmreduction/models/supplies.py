@@ -68,6 +68,14 @@ class Item(models.Model):
         _("active"), default=True, help_text=_("An inactive item is no longer offered.")
     )
     description = models.CharField(_("description"), max_length=200, blank=True)
+    dated = models.BooleanField(
+        _("dated"),
+        default=False,
+        help_text=_(
+            "Each delivery must give its batch's expiry date (naloxone); the stock page shows "
+            "what expires soon."
+        ),
+    )
 
     objects = ItemQuerySet.as_manager()
 
@@ -391,6 +399,9 @@ class StockMovement(models.Model):
         related_name="movement",
         verbose_name=_("counted item"),
     )
+    # A delivery's batch: on receipts only (a transfer or a handout does not say which batch).
+    batch = models.CharField(_("batch number"), max_length=40, blank=True)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("stock movement")
@@ -398,6 +409,11 @@ class StockMovement(models.Model):
         ordering = ["-at", "-pk"]
         indexes = [
             models.Index(fields=["location", "-at"], name="stock_movement_location_at"),
+            models.Index(
+                fields=["item", "-expires_on"],
+                condition=Q(expires_on__isnull=False),
+                name="stock_movement_dated_batches",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=~Q(quantity=0), name="stock_movement_not_zero"),
@@ -418,6 +434,10 @@ class StockMovement(models.Model):
                 condition=Q(kind="distribution", distribution_line__isnull=False)
                 | (~Q(kind="distribution") & Q(distribution_line__isnull=True)),
                 name="stock_distribution_names_its_line",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="receipt") | Q(batch="", expires_on__isnull=True),
+                name="stock_batch_on_receipts_only",
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["transfer_in", "transfer_out"], counterpart__isnull=False)
@@ -463,3 +483,30 @@ class LowStockAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.location} – {self.item}"
+
+
+@audited()
+class ExpiryAlert(models.Model):
+    """A batch in stock noticed within the expiry warning window: recorded once, so that the
+    daily e-mail announces each batch once, not every morning until it expires."""
+
+    item = models.ForeignKey(
+        Item, on_delete=models.PROTECT, related_name="+", verbose_name=_("item")
+    )
+    batch = models.CharField(_("batch number"), max_length=40, blank=True)
+    expires_on = models.DateField(_("expires on"))
+    quantity = models.PositiveIntegerField(_("in stock when noticed"))
+    noticed_at = models.DateTimeField(_("noticed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("expiry alert")
+        verbose_name_plural = _("expiry alerts")
+        ordering = ["expires_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "batch", "expires_on"], name="stock_one_expiry_alert_per_batch"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.batch} – {self.expires_on}"

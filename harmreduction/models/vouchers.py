@@ -235,3 +235,30 @@ class VoucherLedgerLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.quantity:+d}"
+
+
+@audited()
+class VoucherLowStockAlert(models.Model):
+    """The voucher stock fell below the weeks it should cover: recorded once per crossing, open
+    while it stays below, closed (`resolved_at`) once it is back above, like `LowStockAlert`."""
+
+    balance = models.IntegerField(_("vouchers in stock when noticed"))
+    weekly_rate = models.PositiveIntegerField(_("vouchers due each week"))
+    noticed_at = models.DateTimeField(_("noticed at"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("back above at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("low voucher stock alert")
+        verbose_name_plural = _("low voucher stock alerts")
+        ordering = ["-noticed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resolved_at"],
+                condition=Q(resolved_at__isnull=True),
+                nulls_distinct=False,  # at most one open alert
+                name="voucher_one_open_low_stock_alert",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.balance)

@@ -5,7 +5,8 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, F, OuterRef, Prefetch
+from django.conf import settings
+from django.db.models import Exists, F, OuterRef, Prefetch, Sum
 from django.utils.translation import gettext as _
 
 from accounts.policy import may
@@ -14,8 +15,10 @@ from harmreduction.models.supplies import (
     Category,
     Item,
     Location,
+    MovementKind,
     NaloxoneKit,
     StockLevel,
+    StockMovement,
     SupplyDistribution,
     SupplyDistributionLine,
 )
@@ -76,6 +79,68 @@ def stock_table(locations: list[Location]) -> list[tuple[str, list[StockRow]]]:
         (Category(category).label, grouped[category])
         for category in sorted(grouped, key=CATEGORY_ORDER.get)
     ]
+
+
+@dataclass
+class BatchInStock:
+    """What is estimated to remain of a delivered batch (see `batches_in_stock`)."""
+
+    item: Item
+    batch: str
+    expires_on: datetime.date
+    received: int
+    remaining: int
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.expires_on - today).days
+
+    def is_expired(self, today: datetime.date) -> bool:
+        return self.expires_on < today
+
+
+def batches_in_stock() -> list[BatchInStock]:
+    """The delivered batches of which units remain, soonest expiry first. Two queries.
+
+    The ledger does not follow a batch once it is in stock (a transfer or a handout does not say
+    which batch it took), so what remains is an estimate, first expired, first out: the team hands
+    out the batch that expires first, so the units an item has in stock (all locations together)
+    are taken to be those of its latest-expiring batches. Units beyond the batches received with a
+    date (stock from before the dates were recorded, units found at a count) have no known date
+    and are left out.
+    """
+    totals = dict(
+        StockLevel.objects.values_list("item_id").annotate(total=Sum("quantity")).order_by()
+    )
+    receipts = (
+        StockMovement.objects.filter(kind=MovementKind.RECEIPT, expires_on__isnull=False)
+        .values("item_id", "batch", "expires_on")
+        .annotate(received=Sum("quantity"))
+        .order_by("item_id", "-expires_on", "batch")
+    )
+    remaining = dict(totals)
+    found: list[tuple[int, str, datetime.date, int, int]] = []
+    for row in receipts:
+        left = remaining.get(row["item_id"], 0)
+        take = min(left, row["received"])
+        if take > 0:
+            remaining[row["item_id"]] = left - take
+            found.append((row["item_id"], row["batch"], row["expires_on"], row["received"], take))
+    items = Item.objects.in_bulk({item_id for item_id, *_rest in found})
+    batches = [
+        BatchInStock(items[item_id], batch, expires_on, received, take)
+        for item_id, batch, expires_on, received, take in found
+    ]
+    return sorted(batches, key=lambda b: (b.expires_on, b.item.name, b.batch))
+
+
+def expiring(
+    batches: list[BatchInStock], today: datetime.date, *, within_days: int | None = None
+) -> list[BatchInStock]:
+    """The batches expired, or expiring within `within_days` (the setting by default)."""
+    if within_days is None:
+        within_days = settings.STOCK_EXPIRY_WARNING_DAYS
+    limit = today + datetime.timedelta(days=within_days)
+    return [batch for batch in batches if batch.expires_on <= limit]
 
 
 def low_levels():

@@ -4,6 +4,7 @@ dashboard card and the resident's timeline. Each runs a fixed number of queries.
 import datetime
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce, Collate, Lower, TruncMonth
@@ -297,6 +298,45 @@ def voucher_balance() -> int:
     return stock.balance if stock else 0
 
 
+@dataclass(frozen=True)
+class VoucherCover:
+    """How long the voucher stock lasts at the current rate: the people housed this week, each
+    due `per_week` vouchers (they are unconditional, so what is due is what goes out)."""
+
+    balance: int
+    housed: int
+    per_week: int
+    low_weeks: int  # below this many weeks of cover the stock is low (0: never)
+
+    @property
+    def weekly_rate(self) -> int:
+        return self.housed * self.per_week
+
+    @property
+    def weeks(self) -> int | None:
+        """Whole weeks covered; None when nobody is housed (the stock is not used)."""
+        return self.balance // self.weekly_rate if self.weekly_rate else None
+
+    @property
+    def threshold(self) -> int:
+        return self.low_weeks * self.weekly_rate
+
+    @property
+    def is_low(self) -> bool:
+        return self.threshold > 0 and self.balance < self.threshold
+
+
+def voucher_cover(today: datetime.date | None = None) -> VoucherCover:
+    """The voucher stock against this week's rate. Two queries."""
+    week = week_start(today or timezone.localdate())
+    return VoucherCover(
+        balance=voucher_balance(),
+        housed=housed_during(week).values("resident").distinct().count(),
+        per_week=settings.VOUCHERS_PER_WEEK,
+        low_weeks=settings.VOUCHER_LOW_STOCK_WEEKS,
+    )
+
+
 @dataclass
 class ReconciliationMonth:
     month: datetime.date
@@ -374,6 +414,14 @@ def voucher_card(request) -> dict | None:
         "to_do": max(housed - counts["given"] - counts["not_given"], 0),
         "last_week_due": residents_still_due(week - WEEK),
     }
+
+
+def voucher_low_stock_card(request) -> dict | None:
+    """The voucher stock below its weeks of cover, for those who watch the stocks."""
+    if not may(request.user, "harmreduction.watch_stock"):
+        return None
+    cover = voucher_cover()
+    return {"cover": cover} if cover.is_low else None
 
 
 # --- The resident's timeline ----------------------------------------------------------------------

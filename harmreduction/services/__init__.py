@@ -12,6 +12,7 @@ re-exported here for the code that spans both domains (the visit form's extensio
 
 from harmreduction.services.activities import sample_saved
 from harmreduction.services.supplies import (
+    Lot,
     Move,
     apply_moves,
     lock_levels,
@@ -32,6 +33,7 @@ from harmreduction.services.vouchers import (
 )
 
 __all__ = [
+    "Lot",
     "Move",
     "apply_moves",
     "lock_levels",

@@ -38,6 +38,8 @@ class Move:
     counterpart: Location | None = None
     distribution_line: SupplyDistributionLine | None = None
     inventory_line: InventoryLine | None = None
+    batch: str = ""
+    expires_on: datetime.date | None = None
 
 
 def lock_levels(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:
@@ -110,6 +112,8 @@ def apply_moves(moves: list[Move], *, by, at=None) -> list[StockMovement]:
                 counterpart=move.counterpart,
                 distribution_line=move.distribution_line,
                 inventory_line=move.inventory_line,
+                batch=move.batch,
+                expires_on=move.expires_on,
             )
         )
     for key, level in levels.items():
@@ -123,15 +127,64 @@ def _positive(quantities: dict[Item, int]) -> dict[Item, int]:
     return {item: quantity for item, quantity in quantities.items() if quantity}
 
 
+@dataclass(frozen=True)
+class Lot:
+    """A delivery's batch of an item: its number and expiry date, when known."""
+
+    batch: str = ""
+    expires_on: datetime.date | None = None
+
+
+def check_lots(
+    quantities: dict[Item, int], lots: dict[Item, Lot], today: datetime.date
+) -> dict[Item, str]:
+    """What is wrong with the batches of a delivery, item by item (empty: nothing).
+
+    A dated item (naloxone) needs its expiry date; no batch can arrive already expired.
+    """
+    errors = {}
+    for item in quantities:
+        lot = lots.get(item, Lot())
+        if lot.expires_on is None and item.dated:
+            errors[item] = _("“%(item)s” is dated: give the expiry date of the batch received.") % {
+                "item": item.name
+            }
+        elif lot.expires_on is not None and lot.expires_on < today:
+            errors[item] = _(
+                "The batch of “%(item)s” has already expired: it cannot go into the stock."
+            ) % {"item": item.name}
+    return errors
+
+
 @transaction.atomic
-def stock_receive(*, location: Location, quantities: dict[Item, int], by, note: str = ""):
-    """Material delivered to a location."""
+def stock_receive(
+    *,
+    location: Location,
+    quantities: dict[Item, int],
+    by,
+    note: str = "",
+    lots: dict[Item, Lot] | None = None,
+):
+    """Material delivered to a location, with each item's batch number and expiry date (required
+    for a dated item)."""
     quantities = _positive(quantities)
+    lots = lots or {}
     if not quantities:
         raise ValidationError(_("Give the quantity of at least one item."))
+    errors = check_lots(quantities, lots, timezone.localdate())
+    if errors:
+        raise ValidationError(list(errors.values()))
     return apply_moves(
         [
-            Move(location, item, quantity, MovementKind.RECEIPT, reason=note)
+            Move(
+                location,
+                item,
+                quantity,
+                MovementKind.RECEIPT,
+                reason=note,
+                batch=lots.get(item, Lot()).batch.strip(),
+                expires_on=lots.get(item, Lot()).expires_on,
+            )
             for item, quantity in quantities.items()
         ],
         by=by,

@@ -37,10 +37,12 @@ def pipe(db):
 
 @pytest.fixture
 def stock(chloe):
-    """stock(location, {item: n}): put units in a location through a receipt."""
+    """stock(location, {item: n}): put units in a location through a receipt (a dated item's
+    batch expiring in a year)."""
 
     def put(location, quantities: dict[Item, int]):
-        services.stock_receive(location=location, quantities=quantities, by=chloe)
+        lots = {item: services.Lot("TEST", TODAY + 365 * DAY) for item in quantities if item.dated}
+        services.stock_receive(location=location, quantities=quantities, lots=lots, by=chloe)
 
     return put
 
@@ -64,3 +66,9 @@ def housed(db):
 def voucher_balance() -> int:
     stock = VoucherStock.objects.filter(pk=1).first()
     return stock.balance if stock else 0
+
+
+@pytest.fixture
+def nyxoid(db):
+    """The catalogue's nasal naloxone, a dated item: its deliveries give an expiry date."""
+    return ItemFactory(name="Nyxoid (nasal)", category="naloxone", unit="box", dated=True)

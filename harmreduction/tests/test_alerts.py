@@ -3,11 +3,13 @@
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from config.celery import app
 from harmreduction import alerts, tasks
-from harmreduction.models import LowStockAlert, StockLevel
-from harmreduction.services import stock_adjust, stock_receive
+from harmreduction.models import ExpiryAlert, LowStockAlert, StockLevel, VoucherLowStockAlert
+from harmreduction.services import Lot, stock_adjust, stock_receive, voucher_remove
+from harmreduction.tests.conftest import DAY, TODAY
 from tests.factories import SampleFactory
 
 
@@ -87,3 +89,81 @@ def test_it_alerts_about_a_sample_once_and_tolerates_a_missing_one(alice, nina):
     assert tasks.send_sample_alert.delay(sample.pk).get() is False
     assert len(mail.outbox) == 1
     assert alerts.send_sample_alert(999999) is False
+
+
+# --- Batches expiring and the voucher stock, in the same daily e-mail ---------------------------
+
+
+def _receive_dated(location, item, quantity, batch, days_left, by):
+    stock_receive(
+        location=location,
+        quantities={item: quantity},
+        lots={item: Lot(batch, TODAY + days_left * DAY)},
+        by=by,
+    )
+
+
+@pytest.mark.django_db
+def test_it_announces_each_batch_entering_the_expiry_window_once(chloe, office, nyxoid):
+    _receive_dated(office, nyxoid, 4, "NX-SOON", 45, chloe)
+    _receive_dated(office, nyxoid, 4, "NX-LATER", 90, chloe)
+
+    assert alerts.check_low_stock() == 1
+    alert = ExpiryAlert.objects.get()
+    assert (alert.item, alert.batch, alert.quantity) == (nyxoid, "NX-SOON", 4)
+    message = mail.outbox[0]
+    assert message.subject == ("Ancrage : 1 alerte de stock (matériel, péremptions, tickets)")
+    expiry = (TODAY + 45 * DAY).strftime("%d/%m/%Y")
+    assert "Lots en stock qui périment dans les 60 jours (à remettre en premier) :" in message.body
+    assert f"- Nyxoid (nasal) – lot NX-SOON – environ 4 restants, périme le {expiry}" in (
+        message.body
+    )
+    assert "NX-LATER" not in message.body
+    assert "NX-SOON" in message.alternatives[0][0]
+
+    assert alerts.check_low_stock(now=timezone.now()) == 0  # the next morning: nothing new
+    assert len(mail.outbox) == 1
+    later = timezone.now() + 31 * DAY  # the second batch enters the window
+    assert alerts.check_low_stock(now=later) == 1
+    assert "NX-LATER" in mail.outbox[1].body and "NX-SOON" not in mail.outbox[1].body
+
+
+@pytest.mark.django_db
+def test_it_tells_when_the_voucher_stock_runs_low_once_per_crossing(chloe, housed, vouchers):
+    # One person housed: 5 vouchers a week; low below 3 weeks, 15 vouchers.
+    vouchers(14)
+    assert alerts.check_low_stock() == 1
+    alert = VoucherLowStockAlert.objects.get()
+    assert (alert.balance, alert.weekly_rate, alert.resolved_at) == (14, 5, None)
+    body = mail.outbox[0].body
+    assert (
+        "Tickets service : il en reste 14, moins de 3 semaines de remises à 5 tickets par "
+        "semaine. Commandez des carnets au financeur."
+    ) in body
+
+    assert alerts.check_low_stock() == 0  # still low: no second e-mail
+    vouchers(10)
+    assert alerts.check_low_stock() == 0
+    assert VoucherLowStockAlert.objects.get().resolved_at is not None
+    voucher_remove(kind="lost", quantity=20, on=TODAY, note="Carnets perdus", by=chloe)
+    assert alerts.check_low_stock() == 1
+    assert VoucherLowStockAlert.objects.count() == 2
+    assert len(mail.outbox) == 2
+
+
+@pytest.mark.django_db
+def test_it_ignores_the_voucher_stock_when_nobody_is_housed(chloe, vouchers):
+    vouchers(1)
+    assert alerts.check_low_stock() == 0
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_it_puts_everything_new_in_one_e_mail(chloe, office, nyxoid, housed, low_bag):
+    _receive_dated(office, nyxoid, 2, "NX1", 10, chloe)
+    assert alerts.check_low_stock() == 3  # a level, a batch, the vouchers (none in the safe)
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "Kit base (Sac équipe A) – reste 3, seuil 5" in body
+    assert "lot NX1" in body
+    assert "Tickets service : il en reste 0" in body

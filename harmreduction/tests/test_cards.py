@@ -70,3 +70,19 @@ def test_it_alerts_the_whole_team_about_recent_unexpected_results(client_for, al
     assert "Fentanyl détecté" in body and "Nitazène" not in body
     assert "harmreduction/card_samples.html" in _cards(client_for(marc).get(HOME))
     assert "harmreduction/card_samples.html" not in _cards(client_for(ada).get(HOME))
+
+
+@pytest.mark.django_db
+def test_it_shows_a_low_voucher_stock_to_the_coordinator_and_the_manager(
+    client_for, chloe, marc, alice, housed, vouchers
+):
+    vouchers(12)  # one person housed: 5 a week, low below 15
+    response = client_for(chloe).get(HOME)
+    assert "harmreduction/card_voucher_low_stock.html" in _cards(response)
+    body = response.content.decode()
+    assert "Le stock couvre environ 2 semaines de remises." in body
+    assert "12 tickets au coffre, 5 dus chaque semaine." in body
+    assert "harmreduction/card_voucher_low_stock.html" in _cards(client_for(marc).get(HOME))
+    assert "harmreduction/card_voucher_low_stock.html" not in _cards(client_for(alice).get(HOME))
+    vouchers(10)
+    assert "harmreduction/card_voucher_low_stock.html" not in _cards(client_for(chloe).get(HOME))

@@ -19,6 +19,7 @@ from harmreduction.models import (
     VoucherLedgerLine,
     VoucherStock,
 )
+from harmreduction.selectors import batches_in_stock, expiring
 from placements.models import Placement
 from tests import shared_data
 from tests.factories import HotelFactory, PlacementFactory, VisitFactory
@@ -120,3 +121,15 @@ def test_it_adds_nothing_the_second_time(seeded):
     before = (VoucherDistribution.objects.count(), StockMovement.objects.count())
     assert "nothing added" in demo.seed(rng=random.Random(7), scale="demo")
     assert (VoucherDistribution.objects.count(), StockMovement.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_it_gives_the_naloxone_deliveries_batches_and_one_expiring_soon(seeded):
+    receipts = StockMovement.objects.filter(kind="receipt", item__category="naloxone")
+    assert receipts.exists()
+    assert not receipts.filter(expires_on__isnull=True).exists()
+    assert not receipts.filter(batch="").exists()
+    assert not StockMovement.objects.exclude(kind="receipt").exclude(expires_on=None).exists()
+    soon = expiring(batches_in_stock(), timezone.localdate())
+    assert soon, "the demo shows a batch expiring within 60 days"
+    assert {batch.item.name for batch in soon} == {"Prenoxad (intramusculaire)"}

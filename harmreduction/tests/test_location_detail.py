@@ -2,8 +2,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from harmreduction import services
+from harmreduction.models import InventoryCount
+from harmreduction.tests.conftest import DAY
+
+TODAY_AT = timezone.now()
 
 
 def _url(location) -> str:
@@ -69,3 +74,15 @@ def test_it_answers_404_for_an_unknown_location(client_for, alice):
 def test_it_forbids_the_admin_and_other_methods(client_for, ada, alice, bag):
     assert client_for(ada).get(_url(bag)).status_code == 403
     assert client_for(alice).post(_url(bag)).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_lists_the_latest_counts_newest_first(client_for, marc, chloe, office, kit_base):
+    first = services.stock_count(location=office, counted={kit_base: 0}, by=chloe)
+    second = services.stock_count(location=office, counted={kit_base: 0}, by=chloe)
+    # Recorded in another order than they happened (a count entered later, dated earlier).
+    InventoryCount.objects.filter(pk=second.pk).update(counted_at=TODAY_AT - 5 * DAY)
+    InventoryCount.objects.filter(pk=first.pk).update(counted_at=TODAY_AT - 2 * DAY)
+    third = services.stock_count(location=office, counted={kit_base: 0}, by=chloe)
+    response = client_for(marc).get(_url(office))
+    assert list(response.context["counts"]) == [third, first, second]

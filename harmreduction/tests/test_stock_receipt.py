@@ -1,9 +1,14 @@
+import datetime
+import html
 import uuid
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from harmreduction.models import StockLevel, StockMovement
+from harmreduction.services import Lot, stock_receive
+from harmreduction.tests.conftest import TODAY
 
 URL = reverse("harmreduction:stock_receipt")
 
@@ -68,3 +73,79 @@ def test_it_keeps_receipts_to_the_coordinator(client_for, alice, marc, office, k
 @pytest.mark.django_db
 def test_it_answers_405_to_other_methods(client_for, chloe):
     assert client_for(chloe).delete(URL).status_code == 405
+
+
+# --- Batches and expiry dates ----------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_it_records_the_batch_and_expiry_of_a_delivery(client_for, chloe, office, nyxoid, pipe):
+    expiry = TODAY + datetime.timedelta(days=400)
+    data = _data(
+        office,
+        {nyxoid: 12, pipe: 30},
+        **{f"batch_{nyxoid.pk}": " NX2411 ", f"expires_{nyxoid.pk}": expiry.isoformat()},
+    )
+    response = client_for(chloe).post(URL, data, follow=True)
+    assert response.status_code == 200
+    lines = {m.item: m for m in StockMovement.objects.all()}
+    assert (lines[nyxoid].batch, lines[nyxoid].expires_on) == ("NX2411", expiry)
+    assert (lines[pipe].batch, lines[pipe].expires_on) == ("", None)  # optional for the others
+    assert _level(office, nyxoid) == 12
+
+
+@pytest.mark.django_db
+def test_it_shows_the_batch_fields_open_for_a_dated_item(client_for, chloe, nyxoid, pipe):
+    body = client_for(chloe).get(URL).content.decode()
+    assert f'name="expires_{nyxoid.pk}"' in body
+    assert "Article daté : date de péremption obligatoire" in body
+    assert f'name="expires_{pipe.pk}"' in body  # folded under "Lot, péremption"
+    assert "Lot, péremption" in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("expires", "message"),
+    [
+        (
+            "",
+            "« Nyxoid (nasal) » est un article daté : indiquez la date de péremption du lot reçu.",
+        ),
+        (
+            (TODAY - datetime.timedelta(days=1)).isoformat(),
+            "Le lot de « Nyxoid (nasal) » est déjà périmé : il ne peut pas entrer dans le stock.",
+        ),
+    ],
+)
+def test_it_refuses_a_dated_delivery_without_a_valid_expiry(
+    client_for, chloe, office, nyxoid, pipe, expires, message
+):
+    data = _data(office, {nyxoid: 12, pipe: 30}, **{f"expires_{nyxoid.pk}": expires})
+    response = client_for(chloe).post(URL, data)
+    assert response.status_code == 400
+    assert message in html.unescape(response.content.decode())
+    assert not StockMovement.objects.exists()  # nothing half-saved: not even the pipes
+    assert _level(office, pipe) == 0
+
+
+@pytest.mark.django_db
+def test_it_asks_the_quantity_of_a_batch_given_alone(client_for, chloe, office, nyxoid, pipe):
+    data = _data(office, {pipe: 3}, **{f"batch_{nyxoid.pk}": "NX1"})
+    response = client_for(chloe).post(URL, data)
+    assert response.status_code == 400
+    assert "Indiquez la quantité reçue de ce lot." in html.unescape(response.content.decode())
+    assert not StockMovement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_service_refuses_a_dated_item_without_expiry(chloe, office, nyxoid):
+    with pytest.raises(ValidationError):
+        stock_receive(location=office, quantities={nyxoid: 2}, by=chloe)
+    with pytest.raises(ValidationError):
+        stock_receive(
+            location=office,
+            quantities={nyxoid: 2},
+            lots={nyxoid: Lot("NX", TODAY - datetime.timedelta(days=3))},
+            by=chloe,
+        )
+    assert not StockMovement.objects.exists()

@@ -10,7 +10,8 @@ from django.urls import reverse
 from harmreduction.models import VoucherLedgerLine
 from harmreduction.selectors import voucher_reconciliation
 from harmreduction.services import voucher_cancel, voucher_give, voucher_receive, voucher_remove
-from harmreduction.tests.conftest import THIS_MONDAY, TODAY, voucher_balance
+from harmreduction.tests.conftest import DAY, THIS_MONDAY, TODAY, voucher_balance
+from tests.factories import PlacementFactory
 
 URL = reverse("harmreduction:voucher_stock")
 
@@ -190,3 +191,45 @@ def test_it_keeps_the_stock_to_the_coordinator(client_for, alice, marc, url):
 @pytest.mark.parametrize("url", [RECEIPT, REMOVAL])
 def test_it_answers_405_to_other_methods(client_for, chloe, url):
     assert client_for(chloe).delete(url).status_code == 405
+
+
+# --- How many weeks the stock covers, and its low-stock warning -------------------------------
+
+
+@pytest.mark.django_db
+def test_it_says_how_many_weeks_the_stock_covers_at_the_current_rate(
+    client_for, marc, housed, vouchers
+):
+    PlacementFactory(start=TODAY - 10 * DAY)  # two people housed: 10 vouchers a week
+    vouchers(37)
+    response = client_for(marc).get(URL)
+    assert response.context["cover"].weeks == 3
+    body = response.content.decode()
+    assert "Le stock couvre environ 3 semaines de remises." in body
+    assert (
+        "Au rythme actuel : 10 tickets par semaine (2 personnes hébergées cette semaine × 5 "
+        "tickets)."
+    ) in body
+    assert 'data-testid="voucher-low"' not in body
+
+
+@pytest.mark.django_db
+def test_it_warns_when_the_stock_runs_low(client_for, chloe, housed, vouchers):
+    vouchers(7)
+    body = client_for(chloe).get(URL).content.decode()
+    assert "Le stock couvre environ 1 semaine de remises." in body
+    assert (
+        "Stock bas : moins de 3 semaines de remises (15 tickets). Commandez des carnets au "
+        "financeur."
+    ) in body
+
+
+@pytest.mark.django_db
+def test_it_says_when_the_stock_does_not_cover_a_week_or_is_not_used(client_for, chloe, vouchers):
+    vouchers(3)
+    body = client_for(chloe).get(URL).content.decode()
+    assert "Personne n’est hébergé cette semaine : le stock n’est pas utilisé." in body
+    PlacementFactory(start=TODAY - 10 * DAY)
+    body = client_for(chloe).get(URL).content.decode()
+    assert "Le stock ne couvre pas une semaine de remises." in body
+    assert "Stock bas" in body

@@ -3,6 +3,7 @@ adjustments, counts, thresholds) and handing out (material, naloxone kits)."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count
@@ -52,8 +53,11 @@ from harmreduction.services import supplies as services
 @require_GET
 @allow("harmreduction.read")
 def stock(request):
-    """Every item's stock in each location, and what is below its threshold."""
+    """Every item's stock in each location, what is below its threshold, and the batches of
+    dated material in stock (those expiring soon first)."""
     locations = list(Location.objects.active().order_by("kind", "name"))
+    today = timezone.localdate()
+    batches = selectors.batches_in_stock()
     return render(
         request,
         "harmreduction/stock.html",
@@ -61,6 +65,10 @@ def stock(request):
             "locations": locations,
             "groups": selectors.stock_table(locations),
             "low": list(selectors.low_levels()),
+            "batches": batches,
+            "expiring": selectors.expiring(batches, today),
+            "warning_days": settings.STOCK_EXPIRY_WARNING_DAYS,
+            "today": today,
             "inactive_locations": Location.objects.filter(active=False).order_by("name"),
         },
     )
@@ -87,9 +95,10 @@ def location_detail(request, pk: int):
             "location": location,
             "groups": selectors.by_category(rows, key=lambda row: row[0]),
             "page_obj": paginate(request, movements, per_page=50),
-            "counts": location.counts.select_related("counted_by").annotate(
-                line_count=Count("lines")
-            )[:5],
+            # Newest first: a GROUP BY query does not take the model's default ordering.
+            "counts": location.counts.select_related("counted_by")
+            .annotate(line_count=Count("lines"))
+            .order_by("-counted_at", "-pk")[:5],
             "can_count": request.user.has_perm("harmreduction.give") and location.active,
         },
     )
@@ -160,6 +169,7 @@ def stock_receipt(request):
         lambda form: services.stock_receive(
             location=form.cleaned_data["location"],
             quantities=form.quantities(),
+            lots=form.lots(),
             note=form.cleaned_data["note"],
             by=request.user,
         ),

@@ -307,6 +307,7 @@ def voucher_stock(request):
     if not 2000 <= year <= today.year + 1:
         raise Http404
     lines = VoucherLedgerLine.objects.select_related("by", "distribution__resident")
+    cover = selectors.voucher_cover(today)
     months = [
         month
         for month in selectors.voucher_reconciliation(year)
@@ -316,14 +317,14 @@ def voucher_stock(request):
         request,
         "harmreduction/voucher_stock.html",
         {
-            "balance": selectors.voucher_balance(),
+            "balance": cover.balance,
+            "cover": cover,
             "year": year,
             "months": months,
             "year_received": sum(month.received for month in months),
             "year_distributed": sum(month.distributed for month in months),
             "year_lost": sum(month.lost for month in months),
             "year_returned": sum(month.returned for month in months),
-            "weeks_left": selectors.voucher_balance() // settings.VOUCHERS_PER_WEEK,
             "page_obj": paginate(request, lines, per_page=50),
             "extra_query": urlencode({"annee": year}),
             "today": today,
