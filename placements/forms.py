@@ -23,8 +23,32 @@ RETURN_IN_ADVANCE = _("The return cannot be recorded in advance.")
 class HotelForm(forms.ModelForm):
     class Meta:
         model = Hotel
-        fields = ["name", "address", "arrondissement", "phone", "contact_name", "notes", "active"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name",
+            "address",
+            "arrondissement",
+            "phone",
+            "contact_name",
+            "notes",
+            "active",
+            "joined_on",
+            "left_on",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "joined_on": DateInput(),
+            "left_on": DateInput(),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
+        if joined and left and left <= joined:
+            self.add_error(
+                "left_on",
+                _("The date of leaving the scheme must be after the date of joining it."),
+            )
+        return cleaned
 
 
 class PlaceForm(FixedParentMixin, forms.ModelForm):
