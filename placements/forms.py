@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, FixedParentMixin
@@ -43,6 +44,10 @@ class HotelForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
+        if not cleaned.get("active", True) and not left and "left_on" not in self.errors:
+            # Made inactive without a date: it leaves the scheme today, so the reports of the
+            # periods after today stop counting its places (and those before keep them).
+            left = cleaned["left_on"] = timezone.localdate()
         if joined and left and left <= joined:
             self.add_error(
                 "left_on",

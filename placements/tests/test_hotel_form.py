@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import Hotel
 from tests.factories import HotelFactory
@@ -57,6 +58,8 @@ def test_it_updates_and_can_deactivate_a_hotel(client_for, chloe):
     assert response.status_code == 302
     hotel.refresh_from_db()
     assert hotel.active is False
+    # Made inactive without a date of leaving the scheme: it leaves it today.
+    assert hotel.left_on == timezone.localdate()
 
 
 @pytest.mark.django_db
