@@ -19,6 +19,7 @@ from harmreduction.models import (
     NaloxoneKit,
     NaloxoneTraining,
     Overdose,
+    OverdoseOutcome,
     Sample,
     SupplyDistribution,
     SupplyDistributionLine,
@@ -203,6 +204,19 @@ class ActivityFigures:
     samples_collected: int = 0
     samples_sent: int = 0
     results_unexpected: int = 0
+
+
+def overdose_deaths(start: datetime.date, end: datetime.date) -> set[int]:
+    """The people (residents' ids) recorded as died of an overdose in [start, end); deaths of
+    people not identified are in `activity_totals` only."""
+    return set(
+        Overdose.objects.filter(
+            occurred_on__gte=start,
+            occurred_on__lt=end,
+            outcome=OverdoseOutcome.DIED,
+            resident__isnull=False,
+        ).values_list("resident_id", flat=True)
+    )
 
 
 def activity_totals(start: datetime.date, end: datetime.date) -> ActivityFigures:

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, FixedParentMixin
@@ -23,8 +24,36 @@ RETURN_IN_ADVANCE = _("The return cannot be recorded in advance.")
 class HotelForm(forms.ModelForm):
     class Meta:
         model = Hotel
-        fields = ["name", "address", "arrondissement", "phone", "contact_name", "notes", "active"]
-        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "name",
+            "address",
+            "arrondissement",
+            "phone",
+            "contact_name",
+            "notes",
+            "active",
+            "joined_on",
+            "left_on",
+        ]
+        widgets = {
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "joined_on": DateInput(),
+            "left_on": DateInput(),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        joined, left = cleaned.get("joined_on"), cleaned.get("left_on")
+        if not cleaned.get("active", True) and not left and "left_on" not in self.errors:
+            # Made inactive without a date: it leaves the scheme today, so the reports of the
+            # periods after today stop counting its places (and those before keep them).
+            left = cleaned["left_on"] = timezone.localdate()
+        if joined and left and left <= joined:
+            self.add_error(
+                "left_on",
+                _("The date of leaving the scheme must be after the date of joining it."),
+            )
+        return cleaned
 
 
 class PlaceForm(FixedParentMixin, forms.ModelForm):

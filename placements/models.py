@@ -43,6 +43,23 @@ class Hotel(models.Model):
     active = models.BooleanField(
         _("active"), default=True, help_text=_("An inactive hotel no longer receives residents.")
     )
+    # The place-nights a report counts as available are those between these dates (see
+    # placements.occupancy), never `active`: deactivating a hotel does not change past reports.
+    joined_on = models.DateField(
+        _("joined the scheme on"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty if the hotel has always been part of the scheme."),
+    )
+    left_on = models.DateField(
+        _("left the scheme on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "First night its places are no longer offered. Leave empty while the hotel is "
+            "part of the scheme."
+        ),
+    )
 
     objects = HotelQuerySet.as_manager()
 
@@ -50,6 +67,17 @@ class Hotel(models.Model):
         verbose_name = _("hotel")
         verbose_name_plural = _("hotels")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(joined_on__isnull=True)
+                | Q(left_on__isnull=True)
+                | Q(left_on__gt=F("joined_on")),
+                name="hotel_left_after_joined",
+                violation_error_message=_(
+                    "The date of leaving the scheme must be after the date of joining it."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -184,26 +184,117 @@ def nights_by_hotel(start: datetime.date, end: datetime.date) -> dict[int, int]:
 
 
 def counted_places(start: datetime.date, end: datetime.date, hotel_id: int | None = None):
-    """Places that count as available in the period: those of active hotels, and any place that
-    had a stay in the period (a hotel that left the scheme still counts while it housed people)."""
+    """Places that count as available in the period: those of the hotels part of the scheme
+    during some of it (`Hotel.joined_on`, `Hotel.left_on`; never `active`, so deactivating a
+    hotel does not change past reports), and any place that had a stay in the period."""
     used = Placement.objects.overlapping(start, end).values("place_id")
-    places = Place.objects.filter(hotel__active=True) | Place.objects.filter(pk__in=used)
+    in_scheme = (Q(hotel__joined_on__isnull=True) | Q(hotel__joined_on__lt=end)) & (
+        Q(hotel__left_on__isnull=True) | Q(hotel__left_on__gt=start)
+    )
+    places = Place.objects.filter(in_scheme) | Place.objects.filter(pk__in=used)
     if hotel_id is not None:
         places = places.filter(hotel_id=hotel_id)
     return places.distinct()
 
 
+# Sets of nights as sorted lists of disjoint half-open intervals [start, end).
+Spans = list[tuple[datetime.date, datetime.date]]
+
+
+def _union(spans: Spans) -> Spans:
+    merged: Spans = []
+    for span_start, span_end in sorted(spans):
+        if merged and span_start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], span_end))
+        else:
+            merged.append((span_start, span_end))
+    return merged
+
+
+def _minus(spans: Spans, holes: Spans) -> Spans:
+    left: Spans = []
+    for span_start, span_end in spans:
+        cursor = span_start
+        for hole_start, hole_end in _union(holes):
+            if hole_end <= cursor or hole_start >= span_end:
+                continue
+            if hole_start > cursor:
+                left.append((cursor, hole_start))
+            cursor = max(cursor, hole_end)
+        if cursor < span_end:
+            left.append((cursor, span_end))
+    return left
+
+
+# The dates of each place's hotel, and the stays and outages of the places over the period.
+_SPANS = """
+    SELECT 'hotel', p.id, h.joined_on, h.left_on
+    FROM placements_place p JOIN placements_hotel h ON h.id = p.hotel_id
+    WHERE p.id = ANY(%(places)s)
+    UNION ALL
+    SELECT 'stay', s.place_id, s.start, s."end" FROM placements_placement s
+    WHERE s.place_id = ANY(%(places)s) AND s.start < %(end)s
+      AND (s."end" IS NULL OR s."end" > %(start)s)
+    UNION ALL
+    SELECT 'outage', o.place_id, o.start, o."end" FROM placements_placeoutage o
+    WHERE o.place_id = ANY(%(places)s) AND o.start < %(end)s
+      AND (o."end" IS NULL OR o."end" > %(start)s)
+"""
+
+
+def offered_nights_by_place_and_month(
+    start: datetime.date, end: datetime.date, place_ids=None
+) -> dict[tuple[int, datetime.date], int]:
+    """Place-nights offered per (counted place id, first day of month) of [start, end).
+
+    A place offers the nights its hotel is part of the scheme (`joined_on` to `left_on`) that
+    are not out of service, and every night someone slept there (an occupied night is offered,
+    whatever the dates: a rate never exceeds 100 %). Out of service nights outside the hotel's
+    dates take nothing off. With no dates, a place offers the nights of the period minus its
+    out-of-service nights, as `out_of_service_nights_by_place` counts them. One query (two
+    without `place_ids`)."""
+
+    def clip(span_start, span_end) -> Spans:
+        low, high = max(span_start or start, start), min(span_end or end, end)
+        return [(low, high)] if low < high else []
+
+    if place_ids is None:
+        place_ids = counted_places(start, end).values_list("pk", flat=True)
+    windows: dict[int, Spans] = {}
+    stays: dict[int, Spans] = defaultdict(list)
+    outages: dict[int, Spans] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_SPANS, {"places": list(place_ids), "start": start, "end": end})
+        for kind, place_id, span_start, span_end in cursor.fetchall():
+            if kind == "hotel":
+                windows[place_id] = clip(span_start, span_end)
+            elif kind == "stay":
+                stays[place_id] += clip(span_start, span_end)
+            else:
+                outages[place_id] += clip(span_start, span_end)
+    months = []
+    month = start.replace(day=1)
+    while month < end:
+        following = (month + datetime.timedelta(days=32)).replace(day=1)
+        months.append((month, max(month, start), min(following, end)))
+        month = following
+    offered: dict[tuple[int, datetime.date], int] = {}
+    for place_id, window in windows.items():
+        nights = _union(_minus(window, outages[place_id]) + stays[place_id])
+        for month, month_start, month_end in months:
+            offered[place_id, month] = sum(
+                max((min(span_end, month_end) - max(span_start, month_start)).days, 0)
+                for span_start, span_end in nights
+            )
+    return offered
+
+
 def available_place_nights(
     start: datetime.date, end: datetime.date, hotel_id: int | None = None
 ) -> int:
-    """Place-nights offered: counted places × nights of the period, minus out-of-service nights."""
-    place_ids = set(counted_places(start, end, hotel_id).values_list("pk", flat=True))
-    out = sum(
-        count
-        for place_id, count in out_of_service_nights_by_place(start, end).items()
-        if place_id in place_ids
-    )
-    return len(place_ids) * (end - start).days - out
+    """Place-nights offered by the counted places (`offered_nights_by_place_and_month`)."""
+    place_ids = counted_places(start, end, hotel_id).values_list("pk", flat=True)
+    return sum(offered_nights_by_place_and_month(start, end, place_ids).values())
 
 
 def occupancy_rate(
@@ -226,23 +317,19 @@ def nights_and_available_by_month(
     """(billable nights, place-nights available) per month of [start, end), each month cut to
     the period: for each, `sum(nights_by_place(m).values())` and `available_place_nights(m)`.
 
-    The nights and the outages of every month come from one reading each (they are bucketed by
-    month already); the places counted are looked up month by month (a place used in a month
-    counts in that month only).
-    """
+    The nights and the place-nights offered of every month come from one reading each (they
+    are bucketed by month already): a place offers nothing in the months its hotel was outside
+    the scheme and nobody slept there."""
     nights: dict[datetime.date, int] = defaultdict(int)
     for (_place_id, month), count in nights_by_place_and_month(start, end).items():
         nights[month] += count
-    outages = out_of_service_nights_by_place_and_month(start, end)
+    available: dict[datetime.date, int] = defaultdict(int)
+    for (_place_id, month), count in offered_nights_by_place_and_month(start, end).items():
+        available[month] += count
     figures = {}
     month = start.replace(day=1)
     while month < end:
-        month_start = max(month, start)
-        month_end = min((month + datetime.timedelta(days=32)).replace(day=1), end)
-        place_ids = set(counted_places(month_start, month_end).values_list("pk", flat=True))
-        out = sum(outages.get((place_id, month), 0) for place_id in place_ids)
-        available = len(place_ids) * (month_end - month_start).days - out
-        figures[month] = (nights.get(month, 0), available)
+        figures[month] = (nights.get(month, 0), available.get(month, 0))
         month = (month + datetime.timedelta(days=32)).replace(day=1)
     return figures
 
@@ -367,17 +454,15 @@ def released_nights_by_place(start: datetime.date, end: datetime.date) -> dict[i
 def available_place_nights_by_place(
     start: datetime.date, end: datetime.date, place_ids=None
 ) -> dict[int, int]:
-    """Place-nights offered by each counted place: the nights of the period minus its
-    out-of-service nights (places that do not count are absent from the answer). `place_ids`:
-    the counted places when the caller has them already."""
-    days = (end - start).days
-    if place_ids is None:
-        place_ids = counted_places(start, end).values_list("pk", flat=True)
-    available = {pk: days for pk in place_ids}
-    for place_id, count in out_of_service_nights_by_place(start, end).items():
-        if place_id in available:
-            available[place_id] -= count
-    return available
+    """Place-nights offered by each counted place (`offered_nights_by_place_and_month`; places
+    that do not count are absent from the answer). `place_ids`: the counted places when the
+    caller has them already."""
+    totals: dict[int, int] = {}
+    for (place_id, _month), count in offered_nights_by_place_and_month(
+        start, end, place_ids
+    ).items():
+        totals[place_id] = totals.get(place_id, 0) + count
+    return totals
 
 
 def entries_by_place(start: datetime.date, end: datetime.date) -> dict[int, int]:

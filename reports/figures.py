@@ -170,9 +170,11 @@ def _file_active_ids(start: datetime.date, end: datetime.date) -> set[int]:
     return ids
 
 
-def _first_entries(resident_ids) -> dict[int, datetime.date]:
+def _first_entries(resident_ids, before: datetime.date) -> dict[int, datetime.date]:
+    """Each person's first entry among the stays begun before `before`: a stay that begins after
+    the period was not known at its end and changes nothing in its report."""
     return dict(
-        Placement.objects.filter(resident_id__in=resident_ids)
+        Placement.objects.filter(resident_id__in=resident_ids, start__lt=before)
         .values("resident_id")
         .annotate(first=Min("start"))
         .values_list("resident_id", "first")
@@ -180,7 +182,9 @@ def _first_entries(resident_ids) -> dict[int, datetime.date]:
 
 
 def _first_entries_of_file_active(start: datetime.date, end: datetime.date):
-    return _once(("first_entries", start, end), lambda: _first_entries(file_active_ids(start, end)))
+    return _once(
+        ("first_entries", start, end), lambda: _first_entries(file_active_ids(start, end), end)
+    )
 
 
 def activity(start: datetime.date, end: datetime.date) -> Table:
@@ -271,8 +275,10 @@ def _situations_at_entry(
     start: datetime.date, end: datetime.date
 ) -> dict[int, SituationAssessment | None]:
     """For each person of the file active, the situation assessment closest to their first
-    entry (or, never housed, to the opening of their case file); ties go to the earlier one.
-    Three figures read it: worked out once per `compute`."""
+    entry (or, not housed by the end of the period, to the opening of their case file); ties go
+    to the earlier one. Only what was known at the end of the period counts: assessments dated
+    before its end, stays begun before its end, so the report built on 2 January is the one
+    rebuilt on 20 January. Three figures read it: worked out once per `compute`."""
     return _once(("situations", start, end), lambda: _find_situations_at_entry(start, end))
 
 
@@ -281,9 +287,9 @@ def _find_situations_at_entry(start: datetime.date, end: datetime.date):
     first = _first_entries_of_file_active(start, end)
     opened = dict(Resident.objects.filter(pk__in=people).values_list("pk", "created_at__date"))
     candidates = defaultdict(list)
-    for assessment in SituationAssessment.objects.filter(resident_id__in=people).only(
-        "resident_id", "assessed_on", "housing_before", "income", "health_cover"
-    ):
+    for assessment in SituationAssessment.objects.filter(
+        resident_id__in=people, assessed_on__lt=end
+    ).only("resident_id", "assessed_on", "housing_before", "income", "health_cover"):
         candidates[assessment.resident_id].append(assessment)
     chosen = {}
     for pk in people:
@@ -391,12 +397,29 @@ def consumption_outcomes(start: datetime.date, end: datetime.date) -> Table:
 
 
 def deaths(start: datetime.date, end: datetime.date) -> Table:
-    """Stays that ended in the period with the destination "death"."""
-    count = occupancy.exits_by_destination(start, end).get(ExitDestination.DEATH, 0)
+    """The known deaths in the period of people of the file active, by source: a stay that
+    ended by a death (its destination or its reason), an overdose recorded as died. A person
+    found in both sources counts in each row, and once in the last one."""
+    people = file_active_ids(start, end)
+    at_exit = set(
+        Placement.objects.exits()
+        .filter(end__gte=start, end__lt=end, resident_id__in=people)
+        .filter(Q(exit_destination=ExitDestination.DEATH) | Q(exit_reason=ExitReason.DEATH))
+        .values_list("resident_id", flat=True)
+    )
+    overdose = set(hr_figures.overdose_deaths(start, end)) & people
     return _table(
-        [("indicator", _("Indicator"), "label"), ("people", _("People"), "count")],
-        [["deaths", count]],
-        {"deaths": _("Deaths")},
+        [("source", _("Source"), "label"), ("people", _("People"), "count")],
+        [
+            ["stay_exit", len(at_exit)],
+            ["overdose", len(overdose)],
+            ["people", len(at_exit | overdose)],
+        ],
+        {
+            "stay_exit": _("Stay ended by a death"),
+            "overdose": _("Overdose: died"),
+            "people": _("People who died (each once)"),
+        },
     )
 
 
@@ -428,21 +451,34 @@ def visits_by_month(start: datetime.date, end: datetime.date) -> Table:
 
 
 def two_visits_a_week(start: datetime.date, end: datetime.date) -> Table:
-    """Of the resident-weeks (Monday to Sunday, inside the period) a person was housed all week,
-    the share with at least two visits done."""
+    """Of the resident-weeks (Monday to Sunday, inside the period) a person was housed every
+    night of, the share with at least two visits done. Coverage is judged across the person's
+    stays: a week with a transfer (or a new stay the day the last one ended) counts."""
     first_monday = start + datetime.timedelta(days=(7 - start.weekday()) % 7)
     weeks = []
     monday = first_monday
     while monday + 7 * DAY <= end:
         weeks.append(monday)
         monday += 7 * DAY
-    housed_weeks = set()
-    for resident_id, stay_start, stay_end in Placement.objects.overlapping(start, end).values_list(
-        "resident_id", "start", "end"
+    # A person's stays never overlap: joined end to start, they give the spans housed.
+    spans: dict[int, list[list]] = defaultdict(list)
+    for resident_id, stay_start, stay_end in (
+        Placement.objects.overlapping(start, end)
+        .order_by("resident_id", "start")
+        .values_list("resident_id", "start", "end")
     ):
-        for monday in weeks:
-            if stay_start <= monday and (stay_end is None or stay_end >= monday + 7 * DAY):
-                housed_weeks.add((resident_id, monday))
+        person = spans[resident_id]
+        if person and person[-1][1] is not None and person[-1][1] >= stay_start:
+            person[-1][1] = stay_end
+        else:
+            person.append([stay_start, stay_end])
+    housed_weeks = {
+        (resident_id, monday)
+        for resident_id, person in spans.items()
+        for span_start, span_end in person
+        for monday in weeks
+        if span_start <= monday and (span_end is None or span_end >= monday + 7 * DAY)
+    }
     done = Counter()
     for resident_id, day in Visit.objects.filter(
         _in_period("planned_on", start, end), status=VisitStatus.DONE
@@ -886,8 +922,9 @@ ARS_SECTIONS = [
         gettext_lazy("Situation at entry"),
         gettext_lazy(
             "For each person of the file active, the situation assessment closest to their "
-            "first entry (or to the opening of their case file when never housed). A person may "
-            "have several incomes."
+            "first entry (or to the opening of their case file when not housed by the end of "
+            "the period), among those dated before the end of the period: what happens after it "
+            "does not change the report. A person may have several incomes."
         ),
         [
             Figure("housing_at_entry", gettext_lazy("Housing before entry"), housing_at_entry),
@@ -923,7 +960,8 @@ ARS_SECTIONS = [
         gettext_lazy(
             "Visits planned by the roster (called-off and unplanned visits excluded) against "
             "visits done (unplanned ones included), by month of the planned date. The share of "
-            "weeks with two visits counts the full weeks each person was housed."
+            "weeks with two visits counts the weeks (Monday to Sunday) each person was housed "
+            "every night, across their stays (a week with a transfer counts)."
         ),
         [
             Figure(
@@ -986,7 +1024,12 @@ ARS_SECTIONS = [
     Section(
         "deaths",
         gettext_lazy("Deaths"),
-        gettext_lazy("Stays that ended in the period with the destination “death”."),
+        gettext_lazy(
+            "Known deaths in the period of people of the file active, by source: a stay ended by "
+            "a death (its destination or its reason), an overdose recorded as died. A person "
+            "found in both sources is counted once among the people who died. Overdose deaths "
+            "of people not identified appear in the overdoses only."
+        ),
         [Figure("deaths", gettext_lazy("Deaths"), deaths)],
     ),
 ]
@@ -997,8 +1040,9 @@ OPERATOR_SECTIONS = [
         gettext_lazy("Places, nights and occupancy"),
         gettext_lazy(
             "A night belongs to the day it starts; nights released during an absence are not "
-            "billed. Occupancy rate = billable nights ÷ place-nights available (places of the "
-            "active hotels and any place used in the period, minus out-of-service nights)."
+            "billed. Occupancy rate = billable nights ÷ place-nights available: the nights each "
+            "place's hotel was part of the scheme (from its date of joining to its date of "
+            "leaving), minus out-of-service nights, plus any night someone slept there."
         ),
         [
             Figure(

@@ -112,3 +112,13 @@ def test_it_keeps_a_fixed_query_budget_with_occupants(client_for, alice):
         PlacementFactory(place=place)
         IncidentFactory(hotel=hotel, place=place)
     assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_it_shows_the_dates_of_joining_and_leaving_the_scheme(client_for, alice):
+    hotel = HotelFactory(
+        joined_on=datetime.date(2024, 3, 1), left_on=datetime.date(2025, 7, 1), active=False
+    )
+    page = " ".join(client_for(alice).get(_url(hotel)).content.decode().split())
+    assert "Dans le dispositif depuis le 1 mars 2024" in page
+    assert "Sorti du dispositif le 1 juillet 2025" in page

@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from placements.models import Hotel
 from tests.factories import HotelFactory
@@ -57,6 +58,8 @@ def test_it_updates_and_can_deactivate_a_hotel(client_for, chloe):
     assert response.status_code == 302
     hotel.refresh_from_db()
     assert hotel.active is False
+    # Made inactive without a date of leaving the scheme: it leaves it today.
+    assert hotel.left_on == timezone.localdate()
 
 
 @pytest.mark.django_db
@@ -80,3 +83,31 @@ def test_it_rejects_a_post_without_csrf_token(chloe):
     client.force_login(chloe)
     assert client.post(CREATE, _data()).status_code == 403
     assert not Hotel.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_records_the_dates_of_joining_and_leaving_the_scheme(client_for, chloe):
+    hotel = HotelFactory(name="Hôtel Ancien")
+    data = _data(name="Hôtel Ancien", joined_on="2024-03-01", left_on="2025-07-01")
+    url = reverse("placements:hotel_update", args=[hotel.pk])
+    page = client_for(chloe).get(url).content.decode()
+    assert "Entré dans le dispositif le" in page
+    assert "Sorti du dispositif le" in page
+    assert client_for(chloe).post(url, data).status_code == 302
+    hotel.refresh_from_db()
+    assert (str(hotel.joined_on), str(hotel.left_on)) == ("2024-03-01", "2025-07-01")
+
+
+@pytest.mark.django_db
+def test_it_refuses_leaving_the_scheme_before_joining_it(client_for, chloe):
+    hotel = HotelFactory(name="Hôtel Ancien")
+    data = _data(name="Hôtel Ancien", joined_on="2025-07-01", left_on="2025-07-01")
+    response = client_for(chloe).post(reverse("placements:hotel_update", args=[hotel.pk]), data)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["left_on"]
+    assert (
+        "La date de sortie du dispositif doit être postérieure à la date d’entrée."
+        in response.content.decode()
+    )
+    hotel.refresh_from_db()
+    assert hotel.joined_on is None and hotel.left_on is None

@@ -11,6 +11,14 @@ turned into the labels printed (hotel ids differ from one database to another, n
 
 When a change of the figures is intended (a definition corrected, a field added to the demo),
 regenerate the file with the change and say why in its commit.
+
+Regenerated for issue 17 (definitions 1, 2, 5, 6): only these tables changed. ARS "deaths" is
+now by source (stays ended by a death 0, overdoses died 1, people 1; was 0: a person of the
+file active died of an overdose outside housing); ARS "two_visits_a_week" judges a week across
+the person's stays (housed weeks 2485 → 2488, with two visits 2263 → 2266: mid-week transfers);
+operator "exits_by_reason", added after this file was written, is now pinned too. The situation
+at entry and the place-nights available did not move on the demo (no assessment after 2025 is
+closer to an entry, no hotel left the scheme).
 """
 
 import datetime

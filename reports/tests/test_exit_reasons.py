@@ -81,7 +81,7 @@ def _new_figures() -> dict:
     return {
         "exits": stays["exits"],
         "mainstream_share": stays["mainstream_share"],
-        "deaths": _rows(figures.deaths(START, END))["deaths"],
+        "deaths": _rows(figures.deaths(START, END))["stay_exit"],
         "exclusions": _rows(figures.incidents(START, END))["exclusions"],
     }
 

@@ -76,7 +76,8 @@ def test_it_gives_the_consumption_outcomes(data):
 
 
 def test_it_counts_deaths(data):
-    assert rows(figures.deaths) == [["deaths", 1]]
+    # r2's stay ended with the destination "death"; no overdose recorded as died.
+    assert rows(figures.deaths) == [["stay_exit", 1], ["overdose", 0], ["people", 1]]
 
 
 def test_it_counts_visits_planned_and_done_by_month(data):
@@ -87,12 +88,13 @@ def test_it_counts_visits_planned_and_done_by_month(data):
 
 
 def test_it_gives_the_share_of_weeks_with_two_visits(data):
-    # Full Monday-to-Sunday weeks inside each stay and inside 2025:
-    # s1 7 (6 Jan – 17 Feb), s2 8 (3 Feb – 24 Mar), s3 12 (7 Apr – 23 Jun), s4 30 (2 Jun – 22 Dec)
+    # Full Monday-to-Sunday weeks housed inside 2025, across a person's stays:
+    # s1 7 (6 Jan – 17 Feb), s2 + s3 21 (3 Feb – 23 Jun: the week of 31 March, transfer on
+    # Tuesday 1 April, counts), s4 30 (2 Jun – 22 Dec)
     assert rows(figures.two_visits_a_week) == [
-        ["housed_weeks", 57],
+        ["housed_weeks", 58],
         ["with_two", 1],
-        ["share", 1 / 57],
+        ["share", 1 / 58],
     ]
 
 

@@ -25,10 +25,10 @@ def test_it_stores_the_figures_and_prints_them_in_the_pdf(data, make_report):
     text = pdf_text(report)
     assert "File active" in text or "File active".upper() in text.upper()
     assert "< 5" in text
-    # Figures not hidden print as stored, in French style: 1 week out of 57 = 1,8 %.
-    assert report.figures["two_visits_a_week"]["rows"][0] == ["housed_weeks", 57]
-    assert "57" in text
-    assert "1,8 %" in text
+    # Figures not hidden print as stored, in French style: 1 week out of 58 = 1,7 %.
+    assert report.figures["two_visits_a_week"]["rows"][0] == ["housed_weeks", 58]
+    assert "58" in text
+    assert "1,7 %" in text
     assert "Visites prévues" in text or "Visits planned" in text
 
 
