@@ -506,7 +506,7 @@ def material_by_category(start: datetime.date, end: datetime.date) -> Table:
     supplies = hr_figures.supply_totals(start, end, per="year")
     rows = [[category, supplies.category_totals[category]] for category in supplies.categories]
     return _table(
-        [("category", _("Category"), "label"), ("units", _("Units"), "count")],
+        [("category", _("Category"), "label"), ("units", _("Units"), "number")],
         rows,
         _choice_labels(Category),
     )
@@ -521,7 +521,7 @@ def material_by_item(start: datetime.date, end: datetime.date) -> Table:
         [
             ("item", _("Item"), "label"),
             ("category", _("Category"), "label"),
-            ("units", _("Units"), "count"),
+            ("units", _("Units"), "number"),
         ],
         rows,
         labels,
@@ -560,8 +560,13 @@ def harm_reduction_activity(start: datetime.date, end: datetime.date) -> Table:
         f"overdose_{value}": _("Overdoses: %(outcome)s") % {"outcome": label}
         for value, label in OverdoseOutcome.choices
     }
+    units = {"sharps_boxes", "returned_items", "naloxone_kits"}  # material: never hidden
+    kinds = {code: "number" if code in units else "count" for code, _count in rows}
     return _table(
-        [("indicator", _("Indicator"), "label"), ("count", _("Count"), "count")], rows, labels
+        [("indicator", _("Indicator"), "label"), ("count", _("Count"), "mixed")],
+        rows,
+        labels,
+        kinds,
     )
 
 
@@ -789,7 +794,7 @@ def stays(start: datetime.date, end: datetime.date) -> Table:
             "median_length": _("Median length of stay"),
         },
         {
-            "exits": "number",
+            "exits": "count",
             "mainstream_share": "share",
             "mean_length": "days",
             "median_length": "days",
@@ -824,8 +829,8 @@ def waiting_list(start: datetime.date, end: datetime.date) -> Table:
             "median_wait": _("Median waiting time (request to entry)"),
         },
         {
-            "received": "number",
-            "waiting_at_end": "number",
+            "received": "count",
+            "waiting_at_end": "count",
             "mean_wait": "days",
             "median_wait": "days",
         },
@@ -1080,7 +1085,6 @@ OPERATOR_SECTIONS = [
                 "waiting_list",
                 gettext_lazy("Waiting list"),
                 waiting_list,
-                small_counts_hidden=False,
             ),
         ],
     ),
@@ -1101,7 +1105,7 @@ OPERATOR_SECTIONS = [
                 chart="bars",
             ),
             Figure("exits_by_reason", gettext_lazy("Exits by reason"), exits_by_reason),
-            Figure("stays", gettext_lazy("Length of stay"), stays, small_counts_hidden=False),
+            Figure("stays", gettext_lazy("Length of stay"), stays),
         ],
     ),
     Section(

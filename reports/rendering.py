@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from babel.dates import format_date
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
@@ -16,6 +17,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from core import pdf, spreadsheets
+from placements.models import MAINSTREAM_HOUSING
 from reports.figures import SECTIONS, Figure, Section
 
 NBSP = "\u00a0"
@@ -36,8 +38,29 @@ def month_label(iso: str) -> str:
     return f"{MONTHS[day.month]} {day.year}"
 
 
+def month_abbreviation(iso: str) -> str:
+    """ "2025-04-01" -> "avr." in French: the language's own abbreviation (CLDR, via babel)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return format_date(
+        datetime.date.fromisoformat(iso), "MMM", locale=translation.to_locale(language)
+    )
+
+
 def small_count(value: int) -> bool:
-    return 0 < value < settings.SMALL_COUNT_THRESHOLD
+    return value is not None and 0 < value < settings.SMALL_COUNT_THRESHOLD
+
+
+# A hidden cell is hidden either as a small count ("< 5") or, by complementary suppression, as
+# a second value from which a small count could be worked out ("s").
+SMALL = "small"
+SECONDARY = "secondary"
+SECONDARY_MARK = "s"
+
+Hidden = dict[tuple[int, int], str]  # (row index, column index) -> SMALL or SECONDARY
+
+
+def _small_mark() -> str:
+    return f"<{NBSP}{settings.SMALL_COUNT_THRESHOLD}"
 
 
 def cell(value, kind: str, labels: dict, *, hide_small: bool) -> str:
@@ -50,7 +73,7 @@ def cell(value, kind: str, labels: dict, *, hide_small: bool) -> str:
         return "—"
     if kind == "count":
         if hide_small and small_count(value):
-            return f"<{NBSP}{settings.SMALL_COUNT_THRESHOLD}"
+            return _small_mark()
         return number(value)
     if kind == "number":
         return number(value)
@@ -71,107 +94,384 @@ def _kind(table: dict, column: list, row: list) -> str:
     return kind
 
 
-def printed_rows(table: dict, *, hide_small: bool) -> list[list[str]]:
+def small_cells(table: dict, *, hide_small: bool) -> Hidden:
+    """The cells of one table hidden as small counts: counts of people from 1 to 4."""
+    if not hide_small:
+        return {}
+    return {
+        (i, j): SMALL
+        for i, row in enumerate(table["rows"])
+        for j, (value, column) in enumerate(zip(row, table["columns"], strict=True))
+        if _kind(table, column, row) == "count" and small_count(value)
+    }
+
+
+def printed_rows(table: dict, *, hide_small: bool, hidden: Hidden | None = None) -> list[list[str]]:
+    if hidden is None:
+        hidden = small_cells(table, hide_small=hide_small)
+    marks = {SMALL: _small_mark(), SECONDARY: SECONDARY_MARK}
     return [
         [
-            cell(value, _kind(table, column, row), table["labels"], hide_small=hide_small)
-            for value, column in zip(row, table["columns"], strict=True)
+            marks[hidden[i, j]]
+            if (i, j) in hidden
+            else cell(value, _kind(table, column, row), table["labels"], hide_small=False)
+            for j, (value, column) in enumerate(zip(row, table["columns"], strict=True))
         ]
-        for row in table["rows"]
+        for i, row in enumerate(table["rows"])
     ]
+
+
+# --- Complementary suppression ------------------------------------------------------------------
+#
+# A count hidden as "< 5" must not be recoverable from what the report prints beside it: when a
+# sum (a total row or column, or the same people counted in another table) has exactly one hidden
+# term, the smallest other non-zero term is hidden too ("s"), or the total when there is none;
+# this repeats until no sum has a single hidden term. A share is hidden when a count it is worked
+# out from is hidden.
+
+Ref = tuple[str, int, int]  # (figure key, row index, column index)
+
+# Tables whose rows (column 1) are the same people as the first figure's row: their sums.
+_PEOPLE_TOTALS = [
+    (("activity", "file_active"), ["sex", "age", "housing_at_entry", "health_cover_at_entry"]),
+    (("stays", "exits"), ["exits_by_destination", "exits_by_reason"]),
+]
+_SAME_VALUE = [(("incidents", "exclusions"), ("exits_by_reason", "exclusion"))]
+
+
+def _row_index(figures: dict, key: str, code: str) -> int | None:
+    table = figures.get(key)
+    if not table:
+        return None
+    for index, row in enumerate(table["rows"]):
+        if str(row[0]) == code:
+            return index
+    return None
+
+
+def _count_columns(table: dict, row: list) -> list[int]:
+    return [
+        j
+        for j, column in enumerate(table["columns"])
+        if _kind(table, column, row) in ("count", "number") and j > 0
+    ]
+
+
+def _relations(figures: dict) -> tuple[list[tuple[Ref, list[Ref]]], list[tuple[Ref, list[Ref]]]]:
+    """(sums, shares): sums as (total, terms); shares as (share, the counts it depends on)."""
+    sums: list[tuple[Ref, list[Ref]]] = []
+    shares: list[tuple[Ref, list[Ref]]] = []
+    for key, table in figures.items():
+        if not table or not table["rows"]:
+            continue
+        rows, columns = table["rows"], table["columns"]
+        keys = [column[0] for column in columns]
+        total_row = _row_index(figures, key, "total")
+        if total_row is not None:
+            for j in _count_columns(table, rows[total_row]):
+                terms = [(key, i, j) for i in range(len(rows)) if i != total_row]
+                sums.append(((key, total_row, j), terms))
+        if "total" in keys:
+            total_col = keys.index("total")
+            for i, row in enumerate(rows):
+                if i == total_row:
+                    continue
+                terms = [(key, i, j) for j in _count_columns(table, row) if j != total_col]
+                sums.append(((key, i, total_col), terms))
+    if figures.get("products") and figures["products"]["rows"]:
+        table = figures["products"]
+        for i, _row in enumerate(table["rows"]):
+            sums.append((("products", i, 1), [("products", i, j) for j in range(2, len(_row))]))
+    outcomes = {
+        code: _row_index(figures, "consumption_outcomes", code)
+        for code in ("stopped", "reduced", "stable", "increased", "assessed")
+    }
+    outcomes = {code: i for code, i in outcomes.items() if i is not None}
+    if "assessed" in outcomes:
+        assessed = ("consumption_outcomes", outcomes["assessed"], 1)
+        terms = {
+            code: ("consumption_outcomes", i, 1)
+            for code, i in outcomes.items()
+            if code != "assessed"
+        }
+        sums.append((assessed, list(terms.values())))
+        for share, parts in (
+            ("share_fell", ["stopped", "reduced"]),
+            ("share_stopped", ["stopped"]),
+        ):
+            i = _row_index(figures, "consumption_outcomes", share)
+            if i is not None:
+                deps = [terms[code] for code in parts if code in terms]
+                shares.append((("consumption_outcomes", i, 1), [assessed, *deps]))
+    overdoses = _row_index(figures, "harm_reduction_activity", "overdoses")
+    if overdoses is not None:
+        table = figures["harm_reduction_activity"]
+        terms = [
+            ("harm_reduction_activity", i, 1)
+            for i, row in enumerate(table["rows"])
+            if str(row[0]).startswith("overdose_")
+        ]
+        sums.append((("harm_reduction_activity", overdoses, 1), terms))
+    for (key, code), others in _PEOPLE_TOTALS:
+        i = _row_index(figures, key, code)
+        if i is None:
+            continue
+        for other in others:
+            if figures.get(other):
+                terms = [(other, r, 1) for r in range(len(figures[other]["rows"]))]
+                sums.append(((key, i, 1), terms))
+    for (key, code), (other, other_code) in _SAME_VALUE:
+        i, r = _row_index(figures, key, code), _row_index(figures, other, other_code)
+        if i is not None and r is not None:
+            sums.append(((key, i, 1), [(other, r, 1)]))
+    share = _row_index(figures, "stays", "mainstream_share")
+    if share is not None:
+        deps = []
+        exits = _row_index(figures, "stays", "exits")
+        if exits is not None:
+            deps.append(("stays", exits, 1))
+        for value in MAINSTREAM_HOUSING:
+            r = _row_index(figures, "exits_by_destination", value)
+            if r is not None:
+                deps.append(("exits_by_destination", r, 1))
+        shares.append((("stays", share, 1), deps))
+    return sums, shares
+
+
+def hidden_cells(report) -> dict[str, Hidden]:
+    """For each table of the report, the cells it hides: small counts of people, then the
+    complementary cells (see above). The same for the PDF, the CSV and the XLSX."""
+    figures = {key: table for key, table in (report.figures or {}).items() if table}
+    hidden: dict[Ref, str] = {}
+    for figure, table in _tables(report):
+        for (i, j), why in small_cells(table, hide_small=figure.small_counts_hidden).items():
+            hidden[figure.key, i, j] = why
+
+    def value(ref: Ref) -> float:
+        key, i, j = ref
+        found = figures[key]["rows"][i][j]
+        return found if isinstance(found, int | float) else 0
+
+    sums, shares = _relations(figures)
+    changed = True
+    while changed:
+        changed = False
+        for total, terms in sums:
+            if sum(1 for ref in [total, *terms] if ref in hidden) != 1:
+                continue
+            candidates = [ref for ref in terms if ref not in hidden and value(ref) > 0]
+            if candidates:
+                hidden[min(candidates, key=value)] = SECONDARY
+                changed = True
+            elif total not in hidden and value(total) > 0:
+                hidden[total] = SECONDARY
+                changed = True
+    for share, deps in shares:
+        if any(ref in hidden for ref in deps) and share not in hidden:
+            hidden[share] = SECONDARY
+    by_table: dict[str, Hidden] = {key: {} for key in figures}
+    for (key, i, j), why in hidden.items():
+        by_table[key][i, j] = why
+    return by_table
 
 
 # --- Charts: inline SVG, drawn here -----------------------------------------------------------
 
 PALETTE = ["#1f5f8b", "#e07b39", "#4c9a2a", "#8e44ad", "#c0392b", "#16a085"]
+LABEL_LINE = 30  # characters on one line of a category label (horizontal bars)
+SHORT_LABEL = 8  # categories this short (months) are drawn as vertical bars
+
+
+def nice_ticks(peak: float) -> list[int]:
+    """Ticks of a count axis from 0: a round step (1, 2 or 5 × 10^n), at most 5 intervals, the
+    last tick at or above the peak. 431 -> 0, 100, …, 500."""
+    if peak <= 0:
+        return [0, 1]
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            intervals = -(-peak // step)  # ceiling
+            if intervals <= 5:
+                return [int(step * index) for index in range(int(intervals) + 1)]
+        magnitude *= 10
+
+
+def _wrap(label: str, width: int = LABEL_LINE) -> list[str]:
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return [*lines, line] if line else lines
+
+
+def _ticks(series, percent: bool) -> tuple[list[float], list[str]]:
+    if percent:
+        values = [step / 5 for step in range(6)]
+        return values, [f"{number(value * 100)}{NBSP}%" for value in values]
+    peak = max([value for _name, values in series for value in values] + [0])
+    values = nice_ticks(peak)
+    return values, [number(value) for value in values]
+
+
+def _legend(series, y: float) -> list[str]:
+    if len(series) < 2:
+        return []
+    parts = []
+    for serie, (name, _values) in enumerate(series):
+        x = 8 + serie * 150
+        parts.append(
+            f'<rect x="{x}" y="{y - 8}" width="8" height="8" fill="{PALETTE[serie % 6]}"/>'
+            f'<text x="{x + 12}" y="{y}">{escape(name)}</text>'
+        )
+    return parts
 
 
 def bar_chart(
-    categories: list[str], series: list[tuple[str, list[float]]], *, percent: bool = False
+    categories: list[str],
+    series: list[tuple[str, list[float]]],
+    *,
+    percent: bool = False,
+    marks: list[list[str]] | None = None,
 ) -> str:
-    """Vertical grouped bars: one group per category, one bar per series; a legend when there
-    are several series. Values hidden as small counts are passed as 0."""
-    width, height, left, bottom, top = 640, 240, 48, 56, 16
+    """Grouped bars, one group per category and one bar per series, with a legend when there
+    are several series. Short categories (months) stand under vertical bars; others are full
+    labels, wrapped, beside horizontal bars. `marks[serie][index]`, when given, is printed in
+    place of a hidden value ("< 5", "s"), whose bar is not drawn."""
+    if categories and max(len(category) for category in categories) > SHORT_LABEL:
+        return _horizontal_bars(categories, series, percent=percent, marks=marks)
+    width, height, left, bottom, top = 640, 240, 48, 40, 16
     plot_w, plot_h = width - left - 8, height - bottom - top
-    peak = max([value for _name, values in series for value in values] + [0])
-    scale = 1.0 if percent else (peak or 1)
+    ticks, tick_labels = _ticks(series, percent)
+    scale = ticks[-1] or 1
     group_w = plot_w / max(len(categories), 1)
     bar_w = group_w * 0.8 / max(len(series), 1)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" font-size="9" font-family="sans-serif">'
     ]
-    for step in range(5):
-        y = top + plot_h - plot_h * step / 4
-        value = scale * step / 4
-        tick = f"{number(value * 100)}{NBSP}%" if percent else number(value)
+    for tick, tick_label in zip(ticks, tick_labels, strict=True):
+        y = top + plot_h - plot_h * tick / scale
         parts.append(
             f'<line x1="{left}" x2="{width - 8}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'
-            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{escape(tick)}</text>'
+            f'<text x="{left - 4}" y="{y + 3:.1f}" text-anchor="end">{escape(tick_label)}</text>'
         )
     for index, category in enumerate(categories):
         x0 = left + group_w * index + group_w * 0.1
         for serie, (_name, values) in enumerate(series):
             value = values[index] or 0
             bar_h = plot_h * min(value / scale, 1)
+            x = x0 + bar_w * serie
             parts.append(
-                f'<rect x="{x0 + bar_w * serie:.1f}" y="{top + plot_h - bar_h:.1f}" '
+                f'<rect x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" '
                 f'width="{bar_w:.1f}" height="{bar_h:.1f}" fill="{PALETTE[serie % 6]}"/>'
             )
-        label = category if len(category) <= 14 else category[:13] + "…"
+            mark = marks[serie][index] if marks else ""
+            if mark:
+                parts.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - 3}" '
+                    f'text-anchor="middle">{escape(mark)}</text>'
+                )
         cx = left + group_w * (index + 0.5)
         parts.append(
-            f'<text x="{cx:.1f}" y="{top + plot_h + 10}" text-anchor="end" '
-            f'transform="rotate(-35 {cx:.1f} {top + plot_h + 10})">{escape(label)}</text>'
+            f'<text x="{cx:.1f}" y="{top + plot_h + 12}" text-anchor="middle">'
+            f"{escape(category)}</text>"
         )
-    if len(series) > 1:
-        for serie, (name, _values) in enumerate(series):
-            x = left + serie * 150
-            parts.append(
-                f'<rect x="{x}" y="{height - 10}" width="8" height="8" '
-                f'fill="{PALETTE[serie % 6]}"/><text x="{x + 12}" y="{height - 3}">'
-                f"{escape(name)}</text>"
-            )
+    parts += _legend(series, height - 4)
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _chart_value(value, hide_small: bool) -> float:
-    if value is None:
-        return 0
-    return 0 if hide_small and small_count(value) else value
+def _horizontal_bars(categories, series, *, percent: bool, marks) -> str:
+    width, left, top, line_h = 640, 196, 16, 11
+    wrapped = [_wrap(category) for category in categories]
+    bar_h = 12
+    group_hs = [max(len(lines) * line_h, bar_h * len(series)) + 8 for lines in wrapped]
+    plot_h = sum(group_hs)
+    legend_h = 16 if len(series) > 1 else 0
+    height = top + plot_h + 16 + legend_h
+    plot_w = width - left - 16
+    ticks, tick_labels = _ticks(series, percent)
+    scale = ticks[-1] or 1
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'width="100%" role="img" font-size="9" font-family="sans-serif">'
+    ]
+    for tick, tick_label in zip(ticks, tick_labels, strict=True):
+        x = left + plot_w * tick / scale
+        parts.append(
+            f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{top}" y2="{top + plot_h}" stroke="#ddd"/>'
+            f'<text x="{x:.1f}" y="{top + plot_h + 11}" text-anchor="middle">'
+            f"{escape(tick_label)}</text>"
+        )
+    y0 = top
+    for index, lines in enumerate(wrapped):
+        group_h = group_hs[index]
+        first_line = y0 + group_h / 2 - (len(lines) - 1) * line_h / 2 + 3
+        tspans = "".join(
+            f'<tspan x="{left - 6}" y="{first_line + n * line_h:.1f}">{escape(line)}</tspan>'
+            for n, line in enumerate(lines)
+        )
+        parts.append(f'<text text-anchor="end">{tspans}</text>')
+        bars_y = y0 + (group_h - bar_h * len(series)) / 2
+        for serie, (_name, values) in enumerate(series):
+            value = values[index] or 0
+            bar_w = plot_w * min(value / scale, 1)
+            y = bars_y + bar_h * serie
+            parts.append(
+                f'<rect x="{left}" y="{y:.1f}" width="{bar_w:.1f}" height="{bar_h - 2}" '
+                f'fill="{PALETTE[serie % 6]}"/>'
+            )
+            mark = marks[serie][index] if marks else ""
+            if mark:
+                parts.append(f'<text x="{left + 4}" y="{y + 8:.1f}">{escape(mark)}</text>')
+        y0 += group_h
+    parts += _legend(series, height - 4)
+    parts.append("</svg>")
+    return "".join(parts)
 
 
-def chart_for(figure: Figure, table: dict) -> str:
+def _too_small() -> str:
+    return f'<p class="chart-empty">{escape(_("Counts too small to be shown."))}</p>'
+
+
+def chart_for(figure: Figure, table: dict, hidden: Hidden | None = None) -> str:
+    """The chart of a figure, from its table as printed: hidden cells are not drawn (their mark
+    stands in their place), and a chart whose bars would all be hidden is a sentence instead."""
     if not figure.chart or not table["rows"]:
         return ""
-    hide = figure.small_counts_hidden
-    labels = table["labels"]
-    if figure.chart == "months":
-        categories = [month_label(row[0]).split()[0][:4] for row in table["rows"]]
-        series = [
-            (column[1], [_chart_value(row[index], hide) for row in table["rows"]])
-            for index, column in enumerate(table["columns"])
-            if index > 0
-        ]
-        return bar_chart(categories, series)
-    if figure.chart == "occupancy":
-        categories = [month_label(row[0]).split()[0][:4] for row in table["rows"]]
-        return bar_chart(
-            categories,
-            [(table["columns"][-1][1], [row[-1] or 0 for row in table["rows"]])],
-            percent=True,
+    if hidden is None:
+        hidden = small_cells(table, hide_small=figure.small_counts_hidden)
+    marks_of = {SMALL: f"<{NBSP}{settings.SMALL_COUNT_THRESHOLD}", SECONDARY: SECONDARY_MARK}
+    rows = [(i, row) for i, row in enumerate(table["rows"]) if row[0] != "total"]
+
+    def serie(j: int) -> tuple[list[float], list[str]]:
+        values = [0 if (i, j) in hidden else (row[j] or 0) for i, row in rows]
+        return values, [marks_of.get(hidden.get((i, j)), "") for i, row in rows]
+
+    if figure.chart in ("months", "occupancy"):
+        categories = [month_abbreviation(row[0]) for _i, row in rows]
+        columns = (
+            [len(table["columns"]) - 1]
+            if figure.chart == "occupancy"
+            else range(1, len(table["columns"]))
         )
-    rows = [row for row in table["rows"] if row[0] != "total"]
-    value_index = 3 if figure.key == "places_and_hotels" else 1  # nights per hotel
+    else:
+        categories = [table["labels"].get(str(row[0]), str(row[0])) for _i, row in rows]
+        columns = [3 if figure.key == "places_and_hotels" else 1]  # nights per hotel
+    drawn = [(table["columns"][j][1], *serie(j)) for j in columns]
+    if any(any(marks) for _name, _values, marks in drawn) and not any(
+        value for _name, values, _marks in drawn for value in values
+    ):
+        return _too_small()
     return bar_chart(
-        [labels.get(str(row[0]), str(row[0])) for row in rows],
-        [
-            (
-                table["columns"][value_index][1],
-                [_chart_value(row[value_index], hide) for row in rows],
-            )
-        ],
+        categories,
+        [(name, values) for name, values, _marks in drawn],
+        percent=figure.chart == "occupancy",
+        marks=[marks for _name, _values, marks in drawn],
     )
 
 
@@ -195,6 +495,7 @@ class PrintedSection:
 
 
 def printed_sections(report) -> list[PrintedSection]:
+    hidden = hidden_cells(report)
     sections = []
     for index, section in enumerate(SECTIONS[report.audience], start=1):
         figures = []
@@ -203,6 +504,7 @@ def printed_sections(report) -> list[PrintedSection]:
             if table is None:
                 figures.append(PrintedFigure(figure, None, [], [], ""))
                 continue
+            mask = hidden.get(figure.key, {})
             figures.append(
                 PrintedFigure(
                     figure,
@@ -213,9 +515,11 @@ def printed_sections(report) -> list[PrintedSection]:
                             (value, "text" if column[2] in ("label", "month") else "number")
                             for value, column in zip(row, table["columns"], strict=True)
                         ]
-                        for row in printed_rows(table, hide_small=figure.small_counts_hidden)
+                        for row in printed_rows(
+                            table, hide_small=figure.small_counts_hidden, hidden=mask
+                        )
                     ],
-                    chart_for(figure, table),
+                    chart_for(figure, table, mask),
                 )
             )
         sections.append(PrintedSection(index, section, figures))
@@ -260,17 +564,18 @@ def table_keys(report) -> list[str]:
     return [figure.key for figure, _table in _tables(report)]
 
 
-def _export_rows(figure: Figure, table: dict) -> list[list]:
-    """Labels in words, values as numbers; small counts hidden as in the PDF."""
+def _export_rows(table: dict, hidden: Hidden) -> list[list]:
+    """Labels in words, values as numbers; hidden cells as in the PDF ("< 5", "s")."""
+    marks = {SMALL: f"< {settings.SMALL_COUNT_THRESHOLD}", SECONDARY: SECONDARY_MARK}
     rows = []
-    for row in table["rows"]:
+    for i, row in enumerate(table["rows"]):
         out = []
-        for value, column in zip(row, table["columns"], strict=True):
+        for j, (value, column) in enumerate(zip(row, table["columns"], strict=True)):
             kind = _kind(table, column, row)
             if kind == "label":
                 out.append(table["labels"].get(str(value), str(value)))
-            elif kind == "count" and figure.small_counts_hidden and small_count(value):
-                out.append(f"< {settings.SMALL_COUNT_THRESHOLD}")
+            elif (i, j) in hidden:
+                out.append(marks[hidden[i, j]])
             elif kind == "euros" and value is not None:
                 out.append(value / 100)
             elif kind in ("days", "share") and value is not None:
@@ -287,7 +592,7 @@ def table_csv(report, key: str) -> str | None:
             buffer = io.StringIO()
             writer = spreadsheets.csv_writer(buffer, delimiter=";")
             writer.writerow([column[1] for column in table["columns"]])
-            writer.writerows(_export_rows(figure, table))
+            writer.writerows(_export_rows(table, hidden_cells(report).get(key, {})))
             return buffer.getvalue()
     return None
 
@@ -309,13 +614,14 @@ def workbook(report) -> bytes:
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
+    hidden = hidden_cells(report)
     with translation.override(settings.LANGUAGE_CODE):
         for figure, table in _tables(report):
             sheet = book.create_sheet(_sheet_title(str(figure.title), used))
             spreadsheets.append_row(sheet, [column[1] for column in table["columns"]])
             for header in sheet[1]:
                 header.font = Font(bold=True)
-            for row in _export_rows(figure, table):
+            for row in _export_rows(table, hidden.get(figure.key, {})):
                 spreadsheets.append_row(sheet, row)
             sheet.column_dimensions["A"].width = 40
     buffer = io.BytesIO()
