@@ -40,6 +40,7 @@ def test_it_uploads_previews_and_imports_a_spreadsheet(page, live_server, chloe,
         )
     )
     login(page, live_server.url, "chloe", PASSWORD)
+    page.get_by_test_id("main-menu").get_by_role("button", name="Pilotage").click()  # its group
     with page.expect_navigation():
         page.get_by_test_id("main-menu").get_by_role("link", name="Importer").click()
     expect(page.locator("h1")).to_have_text("Importer les tableurs")

@@ -87,7 +87,7 @@ def test_it_answers_404_for_an_unknown_place_or_another_place_s_outage(client_fo
 
 @pytest.mark.django_db
 def test_the_migration_gives_existing_outages_a_reason_from_their_text():
-    migration = importlib.import_module("placements.migrations.0004_outage_reason_kind")
+    migration = importlib.import_module("placements.migrations.0006_outage_reason_kind")
     texts = ["Travaux de peinture", "Dégât des eaux", "Fermeture décidée par l’hôtel", "Punaises"]
     outages = [
         PlaceOutage.objects.create(place=PlaceFactory(), start=TODAY, reason=text) for text in texts

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from placements.models import ExitDestination
+from placements.models import ExitDestination, ExitReason
 from placements.services import placement_end
 from tests.factories import PlacementFactory
 
@@ -25,6 +25,7 @@ def ended_stay(chloe):
         placement=stay,
         on=today - datetime.timedelta(days=2),
         destination=ExitDestination.INTERMEDIATE_HOUSING,
+        reason=ExitReason.MOVE_ON,
         by=chloe,
     )
     return stay
@@ -41,7 +42,7 @@ def test_it_names_the_fields_as_the_pages_do(client_for, marc, ended_stay):
     page = history_of(client_for(marc), ended_stay)
 
     assert "Clôturé par" in page and "Date de sortie" in page
-    assert "Orientation de sortie" in page
+    assert "Orientation de sortie" in page and "Motif de sortie" in page
     for column in ("ended_by_id", "exit_destination", "place_id", "resident_id"):
         assert column not in page
 

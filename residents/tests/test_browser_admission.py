@@ -49,6 +49,7 @@ def test_it_ranks_a_new_request_and_admits_it(page, live_server, chloe):
     expect(score.locator("h2")).to_contain_text("24/28")  # 3×4 + 2×3 + 2×3
     expect(score.locator("tbody tr").first).to_contain_text("Situation psychique")
 
+    page.get_by_test_id("main-menu").get_by_role("button", name="Personnes").click()  # its group
     with page.expect_navigation():
         page.get_by_test_id("main-menu").get_by_role("link", name="Liste d’attente").click()
     rows = page.get_by_test_id("waiting-row")

@@ -92,7 +92,11 @@ def test_it_refuses_a_past_day_a_day_out_of_the_stay_and_twice_the_same_worker(
     )
     assert "Choisissez une autre personne que le premier intervenant." in twice.content.decode()
     leaving = round_["visits"][0].placement
-    leaving.end, leaving.exit_destination = NEXT_MONDAY + DAY, "street"
+    leaving.end, leaving.exit_destination, leaving.exit_reason = (
+        NEXT_MONDAY + DAY,
+        "street",
+        "other",
+    )
     leaving.save()
     after = client.post(_move_url(round_), {"planned_on": NEXT_MONDAY + 2 * DAY, "worker": lea})
     assert after.status_code == 400 and "n’est pas hébergé·e" in after.content.decode()
