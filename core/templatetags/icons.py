@@ -11,7 +11,7 @@ register = template.Library()
 def icon(name: str, classes: str = ""):
     """A decorative icon: screen readers skip it, the text beside it says what it means."""
     return format_html(
-        '<svg class="bi{}" aria-hidden="true" focusable="false"><use href="{}#{}"></use></svg>',
+        '<svg class="bi{}" aria-hidden="true"><use href="{}#{}"></use></svg>',
         f" {classes}" if classes else "",
         static("icons.svg"),
         name,

@@ -68,9 +68,9 @@ def test_the_icon_tag_draws_a_symbol_of_the_sprite():
         Context({"name": "key"})
     )
     assert html == (
-        '<svg class="bi" aria-hidden="true" focusable="false">'
+        '<svg class="bi" aria-hidden="true">'
         '<use href="/static/icons.svg#door-open"></use></svg>'
-        '<svg class="bi fs-5" aria-hidden="true" focusable="false">'
+        '<svg class="bi fs-5" aria-hidden="true">'
         '<use href="/static/icons.svg#key"></use></svg>'
     )
 
