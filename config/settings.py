@@ -200,16 +200,22 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Collected static files (`collectstatic`, as in production and under `make run`): hashed names
+# that WhiteNoise serves with a cache of a year, and gzip and brotli copies made ahead of time, so
+# a phone downloads a file once. Without it (DEBUG and manage.py by hand), they are served from
+# static/ as they are, re-read on every request.
+STATIC_COLLECTED = env_bool("STATIC_COLLECTED", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "core.storage.CollectedStaticFilesStorage"
+            if STATIC_COLLECTED
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+WHITENOISE_AUTOREFRESH = WHITENOISE_USE_FINDERS = not STATIC_COLLECTED
 
 # Widgets render through the project's templates first: an empty choice reads "Choisir…"
 # (templates/django/forms/widgets/select_option.html), not "---------".

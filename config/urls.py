@@ -13,6 +13,7 @@ from privacy import views as privacy_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("baseline/", core_views.baseline, name="baseline"),
     path(
         "connexion/",

@@ -5,13 +5,15 @@ from celery import current_app
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
 from accounts import policy
 from accounts.access import AUTHENTICATED, allow_roles
+from accounts.twofactor import second_factor_exempt
 from core.forms import save_once
 from core.navigation import cards_for
 
@@ -58,6 +60,16 @@ def home(request):
 def baseline(request):
     """The cheapest authenticated page: benchmarks divide each page's latency by this one's."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@second_factor_exempt
+@cache_control(max_age=86400)
+@require_GET
+@login_not_required
+def favicon(request):
+    """Browsers ask for /favicon.ico when a page (a PDF, an error) links no icon: send them to
+    the static one rather than to the login page or a 404 page."""
+    return HttpResponseRedirect(static("favicon.svg"))
 
 
 @never_cache

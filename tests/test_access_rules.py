@@ -49,6 +49,7 @@ CARE = {SW, NURSE, PSY, COORD}
 POLICY = {
     "home": (EVERYONE, {}),
     "healthz": ("public", {}),
+    "favicon": ("public", {}),
     "baseline": (EVERYONE, {}),
     "login": ("public", {}),
     "logout": (EVERYONE, {}),
