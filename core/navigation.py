@@ -54,6 +54,7 @@ CARDS = [
     "support/card_reassessments.html",
     "placements/card_places.html",
     "harmreduction/card_low_stock.html",
+    "harmreduction/card_voucher_low_stock.html",
     "support/card_outcomes.html",
 ]
 
