@@ -21,8 +21,24 @@ residents, in the same query (no query per row); and `register_assign_place_url(
 """
 
 from collections.abc import Callable
+from typing import Generic, TypeVar
 
 from django.db.models import CharField, DateField, IntegerField, QuerySet, Value
+
+F = TypeVar("F", bound=Callable)
+
+
+class _Provided(Generic[F]):
+    """One function the placements app provides: a default until it registers its own.
+    `register` returns the previous function, so that a test can put it back."""
+
+    def __init__(self, default: F):
+        self.function = default
+
+    def register(self, function: F) -> F:
+        previous, self.function = self.function, function
+        return previous
+
 
 PlaceFilter = Callable[[QuerySet], QuerySet]
 
@@ -31,19 +47,17 @@ def _nobody_placed_yet(requests: QuerySet) -> QuerySet:
     return requests
 
 
-_without_place: PlaceFilter = _nobody_placed_yet
+_without_place: _Provided[PlaceFilter] = _Provided(_nobody_placed_yet)
 
 
 def register_without_place_filter(place_filter: PlaceFilter) -> PlaceFilter:
     """Register the filter; returns the previous one (tests put it back)."""
-    global _without_place
-    previous, _without_place = _without_place, place_filter
-    return previous
+    return _without_place.register(place_filter)
 
 
 def without_place(requests: QuerySet) -> QuerySet:
     """The admitted `requests` whose resident got no place after the decision."""
-    return _without_place(requests)
+    return _without_place.function(requests)
 
 
 # --- The current place, for the list of residents -------------------------------------------------
@@ -61,14 +75,12 @@ def _no_place_known(residents: QuerySet) -> QuerySet:
     )
 
 
-_place_annotator: PlaceAnnotator = _no_place_known
+_place_annotator: _Provided[PlaceAnnotator] = _Provided(_no_place_known)
 
 
 def register_current_place_annotator(annotator: PlaceAnnotator) -> PlaceAnnotator:
     """Register the annotator of the list of residents; returns the previous one (for tests)."""
-    global _place_annotator
-    previous, _place_annotator = _place_annotator, annotator
-    return previous
+    return _place_annotator.register(annotator)
 
 
 def with_current_place(residents: QuerySet) -> QuerySet:
@@ -76,7 +88,7 @@ def with_current_place(residents: QuerySet) -> QuerySet:
     `current_hotel` (its name), `current_room`, `current_bed`, and `entered_on`, the day the
     person entered the programme for their current or last stay (a transfer continues it).
     All None for a person without a place (and until the placements app answers)."""
-    return _place_annotator(residents)
+    return _place_annotator.function(residents)
 
 
 # --- A direct link to give a place --------------------------------------------------------------
@@ -88,17 +100,15 @@ def _no_assignment(resident, user) -> str | None:
     return None
 
 
-_assign_url: AssignUrl = _no_assignment
+_assign_url: _Provided[AssignUrl] = _Provided(_no_assignment)
 
 
 def register_assign_place_url(finder: AssignUrl) -> AssignUrl:
     """Register the finder of the "assign a place" link; returns the previous one (for tests)."""
-    global _assign_url
-    previous, _assign_url = _assign_url, finder
-    return previous
+    return _assign_url.register(finder)
 
 
 def assign_place_url(resident, user) -> str | None:
     """The page where `user` gives `resident` a place, or None if `user` may not. No query: the
     caller knows the person has no place (an admitted request still waiting for one)."""
-    return _assign_url(resident, user)
+    return _assign_url.function(resident, user)
