@@ -4,7 +4,6 @@ import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
 import pgtrigger.compiler
-import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
@@ -14,11 +13,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('pghistory', '0007_auto_20250421_0444'),
         ('placements', '0002_stays_absences_incidents'),
         ('residents', '0003_vulnerability_labels'),
         ('visits', '0002_role_groups'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -37,6 +36,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'harm-reduction item',
                 'verbose_name_plural': 'harm-reduction items',
                 'ordering': ['category', 'position', 'name'],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_itemevent" ("active", "category", "description", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (NEW."active", NEW."category", NEW."description", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."position", NEW."unit"); RETURN NULL;', hash='1b020fbc64d68ad850c1b4f1551b5a5eaae99632', operation='INSERT', pgid='pgtrigger_insert_insert_a3b25', table='harmreduction_item', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_itemevent" ("active", "category", "description", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (NEW."active", NEW."category", NEW."description", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."position", NEW."unit"); RETURN NULL;', hash='bcda18ee5f712645042760443ac56d3385493073', operation='UPDATE', pgid='pgtrigger_update_update_cdd53', table='harmreduction_item', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_itemevent" ("active", "category", "description", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (OLD."active", OLD."category", OLD."description", OLD."id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."position", OLD."unit"); RETURN NULL;', hash='05f9235b66c3aa00233fbdcd8d998081a116bba0', operation='DELETE', pgid='pgtrigger_delete_delete_fa93e', table='harmreduction_item', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -52,6 +52,8 @@ class Migration(migrations.Migration):
                 ('position', models.PositiveSmallIntegerField(default=100, help_text='Order within the category (smallest first).', verbose_name='position')),
                 ('active', models.BooleanField(default=True, help_text='An inactive item is no longer offered.', verbose_name='active')),
                 ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.item')),
             ],
             options={
                 'abstract': False,
@@ -69,6 +71,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'stock location',
                 'verbose_name_plural': 'stock locations',
                 'ordering': ['kind', 'name'],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_locationevent" ("active", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."active", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='93615efa8cc610834e13479bb46e759df363870a', operation='INSERT', pgid='pgtrigger_insert_insert_3a669', table='harmreduction_location', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_locationevent" ("active", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."active", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='b8d5c6c5d978f66892eee8a36ceba5f9d192eeec', operation='UPDATE', pgid='pgtrigger_update_update_aa04a', table='harmreduction_location', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_locationevent" ("active", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."active", OLD."id", OLD."kind", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='3211775595b517c6b4e633b4bd07c7bd8fa5fefc', operation='DELETE', pgid='pgtrigger_delete_delete_25b48', table='harmreduction_location', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -81,6 +84,8 @@ class Migration(migrations.Migration):
                 ('name', models.CharField(max_length=80, verbose_name='name')),
                 ('kind', models.CharField(choices=[('office', 'Office'), ('visit_bag', 'Visit bag')], default='visit_bag', max_length=10, verbose_name='kind')),
                 ('active', models.BooleanField(default=True, verbose_name='active')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.location')),
             ],
             options={
                 'abstract': False,
@@ -94,11 +99,15 @@ class Migration(migrations.Migration):
                 ('threshold', models.PositiveIntegerField(verbose_name='low-stock threshold')),
                 ('noticed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='noticed at')),
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='back above at')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='harmreduction.item', verbose_name='item')),
+                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='harmreduction.location', verbose_name='location')),
             ],
             options={
                 'verbose_name': 'low-stock alert',
                 'verbose_name_plural': 'low-stock alerts',
                 'ordering': ['-noticed_at', '-pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('location', 'item'), name='stock_one_open_alert_per_level')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_lowstockalertevent" ("id", "item_id", "location_id", "noticed_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "resolved_at", "threshold") VALUES (NEW."id", NEW."item_id", NEW."location_id", NEW."noticed_at", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."resolved_at", NEW."threshold"); RETURN NULL;', hash='86fb4821e89b9e69bcb5143b01e488f1e293f19c', operation='INSERT', pgid='pgtrigger_insert_insert_d2b78', table='harmreduction_lowstockalert', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_lowstockalertevent" ("id", "item_id", "location_id", "noticed_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "resolved_at", "threshold") VALUES (NEW."id", NEW."item_id", NEW."location_id", NEW."noticed_at", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."resolved_at", NEW."threshold"); RETURN NULL;', hash='49eb41e5f5ee1157b5f2083688b2910ce437ed55', operation='UPDATE', pgid='pgtrigger_update_update_fb789', table='harmreduction_lowstockalert', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_lowstockalertevent" ("id", "item_id", "location_id", "noticed_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "resolved_at", "threshold") VALUES (OLD."id", OLD."item_id", OLD."location_id", OLD."noticed_at", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."resolved_at", OLD."threshold"); RETURN NULL;', hash='0f6c0d823ff34c81198e458cda97b1ff2aaef14c', operation='DELETE', pgid='pgtrigger_delete_delete_83dab', table='harmreduction_lowstockalert', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -112,35 +121,10 @@ class Migration(migrations.Migration):
                 ('threshold', models.PositiveIntegerField(verbose_name='low-stock threshold')),
                 ('noticed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='noticed at')),
                 ('resolved_at', models.DateTimeField(blank=True, null=True, verbose_name='back above at')),
-            ],
-            options={
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='NaloxoneKit',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('training', models.CharField(choices=[('none', 'No training this time (already trained)'), ('short', 'Short training (how to recognise an overdose, how to use the kit)'), ('full', 'Full training (overdose, recovery position, kit, calling 15)')], max_length=6, verbose_name='training given')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
-                ('batch', models.CharField(blank=True, max_length=40, verbose_name='batch number')),
-            ],
-            options={
-                'verbose_name': 'naloxone kit',
-                'verbose_name_plural': 'naloxone kits',
-                'ordering': ['-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='NaloxoneKitEvent',
-            fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('training', models.CharField(choices=[('none', 'No training this time (already trained)'), ('short', 'Short training (how to recognise an overdose, how to use the kit)'), ('full', 'Full training (overdose, recovery position, kit, calling 15)')], max_length=6, verbose_name='training given')),
-                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
-                ('batch', models.CharField(blank=True, max_length=40, verbose_name='batch number')),
+                ('item', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.item', verbose_name='item')),
+                ('location', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='location')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.lowstockalert')),
             ],
             options={
                 'abstract': False,
@@ -156,11 +140,15 @@ class Migration(migrations.Migration):
                 ('outcome', models.CharField(choices=[('recovered', 'Recovered on site'), ('hospital', 'Taken to hospital'), ('died', 'Died'), ('unknown', 'Outcome unknown')], max_length=10, verbose_name='outcome')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='comment')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
+                ('hotel', models.ForeignKey(blank=True, help_text='Leave empty if it happened elsewhere.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='overdoses', to='placements.hotel', verbose_name='hotel')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('resident', models.ForeignKey(blank=True, help_text='Leave empty for someone who is not a resident.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='overdoses', to='residents.resident', verbose_name='resident')),
             ],
             options={
                 'verbose_name': 'overdose',
                 'verbose_name_plural': 'overdoses',
                 'ordering': ['-occurred_on', '-pk'],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_overdoseevent" ("emergency_called", "hotel_id", "id", "naloxone_used", "note", "occurred_on", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "resident_id") VALUES (NEW."emergency_called", NEW."hotel_id", NEW."id", NEW."naloxone_used", NEW."note", NEW."occurred_on", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."resident_id"); RETURN NULL;', hash='5ad5ef8d3c7c9056938e551d767329d1ed01866d', operation='INSERT', pgid='pgtrigger_insert_insert_159f7', table='harmreduction_overdose', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_overdoseevent" ("emergency_called", "hotel_id", "id", "naloxone_used", "note", "occurred_on", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "resident_id") VALUES (NEW."emergency_called", NEW."hotel_id", NEW."id", NEW."naloxone_used", NEW."note", NEW."occurred_on", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."resident_id"); RETURN NULL;', hash='1f6ebb6c3f9dcde63f09d5cb6cb4da8a0f1c336b', operation='UPDATE', pgid='pgtrigger_update_update_0d0ba', table='harmreduction_overdose', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_overdoseevent" ("emergency_called", "hotel_id", "id", "naloxone_used", "note", "occurred_on", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "resident_id") VALUES (OLD."emergency_called", OLD."hotel_id", OLD."id", OLD."naloxone_used", OLD."note", OLD."occurred_on", OLD."outcome", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."recorded_at", OLD."recorded_by_id", OLD."resident_id"); RETURN NULL;', hash='68ddeba7d627a2c9f283a6be5647a46c60ae3dae', operation='DELETE', pgid='pgtrigger_delete_delete_06725', table='harmreduction_overdose', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -176,6 +164,11 @@ class Migration(migrations.Migration):
                 ('outcome', models.CharField(choices=[('recovered', 'Recovered on site'), ('hospital', 'Taken to hospital'), ('died', 'Died'), ('unknown', 'Outcome unknown')], max_length=10, verbose_name='outcome')),
                 ('note', models.CharField(blank=True, max_length=300, verbose_name='comment')),
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
+                ('hotel', models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty if it happened elsewhere.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='placements.hotel', verbose_name='hotel')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.overdose')),
+                ('recorded_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('resident', models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty for someone who is not a resident.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.resident', verbose_name='resident')),
             ],
             options={
                 'abstract': False,
@@ -196,11 +189,15 @@ class Migration(migrations.Migration):
                 ('result_unexpected', models.BooleanField(default=False, help_text='Another product than expected, a dangerous cut or an unusual strength: the whole team is alerted.', verbose_name='unexpected result')),
                 ('returned_on', models.DateField(blank=True, null=True, verbose_name='result given to the person on')),
                 ('alert_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='team alerted at')),
+                ('collected_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='collected by')),
+                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='samples', to='residents.resident', verbose_name='resident')),
             ],
             options={
                 'verbose_name': 'sample for analysis',
                 'verbose_name_plural': 'samples for analysis',
                 'ordering': ['-collected_on', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('sent_on__isnull', True), ('sent_on__gte', models.F('collected_on')), _connector='OR'), name='sample_sent_after_collected', violation_error_message='A sample cannot be sent before it was collected.'), models.CheckConstraint(condition=models.Q(('result_on__isnull', True), models.Q(('sent_on__isnull', False), ('result_on__gte', models.F('sent_on'))), _connector='OR'), name='sample_result_after_sent', violation_error_message='A result comes back after the sample was sent.'), models.CheckConstraint(condition=models.Q(('returned_on__isnull', True), models.Q(('result_on__isnull', False), ('returned_on__gte', models.F('result_on'))), _connector='OR'), name='sample_returned_after_result', violation_error_message='The result is given to the person after it came back.'), models.CheckConstraint(condition=models.Q(('result_unexpected', False), ('result_on__isnull', False), _connector='OR'), name='sample_unexpected_only_with_a_result', violation_error_message='Only a result can be unexpected.')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_sampleevent" ("alert_sent_at", "collected_by_id", "collected_on", "description", "id", "network", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "presumed_product", "reference", "resident_id", "result", "result_on", "result_unexpected", "returned_on", "sent_on") VALUES (NEW."alert_sent_at", NEW."collected_by_id", NEW."collected_on", NEW."description", NEW."id", NEW."network", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."presumed_product", NEW."reference", NEW."resident_id", NEW."result", NEW."result_on", NEW."result_unexpected", NEW."returned_on", NEW."sent_on"); RETURN NULL;', hash='77f7e077bb23c1c776fbbc9b555adecf82f6159e', operation='INSERT', pgid='pgtrigger_insert_insert_1aa73', table='harmreduction_sample', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_sampleevent" ("alert_sent_at", "collected_by_id", "collected_on", "description", "id", "network", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "presumed_product", "reference", "resident_id", "result", "result_on", "result_unexpected", "returned_on", "sent_on") VALUES (NEW."alert_sent_at", NEW."collected_by_id", NEW."collected_on", NEW."description", NEW."id", NEW."network", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."presumed_product", NEW."reference", NEW."resident_id", NEW."result", NEW."result_on", NEW."result_unexpected", NEW."returned_on", NEW."sent_on"); RETURN NULL;', hash='7446a36d5cd56afe5ccb85601482ea4b6d192b86', operation='UPDATE', pgid='pgtrigger_update_update_ee91f', table='harmreduction_sample', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_sampleevent" ("alert_sent_at", "collected_by_id", "collected_on", "description", "id", "network", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "presumed_product", "reference", "resident_id", "result", "result_on", "result_unexpected", "returned_on", "sent_on") VALUES (OLD."alert_sent_at", OLD."collected_by_id", OLD."collected_on", OLD."description", OLD."id", OLD."network", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."presumed_product", OLD."reference", OLD."resident_id", OLD."result", OLD."result_on", OLD."result_unexpected", OLD."returned_on", OLD."sent_on"); RETURN NULL;', hash='f4b14b063e546fbb5ff339e59a72290481396bd2', operation='DELETE', pgid='pgtrigger_delete_delete_cbe88', table='harmreduction_sample', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -221,6 +218,10 @@ class Migration(migrations.Migration):
                 ('result_unexpected', models.BooleanField(default=False, help_text='Another product than expected, a dangerous cut or an unusual strength: the whole team is alerted.', verbose_name='unexpected result')),
                 ('returned_on', models.DateField(blank=True, null=True, verbose_name='result given to the person on')),
                 ('alert_sent_at', models.DateTimeField(blank=True, null=True, verbose_name='team alerted at')),
+                ('collected_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='collected by')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.sample')),
+                ('resident', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.resident', verbose_name='resident')),
             ],
             options={
                 'abstract': False,
@@ -232,11 +233,15 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quantity', models.IntegerField(default=0, verbose_name='in stock')),
                 ('threshold', models.PositiveIntegerField(default=0, help_text='Coordinators are told when the stock falls below it. 0: never.', verbose_name='low-stock threshold')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='levels', to='harmreduction.item', verbose_name='item')),
+                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='levels', to='harmreduction.location', verbose_name='location')),
             ],
             options={
                 'verbose_name': 'stock level',
                 'verbose_name_plural': 'stock levels',
                 'ordering': ['location', 'item'],
+                'constraints': [models.UniqueConstraint(fields=('location', 'item'), name='stock_one_level_per_item'), models.CheckConstraint(condition=models.Q(('quantity__gte', 0)), name='stock_not_negative', violation_error_message='The stock cannot go below zero.')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_stocklevelevent" ("id", "item_id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "threshold") VALUES (NEW."id", NEW."item_id", NEW."location_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."threshold"); RETURN NULL;', hash='6f5dab037598b00678a936cf694b940078896fda', operation='INSERT', pgid='pgtrigger_insert_insert_78c66', table='harmreduction_stocklevel', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_stocklevelevent" ("id", "item_id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "threshold") VALUES (NEW."id", NEW."item_id", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."threshold"); RETURN NULL;', hash='362076a584f25e96f59bc369b85ce4183e0a1785', operation='UPDATE', pgid='pgtrigger_update_update_dcd97', table='harmreduction_stocklevel', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_stocklevelevent" ("id", "item_id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "threshold") VALUES (OLD."id", OLD."item_id", OLD."location_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."threshold"); RETURN NULL;', hash='c78c6198e450aee555994eee718ebdb52bea9798', operation='DELETE', pgid='pgtrigger_delete_delete_ee134', table='harmreduction_stocklevel', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -248,39 +253,10 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField()),
                 ('quantity', models.IntegerField(default=0, verbose_name='in stock')),
                 ('threshold', models.PositiveIntegerField(default=0, help_text='Coordinators are told when the stock falls below it. 0: never.', verbose_name='low-stock threshold')),
-            ],
-            options={
-                'abstract': False,
-            },
-        ),
-        migrations.CreateModel(
-            name='StockMovement',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('receipt', 'Received'), ('transfer_out', 'Transferred out'), ('transfer_in', 'Transferred in'), ('adjustment', 'Adjustment'), ('inventory', 'Count difference'), ('distribution', 'Handed out')], max_length=12, verbose_name='movement')),
-                ('quantity', models.IntegerField(help_text='Positive in, negative out.', verbose_name='quantity')),
-                ('balance_after', models.IntegerField(verbose_name='balance after')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date and time')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
-            ],
-            options={
-                'verbose_name': 'stock movement',
-                'verbose_name_plural': 'stock movements',
-                'ordering': ['-at', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='StockMovementEvent',
-            fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('kind', models.CharField(choices=[('receipt', 'Received'), ('transfer_out', 'Transferred out'), ('transfer_in', 'Transferred in'), ('adjustment', 'Adjustment'), ('inventory', 'Count difference'), ('distribution', 'Handed out')], max_length=12, verbose_name='movement')),
-                ('quantity', models.IntegerField(help_text='Positive in, negative out.', verbose_name='quantity')),
-                ('balance_after', models.IntegerField(verbose_name='balance after')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date and time')),
-                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                ('item', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.item', verbose_name='item')),
+                ('location', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='location')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.stocklevel')),
             ],
             options={
                 'abstract': False,
@@ -292,11 +268,18 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('setting', models.CharField(choices=[('visit', 'During a home visit'), ('office', 'At the office')], default='office', max_length=8, verbose_name='where')),
                 ('given_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='given at')),
+                ('given_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='given by')),
+                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='distributions', to='harmreduction.location', verbose_name='taken from')),
+                ('resident', models.ForeignKey(blank=True, help_text='Leave empty for someone who is not a resident: counted, not named.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supply_distributions', to='residents.resident', verbose_name='resident')),
+                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supply_distributions', to='visits.visit', verbose_name='home visit')),
             ],
             options={
                 'verbose_name': 'material handed out',
                 'verbose_name_plural': 'material handed out',
                 'ordering': ['-given_at', '-pk'],
+                'indexes': [models.Index(fields=['-given_at'], name='supply_distribution_at'), models.Index(fields=['resident', '-given_at'], name='supply_distribution_resident')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('visit__isnull', True), models.Q(('resident__isnull', False), ('setting', 'visit')), _connector='OR'), name='supply_visit_distribution_is_to_its_resident')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_supplydistributionevent" ("given_at", "given_by_id", "id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "visit_id") VALUES (NEW."given_at", NEW."given_by_id", NEW."id", NEW."location_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."setting", NEW."visit_id"); RETURN NULL;', hash='9e9212789a85a2a5bcc0b3950cb373eb1c72af0f', operation='INSERT', pgid='pgtrigger_insert_insert_97d6e', table='harmreduction_supplydistribution', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_supplydistributionevent" ("given_at", "given_by_id", "id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "visit_id") VALUES (NEW."given_at", NEW."given_by_id", NEW."id", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."setting", NEW."visit_id"); RETURN NULL;', hash='405c2df87a4931b4e1581d5f76d5340a77a79719', operation='UPDATE', pgid='pgtrigger_update_update_0646a', table='harmreduction_supplydistribution', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_supplydistributionevent" ("given_at", "given_by_id", "id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "visit_id") VALUES (OLD."given_at", OLD."given_by_id", OLD."id", OLD."location_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."setting", OLD."visit_id"); RETURN NULL;', hash='db7548e51eb1ce4c3437760090c8ef56b7fab0e6', operation='DELETE', pgid='pgtrigger_delete_delete_4c886', table='harmreduction_supplydistribution', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -308,6 +291,12 @@ class Migration(migrations.Migration):
                 ('id', models.BigIntegerField()),
                 ('setting', models.CharField(choices=[('visit', 'During a home visit'), ('office', 'At the office')], default='office', max_length=8, verbose_name='where')),
                 ('given_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='given at')),
+                ('given_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='given by')),
+                ('location', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='taken from')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.supplydistribution')),
+                ('resident', models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty for someone who is not a resident: counted, not named.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.resident', verbose_name='resident')),
+                ('visit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='visits.visit', verbose_name='home visit')),
             ],
             options={
                 'abstract': False,
@@ -318,11 +307,49 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('quantity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='quantity')),
+                ('distribution', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='harmreduction.supplydistribution', verbose_name='material handed out')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='distribution_lines', to='harmreduction.item', verbose_name='item')),
             ],
             options={
                 'verbose_name': 'item handed out',
                 'verbose_name_plural': 'items handed out',
                 'ordering': ['distribution', 'item'],
+                'constraints': [models.UniqueConstraint(fields=('distribution', 'item'), name='supply_one_line_per_item'), models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='supply_line_quantity_positive')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_supplydistributionlineevent" ("distribution_id", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity") VALUES (NEW."distribution_id", NEW."id", NEW."item_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity"); RETURN NULL;', hash='609c4b9f28ccc19c5ce47e303e6e86dc14fc21fe', operation='INSERT', pgid='pgtrigger_insert_insert_c9d31', table='harmreduction_supplydistributionline', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_supplydistributionlineevent" ("distribution_id", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity") VALUES (NEW."distribution_id", NEW."id", NEW."item_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity"); RETURN NULL;', hash='82ff6624da2fd95ce06bae2563c5075b7e42cd0a', operation='UPDATE', pgid='pgtrigger_update_update_11d72', table='harmreduction_supplydistributionline', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_supplydistributionlineevent" ("distribution_id", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity") VALUES (OLD."distribution_id", OLD."id", OLD."item_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity"); RETURN NULL;', hash='04c3705c91a6d5375b0bd766bb2d0b2bec54b56a', operation='DELETE', pgid='pgtrigger_delete_delete_de483', table='harmreduction_supplydistributionline', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='NaloxoneKit',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('training', models.CharField(choices=[('none', 'No training this time (already trained)'), ('short', 'Short training (how to recognise an overdose, how to use the kit)'), ('full', 'Full training (overdose, recovery position, kit, calling 15)')], max_length=6, verbose_name='training given')),
+                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
+                ('batch', models.CharField(blank=True, max_length=40, verbose_name='batch number')),
+                ('line', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='naloxone_kit', to='harmreduction.supplydistributionline', verbose_name='item handed out')),
+            ],
+            options={
+                'verbose_name': 'naloxone kit',
+                'verbose_name_plural': 'naloxone kits',
+                'ordering': ['-pk'],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_naloxonekitevent" ("batch", "expires_on", "id", "line_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "training") VALUES (NEW."batch", NEW."expires_on", NEW."id", NEW."line_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."training"); RETURN NULL;', hash='0d30c0cf530ceb1b85ea35e912ce450e3362fe54', operation='INSERT', pgid='pgtrigger_insert_insert_69ffc', table='harmreduction_naloxonekit', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_naloxonekitevent" ("batch", "expires_on", "id", "line_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "training") VALUES (NEW."batch", NEW."expires_on", NEW."id", NEW."line_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."training"); RETURN NULL;', hash='4c8780ea3e4d560eafca62953016c88ba453e869', operation='UPDATE', pgid='pgtrigger_update_update_b1935', table='harmreduction_naloxonekit', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_naloxonekitevent" ("batch", "expires_on", "id", "line_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "training") VALUES (OLD."batch", OLD."expires_on", OLD."id", OLD."line_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."training"); RETURN NULL;', hash='2f9908a392b6baceaa94ef8991ccb692ef272bd0', operation='DELETE', pgid='pgtrigger_delete_delete_c9dd8', table='harmreduction_naloxonekit', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='NaloxoneKitEvent',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('training', models.CharField(choices=[('none', 'No training this time (already trained)'), ('short', 'Short training (how to recognise an overdose, how to use the kit)'), ('full', 'Full training (overdose, recovery position, kit, calling 15)')], max_length=6, verbose_name='training given')),
+                ('expires_on', models.DateField(blank=True, null=True, verbose_name='expires on')),
+                ('batch', models.CharField(blank=True, max_length=40, verbose_name='batch number')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.naloxonekit')),
+                ('line', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.supplydistributionline', verbose_name='item handed out')),
+            ],
+            options={
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
@@ -333,6 +360,10 @@ class Migration(migrations.Migration):
                 ('pgh_label', models.TextField(help_text='The event label.')),
                 ('id', models.BigIntegerField()),
                 ('quantity', models.PositiveIntegerField(validators=[django.core.validators.MinValueValidator(1)], verbose_name='quantity')),
+                ('distribution', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.supplydistribution', verbose_name='material handed out')),
+                ('item', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.item', verbose_name='item')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.supplydistributionline')),
             ],
             options={
                 'abstract': False,
@@ -352,11 +383,18 @@ class Migration(migrations.Migration):
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
                 ('cancel_kind', models.CharField(blank=True, choices=[('correction', 'Correction (ticked by mistake)'), ('caught_up', 'Caught up later')], max_length=10, verbose_name='cancelled because')),
+                ('cancelled_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cancelled by')),
+                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='voucher_distributions', to='residents.resident', verbose_name='resident')),
+                ('visit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='voucher_distributions', to='visits.visit', verbose_name='home visit')),
             ],
             options={
                 'verbose_name': 'weekly voucher distribution',
                 'verbose_name_plural': 'weekly voucher distributions',
                 'ordering': ['-week', 'resident__nickname', '-pk'],
+                'indexes': [models.Index(fields=['week', 'resident'], name='voucher_week_resident')],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('cancelled_at__isnull', True)), fields=('resident', 'week'), name='voucher_one_per_resident_per_week', violation_error_message='This week is already recorded for this person.'), models.CheckConstraint(condition=models.Q(('week__iso_week_day', 1)), name='voucher_week_is_a_monday'), models.CheckConstraint(condition=models.Q(models.Q(('missed_reason', ''), ('quantity__gt', 0), ('status', 'given'), models.Q(('given_where', ''), _negated=True)), models.Q(('given_where', ''), ('status', 'not_given'), ('visit__isnull', True), models.Q(('missed_reason', ''), _negated=True)), _connector='OR'), name='voucher_given_where_or_missed_why'), models.CheckConstraint(condition=models.Q(models.Q(('cancel_kind', ''), ('cancelled_at__isnull', True), ('cancelled_by__isnull', True)), models.Q(('cancelled_at__isnull', False), ('cancelled_by__isnull', False), models.Q(('cancel_kind', ''), _negated=True)), _connector='OR'), name='voucher_cancelled_by_someone')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherdistributionevent" ("cancel_kind", "cancelled_at", "cancelled_by_id", "given_where", "id", "missed_note", "missed_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "recorded_at", "recorded_by_id", "resident_id", "status", "unit_value_cents", "visit_id", "week") VALUES (NEW."cancel_kind", NEW."cancelled_at", NEW."cancelled_by_id", NEW."given_where", NEW."id", NEW."missed_note", NEW."missed_reason", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."recorded_at", NEW."recorded_by_id", NEW."resident_id", NEW."status", NEW."unit_value_cents", NEW."visit_id", NEW."week"); RETURN NULL;', hash='f2871a17446a00d1e3761d2595873b74f596839c', operation='INSERT', pgid='pgtrigger_insert_insert_f88fa', table='harmreduction_voucherdistribution', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_voucherdistributionevent" ("cancel_kind", "cancelled_at", "cancelled_by_id", "given_where", "id", "missed_note", "missed_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "recorded_at", "recorded_by_id", "resident_id", "status", "unit_value_cents", "visit_id", "week") VALUES (NEW."cancel_kind", NEW."cancelled_at", NEW."cancelled_by_id", NEW."given_where", NEW."id", NEW."missed_note", NEW."missed_reason", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."recorded_at", NEW."recorded_by_id", NEW."resident_id", NEW."status", NEW."unit_value_cents", NEW."visit_id", NEW."week"); RETURN NULL;', hash='6e8783dba0a3247e2c30c3f8ee47b50dae07ddbd', operation='UPDATE', pgid='pgtrigger_update_update_90a91', table='harmreduction_voucherdistribution', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherdistributionevent" ("cancel_kind", "cancelled_at", "cancelled_by_id", "given_where", "id", "missed_note", "missed_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "recorded_at", "recorded_by_id", "resident_id", "status", "unit_value_cents", "visit_id", "week") VALUES (OLD."cancel_kind", OLD."cancelled_at", OLD."cancelled_by_id", OLD."given_where", OLD."id", OLD."missed_note", OLD."missed_reason", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."recorded_at", OLD."recorded_by_id", OLD."resident_id", OLD."status", OLD."unit_value_cents", OLD."visit_id", OLD."week"); RETURN NULL;', hash='3df9168af8af70906668b2723d27d774e9e29481', operation='DELETE', pgid='pgtrigger_delete_delete_c69ae', table='harmreduction_voucherdistribution', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -376,6 +414,12 @@ class Migration(migrations.Migration):
                 ('recorded_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
                 ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
                 ('cancel_kind', models.CharField(blank=True, choices=[('correction', 'Correction (ticked by mistake)'), ('caught_up', 'Caught up later')], max_length=10, verbose_name='cancelled because')),
+                ('cancelled_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cancelled by')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.voucherdistribution')),
+                ('recorded_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('resident', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.resident', verbose_name='resident')),
+                ('visit', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='visits.visit', verbose_name='home visit')),
             ],
             options={
                 'abstract': False,
@@ -392,11 +436,16 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
                 ('series', models.CharField(blank=True, help_text='Optional: the numbers printed on the booklets, e.g. 120401–120450.', max_length=200, verbose_name='series numbers')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='comment')),
+                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('distribution', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_lines', to='harmreduction.voucherdistribution', verbose_name='weekly voucher distribution')),
             ],
             options={
                 'verbose_name': 'voucher stock movement',
                 'verbose_name_plural': 'voucher stock movements',
                 'ordering': ['-at', '-pk'],
+                'indexes': [models.Index(fields=['on'], name='voucher_ledger_on')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['receipt', 'correction']), ('quantity__gt', 0)), models.Q(('kind__in', ['distribution', 'lost', 'returned']), ('quantity__lt', 0)), _connector='OR'), name='voucher_ledger_sign_matches_kind'), models.CheckConstraint(condition=models.Q(('balance_after__gte', 0)), name='voucher_ledger_balance_not_negative'), models.CheckConstraint(condition=models.Q(models.Q(('distribution__isnull', False), ('kind__in', ['distribution', 'correction'])), models.Q(models.Q(('kind__in', ['distribution', 'correction']), _negated=True), ('distribution__isnull', True)), _connector='OR'), name='voucher_ledger_distribution_lines_name_it')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherledgerlineevent" ("at", "balance_after", "by_id", "distribution_id", "id", "kind", "note", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "series") VALUES (NEW."at", NEW."balance_after", NEW."by_id", NEW."distribution_id", NEW."id", NEW."kind", NEW."note", NEW."on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."series"); RETURN NULL;', hash='a79622ff5d5f85b566c3b75584826ecde885feca', operation='INSERT', pgid='pgtrigger_insert_insert_6a8db', table='harmreduction_voucherledgerline', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_voucherledgerlineevent" ("at", "balance_after", "by_id", "distribution_id", "id", "kind", "note", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "series") VALUES (NEW."at", NEW."balance_after", NEW."by_id", NEW."distribution_id", NEW."id", NEW."kind", NEW."note", NEW."on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."series"); RETURN NULL;', hash='4a5d474a8a1d6d8e9ee33d4941580a7aae0e9e32', operation='UPDATE', pgid='pgtrigger_update_update_58ca5', table='harmreduction_voucherledgerline', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherledgerlineevent" ("at", "balance_after", "by_id", "distribution_id", "id", "kind", "note", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "series") VALUES (OLD."at", OLD."balance_after", OLD."by_id", OLD."distribution_id", OLD."id", OLD."kind", OLD."note", OLD."on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."series"); RETURN NULL;', hash='137edab088bc5ed7c6cfd01ca4ae60a44aadc834', operation='DELETE', pgid='pgtrigger_delete_delete_e7212', table='harmreduction_voucherledgerline', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -413,6 +462,10 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='recorded at')),
                 ('series', models.CharField(blank=True, help_text='Optional: the numbers printed on the booklets, e.g. 120401–120450.', max_length=200, verbose_name='series numbers')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='comment')),
+                ('by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by')),
+                ('distribution', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.voucherdistribution', verbose_name='weekly voucher distribution')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.voucherledgerline')),
             ],
             options={
                 'abstract': False,
@@ -427,6 +480,8 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'voucher stock',
                 'verbose_name_plural': 'voucher stock',
+                'constraints': [models.CheckConstraint(condition=models.Q(('id', 1)), name='voucher_stock_single_row'), models.CheckConstraint(condition=models.Q(('balance__gte', 0)), name='voucher_stock_not_negative')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherstockevent" ("balance", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."balance", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='62ee59100c69131fe5140d57cedce50c03a25a5f', operation='INSERT', pgid='pgtrigger_insert_insert_569c0', table='harmreduction_voucherstock', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_voucherstockevent" ("balance", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."balance", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='fdda591a0d080ffc7f7f96a597f14321e6e8dcb3', operation='UPDATE', pgid='pgtrigger_update_update_64668', table='harmreduction_voucherstock', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherstockevent" ("balance", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."balance", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='2f76ae1fc097cf866fa87e5f9e502a9c31ea7dac', operation='DELETE', pgid='pgtrigger_delete_delete_25441', table='harmreduction_voucherstock', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -437,6 +492,8 @@ class Migration(migrations.Migration):
                 ('pgh_label', models.TextField(help_text='The event label.')),
                 ('id', models.PositiveSmallIntegerField(default=1, editable=False, serialize=False)),
                 ('balance', models.IntegerField(default=0, verbose_name='vouchers in stock')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.voucherstock')),
             ],
             options={
                 'abstract': False,
@@ -457,6 +514,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'harm-reduction advice',
                 'verbose_name_plural': 'harm-reduction advice',
                 'ordering': ['-held_on', '-pk'],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_advicesessionevent" ("held_by_id", "held_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "topic") VALUES (NEW."held_by_id", NEW."held_on", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."setting", NEW."topic"); RETURN NULL;', hash='60a423a8d191972a40618413a0fbf9542c52493d', operation='INSERT', pgid='pgtrigger_insert_insert_152f1', table='harmreduction_advicesession', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_advicesessionevent" ("held_by_id", "held_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "topic") VALUES (NEW."held_by_id", NEW."held_on", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."setting", NEW."topic"); RETURN NULL;', hash='daf1715aa62385d7da0600ed856208ab89c16150', operation='UPDATE', pgid='pgtrigger_update_update_6fe10', table='harmreduction_advicesession', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_advicesessionevent" ("held_by_id", "held_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "topic") VALUES (OLD."held_by_id", OLD."held_on", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."setting", OLD."topic"); RETURN NULL;', hash='8fe81e2a1f1b73a57e7fc60405bc4e2b08cdfe6a', operation='DELETE', pgid='pgtrigger_delete_delete_e3f97', table='harmreduction_advicesession', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -494,6 +552,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'collection of used material',
                 'verbose_name_plural': 'collections of used material',
                 'ordering': ['-collected_on', '-pk'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('sharps_boxes__gt', 0), ('returned_items__gt', 0), _connector='OR'), name='collection_counts_something', violation_error_message='Count at least one sharps box or one item.')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_collectionevent" ("collected_on", "hotel_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "returned_items", "sharps_boxes") VALUES (NEW."collected_on", NEW."hotel_id", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."returned_items", NEW."sharps_boxes"); RETURN NULL;', hash='a398f5e7c0a183adf62f7e298489af20c1ae9418', operation='INSERT', pgid='pgtrigger_insert_insert_585ce', table='harmreduction_collection', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_collectionevent" ("collected_on", "hotel_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "returned_items", "sharps_boxes") VALUES (NEW."collected_on", NEW."hotel_id", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."returned_items", NEW."sharps_boxes"); RETURN NULL;', hash='ebb9cff690ec8b9e4c11324020634050deb6f5f1', operation='UPDATE', pgid='pgtrigger_update_update_d9e8d', table='harmreduction_collection', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_collectionevent" ("collected_on", "hotel_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "returned_items", "sharps_boxes") VALUES (OLD."collected_on", OLD."hotel_id", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."recorded_by_id", OLD."returned_items", OLD."sharps_boxes"); RETURN NULL;', hash='c19692924e7c94a59ee6f73bf5a7a00f09504950', operation='DELETE', pgid='pgtrigger_delete_delete_fe24a', table='harmreduction_collection', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -523,11 +583,13 @@ class Migration(migrations.Migration):
                 ('counted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='counted at')),
                 ('note', models.CharField(blank=True, max_length=200, verbose_name='comment')),
                 ('counted_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='counted by')),
+                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counts', to='harmreduction.location', verbose_name='location')),
             ],
             options={
                 'verbose_name': 'stock count',
                 'verbose_name_plural': 'stock counts',
                 'ordering': ['-counted_at', '-pk'],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_inventorycountevent" ("counted_at", "counted_by_id", "id", "location_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."counted_at", NEW."counted_by_id", NEW."id", NEW."location_id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='050eb47c2e39b79d0885b7a301fd851662442296', operation='INSERT', pgid='pgtrigger_insert_insert_5363d', table='harmreduction_inventorycount', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_inventorycountevent" ("counted_at", "counted_by_id", "id", "location_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."counted_at", NEW."counted_by_id", NEW."id", NEW."location_id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='779cdb028399439731724d3d05467cd67304cb85', operation='UPDATE', pgid='pgtrigger_update_update_d9f95', table='harmreduction_inventorycount', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_inventorycountevent" ("counted_at", "counted_by_id", "id", "location_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."counted_at", OLD."counted_by_id", OLD."id", OLD."location_id", OLD."note", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='7198b96a7b463eb5cf1048d4dd7ed2179091dbca', operation='DELETE', pgid='pgtrigger_delete_delete_d74cb', table='harmreduction_inventorycount', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -542,6 +604,7 @@ class Migration(migrations.Migration):
                 ('counted_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='counted by')),
                 ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
                 ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.inventorycount')),
+                ('location', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='location')),
             ],
             options={
                 'abstract': False,
@@ -560,6 +623,58 @@ class Migration(migrations.Migration):
                 'verbose_name': 'counted item',
                 'verbose_name_plural': 'counted items',
                 'ordering': ['count', 'item'],
+                'constraints': [models.UniqueConstraint(fields=('count', 'item'), name='inventory_one_line_per_item')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_inventorylineevent" ("count_id", "counted", "expected", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."count_id", NEW."counted", NEW."expected", NEW."id", NEW."item_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='32aed1c38ef3f90f4daf0ca878283fcd917822df', operation='INSERT', pgid='pgtrigger_insert_insert_b03dc', table='harmreduction_inventoryline', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_inventorylineevent" ("count_id", "counted", "expected", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."count_id", NEW."counted", NEW."expected", NEW."id", NEW."item_id", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='33dae7aa95765882ded7e4b44c7177da1e0dbbf8', operation='UPDATE', pgid='pgtrigger_update_update_39e6b', table='harmreduction_inventoryline', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_inventorylineevent" ("count_id", "counted", "expected", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."count_id", OLD."counted", OLD."expected", OLD."id", OLD."item_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='67e84dcc8c2e2dfaf48d77de479ef82eeb82eeec', operation='DELETE', pgid='pgtrigger_delete_delete_28d85', table='harmreduction_inventoryline', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='StockMovement',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('receipt', 'Received'), ('transfer_out', 'Transferred out'), ('transfer_in', 'Transferred in'), ('adjustment', 'Adjustment'), ('inventory', 'Count difference'), ('distribution', 'Handed out')], max_length=12, verbose_name='movement')),
+                ('quantity', models.IntegerField(help_text='Positive in, negative out.', verbose_name='quantity')),
+                ('balance_after', models.IntegerField(verbose_name='balance after')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date and time')),
+                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                ('by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('counterpart', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='harmreduction.location', verbose_name='from or to')),
+                ('inventory_line', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='movement', to='harmreduction.inventoryline', verbose_name='counted item')),
+                ('item', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='harmreduction.item', verbose_name='item')),
+                ('location', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='harmreduction.location', verbose_name='location')),
+                ('distribution_line', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='movement', to='harmreduction.supplydistributionline', verbose_name='item handed out')),
+            ],
+            options={
+                'verbose_name': 'stock movement',
+                'verbose_name_plural': 'stock movements',
+                'ordering': ['-at', '-pk'],
+                'indexes': [models.Index(fields=['location', '-at'], name='stock_movement_location_at')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('quantity', 0), _negated=True), name='stock_movement_not_zero'), models.CheckConstraint(condition=models.Q(('balance_after__gte', 0)), name='stock_movement_balance_not_negative'), models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['receipt', 'transfer_in']), ('quantity__gt', 0)), models.Q(('kind__in', ['transfer_out', 'distribution']), ('quantity__lt', 0)), ('kind__in', ['adjustment', 'inventory']), _connector='OR'), name='stock_movement_sign_matches_kind'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'adjustment'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='stock_adjustment_has_a_reason'), models.CheckConstraint(condition=models.Q(models.Q(('distribution_line__isnull', False), ('kind', 'distribution')), models.Q(models.Q(('kind', 'distribution'), _negated=True), ('distribution_line__isnull', True)), _connector='OR'), name='stock_distribution_names_its_line'), models.CheckConstraint(condition=models.Q(models.Q(('counterpart__isnull', False), ('kind__in', ['transfer_in', 'transfer_out'])), models.Q(models.Q(('kind__in', ['transfer_in', 'transfer_out']), _negated=True), ('counterpart__isnull', True)), _connector='OR'), name='stock_transfer_names_the_other_location')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_stockmovementevent" ("at", "balance_after", "by_id", "counterpart_id", "distribution_line_id", "id", "inventory_line_id", "item_id", "kind", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "reason") VALUES (NEW."at", NEW."balance_after", NEW."by_id", NEW."counterpart_id", NEW."distribution_line_id", NEW."id", NEW."inventory_line_id", NEW."item_id", NEW."kind", NEW."location_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."reason"); RETURN NULL;', hash='db329a3470e39dec533f92fa627d0d906e85a80e', operation='INSERT', pgid='pgtrigger_insert_insert_41dfb', table='harmreduction_stockmovement', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_stockmovementevent" ("at", "balance_after", "by_id", "counterpart_id", "distribution_line_id", "id", "inventory_line_id", "item_id", "kind", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "reason") VALUES (NEW."at", NEW."balance_after", NEW."by_id", NEW."counterpart_id", NEW."distribution_line_id", NEW."id", NEW."inventory_line_id", NEW."item_id", NEW."kind", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."reason"); RETURN NULL;', hash='7322ac6f0ce8899f8d3007b9cf0d1ddcb660cb33', operation='UPDATE', pgid='pgtrigger_update_update_9eff0', table='harmreduction_stockmovement', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_stockmovementevent" ("at", "balance_after", "by_id", "counterpart_id", "distribution_line_id", "id", "inventory_line_id", "item_id", "kind", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "reason") VALUES (OLD."at", OLD."balance_after", OLD."by_id", OLD."counterpart_id", OLD."distribution_line_id", OLD."id", OLD."inventory_line_id", OLD."item_id", OLD."kind", OLD."location_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."reason"); RETURN NULL;', hash='abac34e784ad09f2af7de1f1f6dbc3eeb50a3b63', operation='DELETE', pgid='pgtrigger_delete_delete_9df3a', table='harmreduction_stockmovement', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='StockMovementEvent',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('kind', models.CharField(choices=[('receipt', 'Received'), ('transfer_out', 'Transferred out'), ('transfer_in', 'Transferred in'), ('adjustment', 'Adjustment'), ('inventory', 'Count difference'), ('distribution', 'Handed out')], max_length=12, verbose_name='movement')),
+                ('quantity', models.IntegerField(help_text='Positive in, negative out.', verbose_name='quantity')),
+                ('balance_after', models.IntegerField(verbose_name='balance after')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date and time')),
+                ('reason', models.CharField(blank=True, max_length=200, verbose_name='reason')),
+                ('by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by')),
+                ('counterpart', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='from or to')),
+                ('inventory_line', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.inventoryline', verbose_name='counted item')),
+                ('item', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.item', verbose_name='item')),
+                ('location', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='location')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.stockmovement')),
+                ('distribution_line', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.supplydistributionline', verbose_name='item handed out')),
+            ],
+            options={
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
@@ -579,757 +694,5 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='item',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_itemevent" ("active", "category", "description", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (NEW."active", NEW."category", NEW."description", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."position", NEW."unit"); RETURN NULL;', hash='1b020fbc64d68ad850c1b4f1551b5a5eaae99632', operation='INSERT', pgid='pgtrigger_insert_insert_a3b25', table='harmreduction_item', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='item',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_itemevent" ("active", "category", "description", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (NEW."active", NEW."category", NEW."description", NEW."id", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."position", NEW."unit"); RETURN NULL;', hash='bcda18ee5f712645042760443ac56d3385493073', operation='UPDATE', pgid='pgtrigger_update_update_cdd53', table='harmreduction_item', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='item',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_itemevent" ("active", "category", "description", "id", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "position", "unit") VALUES (OLD."active", OLD."category", OLD."description", OLD."id", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."position", OLD."unit"); RETURN NULL;', hash='05f9235b66c3aa00233fbdcd8d998081a116bba0', operation='DELETE', pgid='pgtrigger_delete_delete_fa93e', table='harmreduction_item', when='AFTER')),
-        ),
-        migrations.AddField(
-            model_name='itemevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='itemevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.item'),
-        ),
-        migrations.AddField(
-            model_name='inventorycountevent',
-            name='location',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='location'),
-        ),
-        migrations.AddField(
-            model_name='inventorycount',
-            name='location',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='counts', to='harmreduction.location', verbose_name='location'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='location',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_locationevent" ("active", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."active", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='93615efa8cc610834e13479bb46e759df363870a', operation='INSERT', pgid='pgtrigger_insert_insert_3a669', table='harmreduction_location', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='location',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_locationevent" ("active", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."active", NEW."id", NEW."kind", NEW."name", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='b8d5c6c5d978f66892eee8a36ceba5f9d192eeec', operation='UPDATE', pgid='pgtrigger_update_update_aa04a', table='harmreduction_location', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='location',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_locationevent" ("active", "id", "kind", "name", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."active", OLD."id", OLD."kind", OLD."name", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='3211775595b517c6b4e633b4bd07c7bd8fa5fefc', operation='DELETE', pgid='pgtrigger_delete_delete_25b48', table='harmreduction_location', when='AFTER')),
-        ),
-        migrations.AddField(
-            model_name='locationevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='locationevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.location'),
-        ),
-        migrations.AddField(
-            model_name='lowstockalert',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='harmreduction.item', verbose_name='item'),
-        ),
-        migrations.AddField(
-            model_name='lowstockalert',
-            name='location',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='harmreduction.location', verbose_name='location'),
-        ),
-        migrations.AddField(
-            model_name='lowstockalertevent',
-            name='item',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.item', verbose_name='item'),
-        ),
-        migrations.AddField(
-            model_name='lowstockalertevent',
-            name='location',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='location'),
-        ),
-        migrations.AddField(
-            model_name='lowstockalertevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='lowstockalertevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.lowstockalert'),
-        ),
-        migrations.AddField(
-            model_name='naloxonekitevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='naloxonekitevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.naloxonekit'),
-        ),
-        migrations.AddField(
-            model_name='overdose',
-            name='hotel',
-            field=models.ForeignKey(blank=True, help_text='Leave empty if it happened elsewhere.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='overdoses', to='placements.hotel', verbose_name='hotel'),
-        ),
-        migrations.AddField(
-            model_name='overdose',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='overdose',
-            name='resident',
-            field=models.ForeignKey(blank=True, help_text='Leave empty for someone who is not a resident.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='overdoses', to='residents.resident', verbose_name='resident'),
-        ),
-        migrations.AddField(
-            model_name='overdoseevent',
-            name='hotel',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty if it happened elsewhere.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='placements.hotel', verbose_name='hotel'),
-        ),
-        migrations.AddField(
-            model_name='overdoseevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='overdoseevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.overdose'),
-        ),
-        migrations.AddField(
-            model_name='overdoseevent',
-            name='recorded_by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='overdoseevent',
-            name='resident',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty for someone who is not a resident.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.resident', verbose_name='resident'),
-        ),
-        migrations.AddField(
-            model_name='sample',
-            name='collected_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='collected by'),
-        ),
-        migrations.AddField(
-            model_name='sample',
-            name='resident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='samples', to='residents.resident', verbose_name='resident'),
-        ),
-        migrations.AddField(
-            model_name='sampleevent',
-            name='collected_by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='collected by'),
-        ),
-        migrations.AddField(
-            model_name='sampleevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='sampleevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.sample'),
-        ),
-        migrations.AddField(
-            model_name='sampleevent',
-            name='resident',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.resident', verbose_name='resident'),
-        ),
-        migrations.AddField(
-            model_name='stocklevel',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='levels', to='harmreduction.item', verbose_name='item'),
-        ),
-        migrations.AddField(
-            model_name='stocklevel',
-            name='location',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='levels', to='harmreduction.location', verbose_name='location'),
-        ),
-        migrations.AddField(
-            model_name='stocklevelevent',
-            name='item',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.item', verbose_name='item'),
-        ),
-        migrations.AddField(
-            model_name='stocklevelevent',
-            name='location',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='location'),
-        ),
-        migrations.AddField(
-            model_name='stocklevelevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='stocklevelevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.stocklevel'),
-        ),
-        migrations.AddField(
-            model_name='stockmovement',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
-        ),
-        migrations.AddField(
-            model_name='stockmovement',
-            name='counterpart',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='harmreduction.location', verbose_name='from or to'),
-        ),
-        migrations.AddField(
-            model_name='stockmovement',
-            name='inventory_line',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='movement', to='harmreduction.inventoryline', verbose_name='counted item'),
-        ),
-        migrations.AddField(
-            model_name='stockmovement',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='harmreduction.item', verbose_name='item'),
-        ),
-        migrations.AddField(
-            model_name='stockmovement',
-            name='location',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='movements', to='harmreduction.location', verbose_name='location'),
-        ),
-        migrations.AddField(
-            model_name='stockmovementevent',
-            name='by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
-        ),
-        migrations.AddField(
-            model_name='stockmovementevent',
-            name='counterpart',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='from or to'),
-        ),
-        migrations.AddField(
-            model_name='stockmovementevent',
-            name='inventory_line',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.inventoryline', verbose_name='counted item'),
-        ),
-        migrations.AddField(
-            model_name='stockmovementevent',
-            name='item',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.item', verbose_name='item'),
-        ),
-        migrations.AddField(
-            model_name='stockmovementevent',
-            name='location',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='location'),
-        ),
-        migrations.AddField(
-            model_name='stockmovementevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='stockmovementevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.stockmovement'),
-        ),
-        migrations.AddField(
-            model_name='supplydistribution',
-            name='given_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='given by'),
-        ),
-        migrations.AddField(
-            model_name='supplydistribution',
-            name='location',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='distributions', to='harmreduction.location', verbose_name='taken from'),
-        ),
-        migrations.AddField(
-            model_name='supplydistribution',
-            name='resident',
-            field=models.ForeignKey(blank=True, help_text='Leave empty for someone who is not a resident: counted, not named.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supply_distributions', to='residents.resident', verbose_name='resident'),
-        ),
-        migrations.AddField(
-            model_name='supplydistribution',
-            name='visit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='supply_distributions', to='visits.visit', verbose_name='home visit'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionevent',
-            name='given_by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='given by'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionevent',
-            name='location',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.location', verbose_name='taken from'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.supplydistribution'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionevent',
-            name='resident',
-            field=models.ForeignKey(blank=True, db_constraint=False, help_text='Leave empty for someone who is not a resident: counted, not named.', null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.resident', verbose_name='resident'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionevent',
-            name='visit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='visits.visit', verbose_name='home visit'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionline',
-            name='distribution',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lines', to='harmreduction.supplydistribution', verbose_name='material handed out'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionline',
-            name='item',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='distribution_lines', to='harmreduction.item', verbose_name='item'),
-        ),
-        migrations.AddField(
-            model_name='stockmovementevent',
-            name='distribution_line',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.supplydistributionline', verbose_name='item handed out'),
-        ),
-        migrations.AddField(
-            model_name='stockmovement',
-            name='distribution_line',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='movement', to='harmreduction.supplydistributionline', verbose_name='item handed out'),
-        ),
-        migrations.AddField(
-            model_name='naloxonekitevent',
-            name='line',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.supplydistributionline', verbose_name='item handed out'),
-        ),
-        migrations.AddField(
-            model_name='naloxonekit',
-            name='line',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='naloxone_kit', to='harmreduction.supplydistributionline', verbose_name='item handed out'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionlineevent',
-            name='distribution',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.supplydistribution', verbose_name='material handed out'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionlineevent',
-            name='item',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.item', verbose_name='item'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionlineevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='supplydistributionlineevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.supplydistributionline'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistribution',
-            name='cancelled_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cancelled by'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistribution',
-            name='recorded_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistribution',
-            name='resident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='voucher_distributions', to='residents.resident', verbose_name='resident'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistribution',
-            name='visit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='voucher_distributions', to='visits.visit', verbose_name='home visit'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistributionevent',
-            name='cancelled_by',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='cancelled by'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistributionevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistributionevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.voucherdistribution'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistributionevent',
-            name='recorded_by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistributionevent',
-            name='resident',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.resident', verbose_name='resident'),
-        ),
-        migrations.AddField(
-            model_name='voucherdistributionevent',
-            name='visit',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='visits.visit', verbose_name='home visit'),
-        ),
-        migrations.AddField(
-            model_name='voucherledgerline',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='voucherledgerline',
-            name='distribution',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_lines', to='harmreduction.voucherdistribution', verbose_name='weekly voucher distribution'),
-        ),
-        migrations.AddField(
-            model_name='voucherledgerlineevent',
-            name='by',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
-        ),
-        migrations.AddField(
-            model_name='voucherledgerlineevent',
-            name='distribution',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='harmreduction.voucherdistribution', verbose_name='weekly voucher distribution'),
-        ),
-        migrations.AddField(
-            model_name='voucherledgerlineevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='voucherledgerlineevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.voucherledgerline'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherstock',
-            constraint=models.CheckConstraint(condition=models.Q(('id', 1)), name='voucher_stock_single_row'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherstock',
-            constraint=models.CheckConstraint(condition=models.Q(('balance__gte', 0)), name='voucher_stock_not_negative'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherstock',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherstockevent" ("balance", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."balance", NEW."id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='62ee59100c69131fe5140d57cedce50c03a25a5f', operation='INSERT', pgid='pgtrigger_insert_insert_569c0', table='harmreduction_voucherstock', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherstock',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_voucherstockevent" ("balance", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."balance", NEW."id", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='fdda591a0d080ffc7f7f96a597f14321e6e8dcb3', operation='UPDATE', pgid='pgtrigger_update_update_64668', table='harmreduction_voucherstock', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherstock',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherstockevent" ("balance", "id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."balance", OLD."id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='2f76ae1fc097cf866fa87e5f9e502a9c31ea7dac', operation='DELETE', pgid='pgtrigger_delete_delete_25441', table='harmreduction_voucherstock', when='AFTER')),
-        ),
-        migrations.AddField(
-            model_name='voucherstockevent',
-            name='pgh_context',
-            field=models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context'),
-        ),
-        migrations.AddField(
-            model_name='voucherstockevent',
-            name='pgh_obj',
-            field=models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='harmreduction.voucherstock'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='advicesession',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_advicesessionevent" ("held_by_id", "held_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "topic") VALUES (NEW."held_by_id", NEW."held_on", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."setting", NEW."topic"); RETURN NULL;', hash='60a423a8d191972a40618413a0fbf9542c52493d', operation='INSERT', pgid='pgtrigger_insert_insert_152f1', table='harmreduction_advicesession', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='advicesession',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_advicesessionevent" ("held_by_id", "held_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "topic") VALUES (NEW."held_by_id", NEW."held_on", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."setting", NEW."topic"); RETURN NULL;', hash='daf1715aa62385d7da0600ed856208ab89c16150', operation='UPDATE', pgid='pgtrigger_update_update_6fe10', table='harmreduction_advicesession', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='advicesession',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_advicesessionevent" ("held_by_id", "held_on", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "topic") VALUES (OLD."held_by_id", OLD."held_on", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."setting", OLD."topic"); RETURN NULL;', hash='8fe81e2a1f1b73a57e7fc60405bc4e2b08cdfe6a', operation='DELETE', pgid='pgtrigger_delete_delete_e3f97', table='harmreduction_advicesession', when='AFTER')),
-        ),
-        migrations.AddConstraint(
-            model_name='collection',
-            constraint=models.CheckConstraint(condition=models.Q(('sharps_boxes__gt', 0), ('returned_items__gt', 0), _connector='OR'), name='collection_counts_something', violation_error_message='Count at least one sharps box or one item.'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='collection',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_collectionevent" ("collected_on", "hotel_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "returned_items", "sharps_boxes") VALUES (NEW."collected_on", NEW."hotel_id", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_by_id", NEW."returned_items", NEW."sharps_boxes"); RETURN NULL;', hash='a398f5e7c0a183adf62f7e298489af20c1ae9418', operation='INSERT', pgid='pgtrigger_insert_insert_585ce', table='harmreduction_collection', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='collection',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_collectionevent" ("collected_on", "hotel_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "returned_items", "sharps_boxes") VALUES (NEW."collected_on", NEW."hotel_id", NEW."id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_by_id", NEW."returned_items", NEW."sharps_boxes"); RETURN NULL;', hash='ebb9cff690ec8b9e4c11324020634050deb6f5f1', operation='UPDATE', pgid='pgtrigger_update_update_d9e8d', table='harmreduction_collection', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='collection',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_collectionevent" ("collected_on", "hotel_id", "id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_by_id", "returned_items", "sharps_boxes") VALUES (OLD."collected_on", OLD."hotel_id", OLD."id", OLD."note", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."recorded_by_id", OLD."returned_items", OLD."sharps_boxes"); RETURN NULL;', hash='c19692924e7c94a59ee6f73bf5a7a00f09504950', operation='DELETE', pgid='pgtrigger_delete_delete_fe24a', table='harmreduction_collection', when='AFTER')),
-        ),
-        migrations.AddConstraint(
-            model_name='inventoryline',
-            constraint=models.UniqueConstraint(fields=('count', 'item'), name='inventory_one_line_per_item'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='inventoryline',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_inventorylineevent" ("count_id", "counted", "expected", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."count_id", NEW."counted", NEW."expected", NEW."id", NEW."item_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='32aed1c38ef3f90f4daf0ca878283fcd917822df', operation='INSERT', pgid='pgtrigger_insert_insert_b03dc', table='harmreduction_inventoryline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='inventoryline',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_inventorylineevent" ("count_id", "counted", "expected", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."count_id", NEW."counted", NEW."expected", NEW."id", NEW."item_id", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='33dae7aa95765882ded7e4b44c7177da1e0dbbf8', operation='UPDATE', pgid='pgtrigger_update_update_39e6b', table='harmreduction_inventoryline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='inventoryline',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_inventorylineevent" ("count_id", "counted", "expected", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."count_id", OLD."counted", OLD."expected", OLD."id", OLD."item_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='67e84dcc8c2e2dfaf48d77de479ef82eeb82eeec', operation='DELETE', pgid='pgtrigger_delete_delete_28d85', table='harmreduction_inventoryline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='inventorycount',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_inventorycountevent" ("counted_at", "counted_by_id", "id", "location_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."counted_at", NEW."counted_by_id", NEW."id", NEW."location_id", NEW."note", _pgh_attach_context(), NOW(), \'insert\', NEW."id"); RETURN NULL;', hash='050eb47c2e39b79d0885b7a301fd851662442296', operation='INSERT', pgid='pgtrigger_insert_insert_5363d', table='harmreduction_inventorycount', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='inventorycount',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_inventorycountevent" ("counted_at", "counted_by_id", "id", "location_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (NEW."counted_at", NEW."counted_by_id", NEW."id", NEW."location_id", NEW."note", _pgh_attach_context(), NOW(), \'update\', NEW."id"); RETURN NULL;', hash='779cdb028399439731724d3d05467cd67304cb85', operation='UPDATE', pgid='pgtrigger_update_update_d9f95', table='harmreduction_inventorycount', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='inventorycount',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_inventorycountevent" ("counted_at", "counted_by_id", "id", "location_id", "note", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id") VALUES (OLD."counted_at", OLD."counted_by_id", OLD."id", OLD."location_id", OLD."note", _pgh_attach_context(), NOW(), \'delete\', OLD."id"); RETURN NULL;', hash='7198b96a7b463eb5cf1048d4dd7ed2179091dbca', operation='DELETE', pgid='pgtrigger_delete_delete_d74cb', table='harmreduction_inventorycount', when='AFTER')),
-        ),
-        migrations.AddConstraint(
-            model_name='lowstockalert',
-            constraint=models.UniqueConstraint(condition=models.Q(('resolved_at__isnull', True)), fields=('location', 'item'), name='stock_one_open_alert_per_level'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='lowstockalert',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_lowstockalertevent" ("id", "item_id", "location_id", "noticed_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "resolved_at", "threshold") VALUES (NEW."id", NEW."item_id", NEW."location_id", NEW."noticed_at", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."resolved_at", NEW."threshold"); RETURN NULL;', hash='86fb4821e89b9e69bcb5143b01e488f1e293f19c', operation='INSERT', pgid='pgtrigger_insert_insert_d2b78', table='harmreduction_lowstockalert', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='lowstockalert',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_lowstockalertevent" ("id", "item_id", "location_id", "noticed_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "resolved_at", "threshold") VALUES (NEW."id", NEW."item_id", NEW."location_id", NEW."noticed_at", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."resolved_at", NEW."threshold"); RETURN NULL;', hash='49eb41e5f5ee1157b5f2083688b2910ce437ed55', operation='UPDATE', pgid='pgtrigger_update_update_fb789', table='harmreduction_lowstockalert', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='lowstockalert',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_lowstockalertevent" ("id", "item_id", "location_id", "noticed_at", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "resolved_at", "threshold") VALUES (OLD."id", OLD."item_id", OLD."location_id", OLD."noticed_at", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."resolved_at", OLD."threshold"); RETURN NULL;', hash='0f6c0d823ff34c81198e458cda97b1ff2aaef14c', operation='DELETE', pgid='pgtrigger_delete_delete_83dab', table='harmreduction_lowstockalert', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='overdose',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_overdoseevent" ("emergency_called", "hotel_id", "id", "naloxone_used", "note", "occurred_on", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "resident_id") VALUES (NEW."emergency_called", NEW."hotel_id", NEW."id", NEW."naloxone_used", NEW."note", NEW."occurred_on", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."resident_id"); RETURN NULL;', hash='5ad5ef8d3c7c9056938e551d767329d1ed01866d', operation='INSERT', pgid='pgtrigger_insert_insert_159f7', table='harmreduction_overdose', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='overdose',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_overdoseevent" ("emergency_called", "hotel_id", "id", "naloxone_used", "note", "occurred_on", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "resident_id") VALUES (NEW."emergency_called", NEW."hotel_id", NEW."id", NEW."naloxone_used", NEW."note", NEW."occurred_on", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."recorded_by_id", NEW."resident_id"); RETURN NULL;', hash='1f6ebb6c3f9dcde63f09d5cb6cb4da8a0f1c336b', operation='UPDATE', pgid='pgtrigger_update_update_0d0ba', table='harmreduction_overdose', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='overdose',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_overdoseevent" ("emergency_called", "hotel_id", "id", "naloxone_used", "note", "occurred_on", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "recorded_by_id", "resident_id") VALUES (OLD."emergency_called", OLD."hotel_id", OLD."id", OLD."naloxone_used", OLD."note", OLD."occurred_on", OLD."outcome", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."recorded_at", OLD."recorded_by_id", OLD."resident_id"); RETURN NULL;', hash='68ddeba7d627a2c9f283a6be5647a46c60ae3dae', operation='DELETE', pgid='pgtrigger_delete_delete_06725', table='harmreduction_overdose', when='AFTER')),
-        ),
-        migrations.AddConstraint(
-            model_name='sample',
-            constraint=models.CheckConstraint(condition=models.Q(('sent_on__isnull', True), ('sent_on__gte', models.F('collected_on')), _connector='OR'), name='sample_sent_after_collected', violation_error_message='A sample cannot be sent before it was collected.'),
-        ),
-        migrations.AddConstraint(
-            model_name='sample',
-            constraint=models.CheckConstraint(condition=models.Q(('result_on__isnull', True), models.Q(('sent_on__isnull', False), ('result_on__gte', models.F('sent_on'))), _connector='OR'), name='sample_result_after_sent', violation_error_message='A result comes back after the sample was sent.'),
-        ),
-        migrations.AddConstraint(
-            model_name='sample',
-            constraint=models.CheckConstraint(condition=models.Q(('returned_on__isnull', True), models.Q(('result_on__isnull', False), ('returned_on__gte', models.F('result_on'))), _connector='OR'), name='sample_returned_after_result', violation_error_message='The result is given to the person after it came back.'),
-        ),
-        migrations.AddConstraint(
-            model_name='sample',
-            constraint=models.CheckConstraint(condition=models.Q(('result_unexpected', False), ('result_on__isnull', False), _connector='OR'), name='sample_unexpected_only_with_a_result', violation_error_message='Only a result can be unexpected.'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='sample',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_sampleevent" ("alert_sent_at", "collected_by_id", "collected_on", "description", "id", "network", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "presumed_product", "reference", "resident_id", "result", "result_on", "result_unexpected", "returned_on", "sent_on") VALUES (NEW."alert_sent_at", NEW."collected_by_id", NEW."collected_on", NEW."description", NEW."id", NEW."network", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."presumed_product", NEW."reference", NEW."resident_id", NEW."result", NEW."result_on", NEW."result_unexpected", NEW."returned_on", NEW."sent_on"); RETURN NULL;', hash='77f7e077bb23c1c776fbbc9b555adecf82f6159e', operation='INSERT', pgid='pgtrigger_insert_insert_1aa73', table='harmreduction_sample', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='sample',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_sampleevent" ("alert_sent_at", "collected_by_id", "collected_on", "description", "id", "network", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "presumed_product", "reference", "resident_id", "result", "result_on", "result_unexpected", "returned_on", "sent_on") VALUES (NEW."alert_sent_at", NEW."collected_by_id", NEW."collected_on", NEW."description", NEW."id", NEW."network", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."presumed_product", NEW."reference", NEW."resident_id", NEW."result", NEW."result_on", NEW."result_unexpected", NEW."returned_on", NEW."sent_on"); RETURN NULL;', hash='7446a36d5cd56afe5ccb85601482ea4b6d192b86', operation='UPDATE', pgid='pgtrigger_update_update_ee91f', table='harmreduction_sample', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='sample',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_sampleevent" ("alert_sent_at", "collected_by_id", "collected_on", "description", "id", "network", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "presumed_product", "reference", "resident_id", "result", "result_on", "result_unexpected", "returned_on", "sent_on") VALUES (OLD."alert_sent_at", OLD."collected_by_id", OLD."collected_on", OLD."description", OLD."id", OLD."network", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."presumed_product", OLD."reference", OLD."resident_id", OLD."result", OLD."result_on", OLD."result_unexpected", OLD."returned_on", OLD."sent_on"); RETURN NULL;', hash='f4b14b063e546fbb5ff339e59a72290481396bd2', operation='DELETE', pgid='pgtrigger_delete_delete_cbe88', table='harmreduction_sample', when='AFTER')),
-        ),
-        migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.UniqueConstraint(fields=('location', 'item'), name='stock_one_level_per_item'),
-        ),
-        migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gte', 0)), name='stock_not_negative', violation_error_message='The stock cannot go below zero.'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stocklevel',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_stocklevelevent" ("id", "item_id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "threshold") VALUES (NEW."id", NEW."item_id", NEW."location_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."threshold"); RETURN NULL;', hash='6f5dab037598b00678a936cf694b940078896fda', operation='INSERT', pgid='pgtrigger_insert_insert_78c66', table='harmreduction_stocklevel', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stocklevel',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_stocklevelevent" ("id", "item_id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "threshold") VALUES (NEW."id", NEW."item_id", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."threshold"); RETURN NULL;', hash='362076a584f25e96f59bc369b85ce4183e0a1785', operation='UPDATE', pgid='pgtrigger_update_update_dcd97', table='harmreduction_stocklevel', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stocklevel',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_stocklevelevent" ("id", "item_id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "threshold") VALUES (OLD."id", OLD."item_id", OLD."location_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."threshold"); RETURN NULL;', hash='c78c6198e450aee555994eee718ebdb52bea9798', operation='DELETE', pgid='pgtrigger_delete_delete_ee134', table='harmreduction_stocklevel', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='supplydistribution',
-            index=models.Index(fields=['-given_at'], name='supply_distribution_at'),
-        ),
-        migrations.AddIndex(
-            model_name='supplydistribution',
-            index=models.Index(fields=['resident', '-given_at'], name='supply_distribution_resident'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplydistribution',
-            constraint=models.CheckConstraint(condition=models.Q(('visit__isnull', True), models.Q(('resident__isnull', False), ('setting', 'visit')), _connector='OR'), name='supply_visit_distribution_is_to_its_resident'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='supplydistribution',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_supplydistributionevent" ("given_at", "given_by_id", "id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "visit_id") VALUES (NEW."given_at", NEW."given_by_id", NEW."id", NEW."location_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."setting", NEW."visit_id"); RETURN NULL;', hash='9e9212789a85a2a5bcc0b3950cb373eb1c72af0f', operation='INSERT', pgid='pgtrigger_insert_insert_97d6e', table='harmreduction_supplydistribution', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='supplydistribution',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_supplydistributionevent" ("given_at", "given_by_id", "id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "visit_id") VALUES (NEW."given_at", NEW."given_by_id", NEW."id", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."setting", NEW."visit_id"); RETURN NULL;', hash='405c2df87a4931b4e1581d5f76d5340a77a79719', operation='UPDATE', pgid='pgtrigger_update_update_0646a', table='harmreduction_supplydistribution', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='supplydistribution',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_supplydistributionevent" ("given_at", "given_by_id", "id", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "setting", "visit_id") VALUES (OLD."given_at", OLD."given_by_id", OLD."id", OLD."location_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."setting", OLD."visit_id"); RETURN NULL;', hash='db7548e51eb1ce4c3437760090c8ef56b7fab0e6', operation='DELETE', pgid='pgtrigger_delete_delete_4c886', table='harmreduction_supplydistribution', when='AFTER')),
-        ),
-        migrations.AddConstraint(
-            model_name='supplydistributionline',
-            constraint=models.UniqueConstraint(fields=('distribution', 'item'), name='supply_one_line_per_item'),
-        ),
-        migrations.AddConstraint(
-            model_name='supplydistributionline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='supply_line_quantity_positive'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='supplydistributionline',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_supplydistributionlineevent" ("distribution_id", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity") VALUES (NEW."distribution_id", NEW."id", NEW."item_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity"); RETURN NULL;', hash='609c4b9f28ccc19c5ce47e303e6e86dc14fc21fe', operation='INSERT', pgid='pgtrigger_insert_insert_c9d31', table='harmreduction_supplydistributionline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='supplydistributionline',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_supplydistributionlineevent" ("distribution_id", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity") VALUES (NEW."distribution_id", NEW."id", NEW."item_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity"); RETURN NULL;', hash='82ff6624da2fd95ce06bae2563c5075b7e42cd0a', operation='UPDATE', pgid='pgtrigger_update_update_11d72', table='harmreduction_supplydistributionline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='supplydistributionline',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_supplydistributionlineevent" ("distribution_id", "id", "item_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity") VALUES (OLD."distribution_id", OLD."id", OLD."item_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity"); RETURN NULL;', hash='04c3705c91a6d5375b0bd766bb2d0b2bec54b56a', operation='DELETE', pgid='pgtrigger_delete_delete_de483', table='harmreduction_supplydistributionline', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='stockmovement',
-            index=models.Index(fields=['location', '-at'], name='stock_movement_location_at'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity', 0), _negated=True), name='stock_movement_not_zero'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.CheckConstraint(condition=models.Q(('balance_after__gte', 0)), name='stock_movement_balance_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['receipt', 'transfer_in']), ('quantity__gt', 0)), models.Q(('kind__in', ['transfer_out', 'distribution']), ('quantity__lt', 0)), ('kind__in', ['adjustment', 'inventory']), _connector='OR'), name='stock_movement_sign_matches_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'adjustment'), _negated=True), models.Q(('reason', ''), _negated=True), _connector='OR'), name='stock_adjustment_has_a_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('distribution_line__isnull', False), ('kind', 'distribution')), models.Q(models.Q(('kind', 'distribution'), _negated=True), ('distribution_line__isnull', True)), _connector='OR'), name='stock_distribution_names_its_line'),
-        ),
-        migrations.AddConstraint(
-            model_name='stockmovement',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('counterpart__isnull', False), ('kind__in', ['transfer_in', 'transfer_out'])), models.Q(models.Q(('kind__in', ['transfer_in', 'transfer_out']), _negated=True), ('counterpart__isnull', True)), _connector='OR'), name='stock_transfer_names_the_other_location'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stockmovement',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_stockmovementevent" ("at", "balance_after", "by_id", "counterpart_id", "distribution_line_id", "id", "inventory_line_id", "item_id", "kind", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "reason") VALUES (NEW."at", NEW."balance_after", NEW."by_id", NEW."counterpart_id", NEW."distribution_line_id", NEW."id", NEW."inventory_line_id", NEW."item_id", NEW."kind", NEW."location_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."reason"); RETURN NULL;', hash='db329a3470e39dec533f92fa627d0d906e85a80e', operation='INSERT', pgid='pgtrigger_insert_insert_41dfb', table='harmreduction_stockmovement', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stockmovement',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_stockmovementevent" ("at", "balance_after", "by_id", "counterpart_id", "distribution_line_id", "id", "inventory_line_id", "item_id", "kind", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "reason") VALUES (NEW."at", NEW."balance_after", NEW."by_id", NEW."counterpart_id", NEW."distribution_line_id", NEW."id", NEW."inventory_line_id", NEW."item_id", NEW."kind", NEW."location_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."reason"); RETURN NULL;', hash='7322ac6f0ce8899f8d3007b9cf0d1ddcb660cb33', operation='UPDATE', pgid='pgtrigger_update_update_9eff0', table='harmreduction_stockmovement', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stockmovement',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_stockmovementevent" ("at", "balance_after", "by_id", "counterpart_id", "distribution_line_id", "id", "inventory_line_id", "item_id", "kind", "location_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "reason") VALUES (OLD."at", OLD."balance_after", OLD."by_id", OLD."counterpart_id", OLD."distribution_line_id", OLD."id", OLD."inventory_line_id", OLD."item_id", OLD."kind", OLD."location_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."reason"); RETURN NULL;', hash='abac34e784ad09f2af7de1f1f6dbc3eeb50a3b63', operation='DELETE', pgid='pgtrigger_delete_delete_9df3a', table='harmreduction_stockmovement', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='naloxonekit',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_naloxonekitevent" ("batch", "expires_on", "id", "line_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "training") VALUES (NEW."batch", NEW."expires_on", NEW."id", NEW."line_id", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."training"); RETURN NULL;', hash='0d30c0cf530ceb1b85ea35e912ce450e3362fe54', operation='INSERT', pgid='pgtrigger_insert_insert_69ffc', table='harmreduction_naloxonekit', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='naloxonekit',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_naloxonekitevent" ("batch", "expires_on", "id", "line_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "training") VALUES (NEW."batch", NEW."expires_on", NEW."id", NEW."line_id", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."training"); RETURN NULL;', hash='4c8780ea3e4d560eafca62953016c88ba453e869', operation='UPDATE', pgid='pgtrigger_update_update_b1935', table='harmreduction_naloxonekit', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='naloxonekit',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_naloxonekitevent" ("batch", "expires_on", "id", "line_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "training") VALUES (OLD."batch", OLD."expires_on", OLD."id", OLD."line_id", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."training"); RETURN NULL;', hash='2f9908a392b6baceaa94ef8991ccb692ef272bd0', operation='DELETE', pgid='pgtrigger_delete_delete_c9dd8', table='harmreduction_naloxonekit', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='voucherdistribution',
-            index=models.Index(fields=['week', 'resident'], name='voucher_week_resident'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherdistribution',
-            constraint=models.UniqueConstraint(condition=models.Q(('cancelled_at__isnull', True)), fields=('resident', 'week'), name='voucher_one_per_resident_per_week', violation_error_message='This week is already recorded for this person.'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherdistribution',
-            constraint=models.CheckConstraint(condition=models.Q(('week__iso_week_day', 1)), name='voucher_week_is_a_monday'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherdistribution',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('missed_reason', ''), ('quantity__gt', 0), ('status', 'given'), models.Q(('given_where', ''), _negated=True)), models.Q(('given_where', ''), ('status', 'not_given'), ('visit__isnull', True), models.Q(('missed_reason', ''), _negated=True)), _connector='OR'), name='voucher_given_where_or_missed_why'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherdistribution',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('cancel_kind', ''), ('cancelled_at__isnull', True), ('cancelled_by__isnull', True)), models.Q(('cancelled_at__isnull', False), ('cancelled_by__isnull', False), models.Q(('cancel_kind', ''), _negated=True)), _connector='OR'), name='voucher_cancelled_by_someone'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherdistribution',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherdistributionevent" ("cancel_kind", "cancelled_at", "cancelled_by_id", "given_where", "id", "missed_note", "missed_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "recorded_at", "recorded_by_id", "resident_id", "status", "unit_value_cents", "visit_id", "week") VALUES (NEW."cancel_kind", NEW."cancelled_at", NEW."cancelled_by_id", NEW."given_where", NEW."id", NEW."missed_note", NEW."missed_reason", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."recorded_at", NEW."recorded_by_id", NEW."resident_id", NEW."status", NEW."unit_value_cents", NEW."visit_id", NEW."week"); RETURN NULL;', hash='f2871a17446a00d1e3761d2595873b74f596839c', operation='INSERT', pgid='pgtrigger_insert_insert_f88fa', table='harmreduction_voucherdistribution', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherdistribution',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_voucherdistributionevent" ("cancel_kind", "cancelled_at", "cancelled_by_id", "given_where", "id", "missed_note", "missed_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "recorded_at", "recorded_by_id", "resident_id", "status", "unit_value_cents", "visit_id", "week") VALUES (NEW."cancel_kind", NEW."cancelled_at", NEW."cancelled_by_id", NEW."given_where", NEW."id", NEW."missed_note", NEW."missed_reason", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."recorded_at", NEW."recorded_by_id", NEW."resident_id", NEW."status", NEW."unit_value_cents", NEW."visit_id", NEW."week"); RETURN NULL;', hash='6e8783dba0a3247e2c30c3f8ee47b50dae07ddbd', operation='UPDATE', pgid='pgtrigger_update_update_90a91', table='harmreduction_voucherdistribution', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherdistribution',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherdistributionevent" ("cancel_kind", "cancelled_at", "cancelled_by_id", "given_where", "id", "missed_note", "missed_reason", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "recorded_at", "recorded_by_id", "resident_id", "status", "unit_value_cents", "visit_id", "week") VALUES (OLD."cancel_kind", OLD."cancelled_at", OLD."cancelled_by_id", OLD."given_where", OLD."id", OLD."missed_note", OLD."missed_reason", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."recorded_at", OLD."recorded_by_id", OLD."resident_id", OLD."status", OLD."unit_value_cents", OLD."visit_id", OLD."week"); RETURN NULL;', hash='3df9168af8af70906668b2723d27d774e9e29481', operation='DELETE', pgid='pgtrigger_delete_delete_c69ae', table='harmreduction_voucherdistribution', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='voucherledgerline',
-            index=models.Index(fields=['on'], name='voucher_ledger_on'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherledgerline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['receipt', 'correction']), ('quantity__gt', 0)), models.Q(('kind__in', ['distribution', 'lost', 'returned']), ('quantity__lt', 0)), _connector='OR'), name='voucher_ledger_sign_matches_kind'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherledgerline',
-            constraint=models.CheckConstraint(condition=models.Q(('balance_after__gte', 0)), name='voucher_ledger_balance_not_negative'),
-        ),
-        migrations.AddConstraint(
-            model_name='voucherledgerline',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('distribution__isnull', False), ('kind__in', ['distribution', 'correction'])), models.Q(models.Q(('kind__in', ['distribution', 'correction']), _negated=True), ('distribution__isnull', True)), _connector='OR'), name='voucher_ledger_distribution_lines_name_it'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherledgerline',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherledgerlineevent" ("at", "balance_after", "by_id", "distribution_id", "id", "kind", "note", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "series") VALUES (NEW."at", NEW."balance_after", NEW."by_id", NEW."distribution_id", NEW."id", NEW."kind", NEW."note", NEW."on", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."quantity", NEW."series"); RETURN NULL;', hash='a79622ff5d5f85b566c3b75584826ecde885feca', operation='INSERT', pgid='pgtrigger_insert_insert_6a8db', table='harmreduction_voucherledgerline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherledgerline',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "harmreduction_voucherledgerlineevent" ("at", "balance_after", "by_id", "distribution_id", "id", "kind", "note", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "series") VALUES (NEW."at", NEW."balance_after", NEW."by_id", NEW."distribution_id", NEW."id", NEW."kind", NEW."note", NEW."on", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."quantity", NEW."series"); RETURN NULL;', hash='4a5d474a8a1d6d8e9ee33d4941580a7aae0e9e32', operation='UPDATE', pgid='pgtrigger_update_update_58ca5', table='harmreduction_voucherledgerline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='voucherledgerline',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "harmreduction_voucherledgerlineevent" ("at", "balance_after", "by_id", "distribution_id", "id", "kind", "note", "on", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "quantity", "series") VALUES (OLD."at", OLD."balance_after", OLD."by_id", OLD."distribution_id", OLD."id", OLD."kind", OLD."note", OLD."on", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."quantity", OLD."series"); RETURN NULL;', hash='137edab088bc5ed7c6cfd01ca4ae60a44aadc834', operation='DELETE', pgid='pgtrigger_delete_delete_e7212', table='harmreduction_voucherledgerline', when='AFTER')),
         ),
     ]

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.utils.timezone
 import pgtrigger.compiler
-import pgtrigger.migrations
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -14,9 +13,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('pghistory', '0007_auto_20250421_0444'),
         ('residents', '0003_vulnerability_labels'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -34,6 +33,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'right of access export',
                 'verbose_name_plural': 'right of access exports',
                 'ordering': ['-requested_at'],
+                'indexes': [models.Index(fields=['resident', '-requested_at'], name='subject_export_resident_at')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "privacy_subjectaccessexportevent" ("format", "id", "includes_medical", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "resident_id") VALUES (NEW."format", NEW."id", NEW."includes_medical", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."requested_at", NEW."requested_by_id", NEW."resident_id"); RETURN NULL;', hash='53608f4b7c1f0cfeb6463ff149d68a4a51dd6455', operation='INSERT', pgid='pgtrigger_insert_insert_36acd', table='privacy_subjectaccessexport', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "privacy_subjectaccessexportevent" ("format", "id", "includes_medical", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "resident_id") VALUES (NEW."format", NEW."id", NEW."includes_medical", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."requested_at", NEW."requested_by_id", NEW."resident_id"); RETURN NULL;', hash='cbfae2c82bb4b20ef7c5ecda0ff7e4c4d00695bd', operation='UPDATE', pgid='pgtrigger_update_update_9af0e', table='privacy_subjectaccessexport', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "privacy_subjectaccessexportevent" ("format", "id", "includes_medical", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "resident_id") VALUES (OLD."format", OLD."id", OLD."includes_medical", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."requested_at", OLD."requested_by_id", OLD."resident_id"); RETURN NULL;', hash='7c6a1be1687d39c3d877c741110dcb31937e1f28', operation='DELETE', pgid='pgtrigger_delete_delete_0371f', table='privacy_subjectaccessexport', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -54,21 +55,5 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-        ),
-        migrations.AddIndex(
-            model_name='subjectaccessexport',
-            index=models.Index(fields=['resident', '-requested_at'], name='subject_export_resident_at'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='subjectaccessexport',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "privacy_subjectaccessexportevent" ("format", "id", "includes_medical", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "resident_id") VALUES (NEW."format", NEW."id", NEW."includes_medical", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."requested_at", NEW."requested_by_id", NEW."resident_id"); RETURN NULL;', hash='53608f4b7c1f0cfeb6463ff149d68a4a51dd6455', operation='INSERT', pgid='pgtrigger_insert_insert_36acd', table='privacy_subjectaccessexport', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='subjectaccessexport',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "privacy_subjectaccessexportevent" ("format", "id", "includes_medical", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "resident_id") VALUES (NEW."format", NEW."id", NEW."includes_medical", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."requested_at", NEW."requested_by_id", NEW."resident_id"); RETURN NULL;', hash='cbfae2c82bb4b20ef7c5ecda0ff7e4c4d00695bd', operation='UPDATE', pgid='pgtrigger_update_update_9af0e', table='privacy_subjectaccessexport', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='subjectaccessexport',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "privacy_subjectaccessexportevent" ("format", "id", "includes_medical", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "resident_id") VALUES (OLD."format", OLD."id", OLD."includes_medical", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."requested_at", OLD."requested_by_id", OLD."resident_id"); RETURN NULL;', hash='7c6a1be1687d39c3d877c741110dcb31937e1f28', operation='DELETE', pgid='pgtrigger_delete_delete_0371f', table='privacy_subjectaccessexport', when='AFTER')),
         ),
     ]

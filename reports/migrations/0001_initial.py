@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.utils.timezone
 import pgtrigger.compiler
-import pgtrigger.migrations
 import reports.models
 from django.conf import settings
 from django.db import migrations, models
@@ -14,8 +13,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('pghistory', '0007_auto_20250421_0444'),
     ]
 
     operations = [
@@ -41,6 +40,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'activity report',
                 'verbose_name_plural': 'activity reports',
                 'ordering': ['-requested_at', '-pk'],
+                'constraints': [models.UniqueConstraint(fields=('audience', 'period_start', 'period_end', 'version'), name='report_one_version_per_period'), models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='report_period_in_order')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "reports_reportevent" ("audience", "build_seconds", "built_at", "error", "id", "idempotency_key", "pdf", "period_end", "period_start", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "status", "version") VALUES (NEW."audience", NEW."build_seconds", NEW."built_at", NEW."error", NEW."id", NEW."idempotency_key", NEW."pdf", NEW."period_end", NEW."period_start", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."requested_at", NEW."requested_by_id", NEW."status", NEW."version"); RETURN NULL;', hash='df7108e4f3332293535b7fb4faa2297c52a01c15', operation='INSERT', pgid='pgtrigger_insert_insert_84ceb', table='reports_report', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."audience" IS DISTINCT FROM (NEW."audience") OR OLD."build_seconds" IS DISTINCT FROM (NEW."build_seconds") OR OLD."built_at" IS DISTINCT FROM (NEW."built_at") OR OLD."error" IS DISTINCT FROM (NEW."error") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."idempotency_key" IS DISTINCT FROM (NEW."idempotency_key") OR OLD."pdf" IS DISTINCT FROM (NEW."pdf") OR OLD."period_end" IS DISTINCT FROM (NEW."period_end") OR OLD."period_start" IS DISTINCT FROM (NEW."period_start") OR OLD."requested_at" IS DISTINCT FROM (NEW."requested_at") OR OLD."requested_by_id" IS DISTINCT FROM (NEW."requested_by_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "reports_reportevent" ("audience", "build_seconds", "built_at", "error", "id", "idempotency_key", "pdf", "period_end", "period_start", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "status", "version") VALUES (NEW."audience", NEW."build_seconds", NEW."built_at", NEW."error", NEW."id", NEW."idempotency_key", NEW."pdf", NEW."period_end", NEW."period_start", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."requested_at", NEW."requested_by_id", NEW."status", NEW."version"); RETURN NULL;', hash='e628131089a0d03d179aecd4e8a75d258248909e', operation='UPDATE', pgid='pgtrigger_update_update_234a9', table='reports_report', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "reports_reportevent" ("audience", "build_seconds", "built_at", "error", "id", "idempotency_key", "pdf", "period_end", "period_start", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "status", "version") VALUES (OLD."audience", OLD."build_seconds", OLD."built_at", OLD."error", OLD."id", OLD."idempotency_key", OLD."pdf", OLD."period_end", OLD."period_start", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."requested_at", OLD."requested_by_id", OLD."status", OLD."version"); RETURN NULL;', hash='31f2f8d87faf2714dd248ed189827de5f144aed6', operation='DELETE', pgid='pgtrigger_delete_delete_6acd6', table='reports_report', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -68,25 +69,5 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.UniqueConstraint(fields=('audience', 'period_start', 'period_end', 'version'), name='report_one_version_per_period'),
-        ),
-        migrations.AddConstraint(
-            model_name='report',
-            constraint=models.CheckConstraint(condition=models.Q(('period_end__gte', models.F('period_start'))), name='report_period_in_order'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='report',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "reports_reportevent" ("audience", "build_seconds", "built_at", "error", "id", "idempotency_key", "pdf", "period_end", "period_start", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "status", "version") VALUES (NEW."audience", NEW."build_seconds", NEW."built_at", NEW."error", NEW."id", NEW."idempotency_key", NEW."pdf", NEW."period_end", NEW."period_start", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."requested_at", NEW."requested_by_id", NEW."status", NEW."version"); RETURN NULL;', hash='df7108e4f3332293535b7fb4faa2297c52a01c15', operation='INSERT', pgid='pgtrigger_insert_insert_84ceb', table='reports_report', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='report',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."audience" IS DISTINCT FROM (NEW."audience") OR OLD."build_seconds" IS DISTINCT FROM (NEW."build_seconds") OR OLD."built_at" IS DISTINCT FROM (NEW."built_at") OR OLD."error" IS DISTINCT FROM (NEW."error") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."idempotency_key" IS DISTINCT FROM (NEW."idempotency_key") OR OLD."pdf" IS DISTINCT FROM (NEW."pdf") OR OLD."period_end" IS DISTINCT FROM (NEW."period_end") OR OLD."period_start" IS DISTINCT FROM (NEW."period_start") OR OLD."requested_at" IS DISTINCT FROM (NEW."requested_at") OR OLD."requested_by_id" IS DISTINCT FROM (NEW."requested_by_id") OR OLD."status" IS DISTINCT FROM (NEW."status") OR OLD."version" IS DISTINCT FROM (NEW."version"))', func='INSERT INTO "reports_reportevent" ("audience", "build_seconds", "built_at", "error", "id", "idempotency_key", "pdf", "period_end", "period_start", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "status", "version") VALUES (NEW."audience", NEW."build_seconds", NEW."built_at", NEW."error", NEW."id", NEW."idempotency_key", NEW."pdf", NEW."period_end", NEW."period_start", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."requested_at", NEW."requested_by_id", NEW."status", NEW."version"); RETURN NULL;', hash='e628131089a0d03d179aecd4e8a75d258248909e', operation='UPDATE', pgid='pgtrigger_update_update_234a9', table='reports_report', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='report',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "reports_reportevent" ("audience", "build_seconds", "built_at", "error", "id", "idempotency_key", "pdf", "period_end", "period_start", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "requested_at", "requested_by_id", "status", "version") VALUES (OLD."audience", OLD."build_seconds", OLD."built_at", OLD."error", OLD."id", OLD."idempotency_key", OLD."pdf", OLD."period_end", OLD."period_start", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."requested_at", OLD."requested_by_id", OLD."status", OLD."version"); RETURN NULL;', hash='31f2f8d87faf2714dd248ed189827de5f144aed6', operation='DELETE', pgid='pgtrigger_delete_delete_6acd6', table='reports_report', when='AFTER')),
         ),
     ]

@@ -8,7 +8,6 @@ import django.db.models.functions.datetime
 import django.db.models.functions.text
 import django.utils.timezone
 import pgtrigger.compiler
-import pgtrigger.migrations
 import residents.models
 from django.conf import settings
 from django.db import migrations, models
@@ -19,111 +18,16 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("core", "0001_extensions"),
-        ('pghistory', '0007_auto_20250421_0444'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('core', '0001_extensions'),
+        ('pghistory', '0007_auto_20250421_0444'),
     ]
 
     operations = [
         # unaccent() is only STABLE: a generated column and an index need an IMMUTABLE wrapper.
         migrations.RunSQL(
-            sql=(
-                "CREATE OR REPLACE FUNCTION residents_unaccent(text) RETURNS text "
-                "LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT "
-                "AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$"
-            ),
-            reverse_sql="DROP FUNCTION IF EXISTS residents_unaccent(text)",
-        ),
-        migrations.CreateModel(
-            name='AccessLog',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
-                ('kind', models.CharField(choices=[('view', 'Viewed'), ('export', 'Exported')], default='view', max_length=8, verbose_name='access')),
-                ('page', models.CharField(blank=True, max_length=200, verbose_name='page')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-            ],
-            options={
-                'verbose_name': 'case file access',
-                'verbose_name_plural': 'case file accesses',
-                'ordering': ['-at', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='AdmissionRequest',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('received_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='received on')),
-                ('referring_structure', models.CharField(choices=[('outreach', 'Street outreach team'), ('caarud', 'CAARUD'), ('hospital', 'Hospital'), ('day_centre', 'Day centre'), ('csapa', 'CSAPA'), ('social_services', 'Social services'), ('other', 'Other')], max_length=16, verbose_name='referring structure')),
-                ('referrer_name', models.CharField(blank=True, max_length=120, verbose_name='referrer')),
-                ('referrer_contact', models.CharField(blank=True, max_length=200, verbose_name="referrer's contact details")),
-                ('psychic_situation', models.PositiveSmallIntegerField(choices=[(1, '1 – Stable: no known disorder, or a disorder that is followed and stable'), (2, '2 – Fragile: anxiety, low mood or sleep problems that weigh on daily life'), (3, '3 – Serious: psychiatric disorder without follow-up, or recent crises'), (4, '4 – Critical: acute distress, suicidal risk or a severe untreated disorder')], verbose_name='psychic situation')),
-                ('isolation', models.PositiveSmallIntegerField(choices=[(1, '1 – Supported: regular contact with relatives or several services'), (2, '2 – Limited: occasional contacts, one service at most'), (3, '3 – Isolated: few personal ties, sporadic contact with services'), (4, '4 – Cut off: no personal ties and no service following the person')], verbose_name='isolation')),
-                ('vulnerability', models.PositiveSmallIntegerField(choices=[(1, '1 – Low: no particular exposure to violence or health risks'), (2, '2 – Moderate: some health problems or risks on the street'), (3, '3 – High: chronic illness, violence suffered or survival sex work'), (4, '4 – Very high: serious health condition, recent violence, pregnancy or old age on the street')], verbose_name='vulnerability')),
-                ('observations', models.TextField(blank=True, verbose_name='observations')),
-                ('status', models.CharField(choices=[('waiting', 'Waiting'), ('admitted', 'Admitted'), ('refused', 'Refused'), ('lost', 'No follow-up / lost contact')], default='waiting', max_length=10, verbose_name='status')),
-                ('decision_reason', models.TextField(blank=True, verbose_name='reason for the decision')),
-                ('decided_on', models.DateField(blank=True, editable=False, null=True, verbose_name='decided on')),
-                ('last_news_on', models.DateField(blank=True, help_text='The last time the person or the referrer gave news.', null=True, verbose_name='last news on')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
-                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('decided_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
-            ],
-            options={
-                'verbose_name': 'admission request',
-                'verbose_name_plural': 'admission requests',
-                'ordering': ['-received_on', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ConsumptionAssessment',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('assessed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='assessed on')),
-                ('context', models.CharField(choices=[('admission', 'Admission'), ('quarterly', 'Quarterly review'), ('exit', 'Exit'), ('other', 'Other')], default='admission', max_length=12, verbose_name='context')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessed by')),
-            ],
-            options={
-                'verbose_name': 'consumption assessment',
-                'verbose_name_plural': 'consumption assessments',
-                'ordering': ['-assessed_on', '-pk'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ConsumptionLine',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('product', models.CharField(choices=[('crack', 'Crack / freebase cocaine'), ('cocaine', 'Cocaine'), ('heroin', 'Heroin'), ('ost', 'Opioid substitution treatment'), ('alcohol', 'Alcohol'), ('cannabis', 'Cannabis'), ('benzodiazepines', 'Benzodiazepines'), ('other', 'Other products')], max_length=16, verbose_name='product')),
-                ('frequency', models.PositiveSmallIntegerField(choices=[(0, 'Not in the last 30 days'), (1, 'Less than once a week'), (2, 'Once a week'), (3, 'Several times a week'), (4, 'Daily')], verbose_name='frequency')),
-                ('route', models.CharField(blank=True, choices=[('inhaled', 'Inhaled'), ('injected', 'Injected'), ('sniffed', 'Sniffed'), ('swallowed', 'Swallowed')], max_length=10, verbose_name='main route')),
-                ('ost_prescribed', models.BooleanField(default=False, help_text='For an opioid substitution treatment: prescribed to the person.', verbose_name='prescribed')),
-                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='residents.consumptionassessment', verbose_name='consumption assessment')),
-            ],
-            options={
-                'verbose_name': 'product used',
-                'verbose_name_plural': 'products used',
-                'ordering': ['assessment', 'product'],
-            },
-        ),
-        migrations.CreateModel(
-            name='ConsumptionLineEvent',
-            fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('id', models.BigIntegerField()),
-                ('product', models.CharField(choices=[('crack', 'Crack / freebase cocaine'), ('cocaine', 'Cocaine'), ('heroin', 'Heroin'), ('ost', 'Opioid substitution treatment'), ('alcohol', 'Alcohol'), ('cannabis', 'Cannabis'), ('benzodiazepines', 'Benzodiazepines'), ('other', 'Other products')], max_length=16, verbose_name='product')),
-                ('frequency', models.PositiveSmallIntegerField(choices=[(0, 'Not in the last 30 days'), (1, 'Less than once a week'), (2, 'Once a week'), (3, 'Several times a week'), (4, 'Daily')], verbose_name='frequency')),
-                ('route', models.CharField(blank=True, choices=[('inhaled', 'Inhaled'), ('injected', 'Injected'), ('sniffed', 'Sniffed'), ('swallowed', 'Swallowed')], max_length=10, verbose_name='main route')),
-                ('ost_prescribed', models.BooleanField(default=False, help_text='For an opioid substitution treatment: prescribed to the person.', verbose_name='prescribed')),
-                ('assessment', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.consumptionassessment', verbose_name='consumption assessment')),
-                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='residents.consumptionline')),
-            ],
-            options={
-                'abstract': False,
-            },
+            sql="CREATE OR REPLACE FUNCTION residents_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE STRICT AS $$ SELECT public.unaccent('public.unaccent'::regdictionary, $1) $$",
+            reverse_sql='DROP FUNCTION IF EXISTS residents_unaccent(text)',
         ),
         migrations.CreateModel(
             name='Resident',
@@ -153,6 +57,110 @@ class Migration(migrations.Migration):
                 'verbose_name': 'resident',
                 'verbose_name_plural': 'residents',
                 'ordering': ['nickname', 'pk'],
+                'indexes': [django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_text', name='gin_trgm_ops'), name='resident_search_trgm')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('birth_date__isnull', True), ('birth_year', django.db.models.functions.datetime.ExtractYear('birth_date')), _connector='OR'), name='resident_birth_year_matches_date', violation_error_message='The year of birth must match the date of birth.'), models.CheckConstraint(condition=models.Q(('archived_at__isnull', True), ('archived_by__isnull', False), _connector='OR'), name='resident_archived_by_someone')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_residentevent" ("archived_at", "archived_by_id", "birth_date", "birth_year", "consent_notes", "created_at", "created_by_id", "emergency_contact", "first_name", "gender", "id", "informed_by_id", "informed_on", "languages", "last_name", "nationality", "nickname", "objects_to_sharing", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone") VALUES (NEW."archived_at", NEW."archived_by_id", NEW."birth_date", NEW."birth_year", NEW."consent_notes", NEW."created_at", NEW."created_by_id", NEW."emergency_contact", NEW."first_name", NEW."gender", NEW."id", NEW."informed_by_id", NEW."informed_on", NEW."languages", NEW."last_name", NEW."nationality", NEW."nickname", NEW."objects_to_sharing", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone"); RETURN NULL;', hash='7cc87830b337b7e845d68c15e3633bb48ed82fd0', operation='INSERT', pgid='pgtrigger_insert_insert_424be', table='residents_resident', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."archived_at" IS DISTINCT FROM (NEW."archived_at") OR OLD."archived_by_id" IS DISTINCT FROM (NEW."archived_by_id") OR OLD."birth_date" IS DISTINCT FROM (NEW."birth_date") OR OLD."birth_year" IS DISTINCT FROM (NEW."birth_year") OR OLD."consent_notes" IS DISTINCT FROM (NEW."consent_notes") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."emergency_contact" IS DISTINCT FROM (NEW."emergency_contact") OR OLD."first_name" IS DISTINCT FROM (NEW."first_name") OR OLD."gender" IS DISTINCT FROM (NEW."gender") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."informed_by_id" IS DISTINCT FROM (NEW."informed_by_id") OR OLD."informed_on" IS DISTINCT FROM (NEW."informed_on") OR OLD."languages" IS DISTINCT FROM (NEW."languages") OR OLD."last_name" IS DISTINCT FROM (NEW."last_name") OR OLD."nationality" IS DISTINCT FROM (NEW."nationality") OR OLD."nickname" IS DISTINCT FROM (NEW."nickname") OR OLD."objects_to_sharing" IS DISTINCT FROM (NEW."objects_to_sharing") OR OLD."phone" IS DISTINCT FROM (NEW."phone"))', func='INSERT INTO "residents_residentevent" ("archived_at", "archived_by_id", "birth_date", "birth_year", "consent_notes", "created_at", "created_by_id", "emergency_contact", "first_name", "gender", "id", "informed_by_id", "informed_on", "languages", "last_name", "nationality", "nickname", "objects_to_sharing", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone") VALUES (NEW."archived_at", NEW."archived_by_id", NEW."birth_date", NEW."birth_year", NEW."consent_notes", NEW."created_at", NEW."created_by_id", NEW."emergency_contact", NEW."first_name", NEW."gender", NEW."id", NEW."informed_by_id", NEW."informed_on", NEW."languages", NEW."last_name", NEW."nationality", NEW."nickname", NEW."objects_to_sharing", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone"); RETURN NULL;', hash='15c6618247706f3820ad76920a19dddfc5bf25b0', operation='UPDATE', pgid='pgtrigger_update_update_7908c', table='residents_resident', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_residentevent" ("archived_at", "archived_by_id", "birth_date", "birth_year", "consent_notes", "created_at", "created_by_id", "emergency_contact", "first_name", "gender", "id", "informed_by_id", "informed_on", "languages", "last_name", "nationality", "nickname", "objects_to_sharing", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone") VALUES (OLD."archived_at", OLD."archived_by_id", OLD."birth_date", OLD."birth_year", OLD."consent_notes", OLD."created_at", OLD."created_by_id", OLD."emergency_contact", OLD."first_name", OLD."gender", OLD."id", OLD."informed_by_id", OLD."informed_on", OLD."languages", OLD."last_name", OLD."nationality", OLD."nickname", OLD."objects_to_sharing", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone"); RETURN NULL;', hash='fb6b23dc2e30d1290fc70ed2e167cd64dd56f0ff', operation='DELETE', pgid='pgtrigger_delete_delete_3d2a9', table='residents_resident', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='AccessLog',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='at')),
+                ('kind', models.CharField(choices=[('view', 'Viewed'), ('export', 'Exported')], default='view', max_length=8, verbose_name='access')),
+                ('page', models.CharField(blank=True, max_length=200, verbose_name='page')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_logs', to='residents.resident', verbose_name='resident')),
+            ],
+            options={
+                'verbose_name': 'case file access',
+                'verbose_name_plural': 'case file accesses',
+                'ordering': ['-at', '-pk'],
+                'indexes': [models.Index(fields=['resident', '-at'], name='accesslog_resident_at')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_accesslogevent" ("at", "id", "kind", "page", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "user_id") VALUES (NEW."at", NEW."id", NEW."kind", NEW."page", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."user_id"); RETURN NULL;', hash='d88f2447c6d08c252573c24f455fed21b08214ad', operation='INSERT', pgid='pgtrigger_insert_insert_8e4d8', table='residents_accesslog', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_accesslogevent" ("at", "id", "kind", "page", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "user_id") VALUES (NEW."at", NEW."id", NEW."kind", NEW."page", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."user_id"); RETURN NULL;', hash='8604a90371f7b72dee7a94c997c4a3ac58afff5b', operation='UPDATE', pgid='pgtrigger_update_update_b6b62', table='residents_accesslog', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_accesslogevent" ("at", "id", "kind", "page", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "user_id") VALUES (OLD."at", OLD."id", OLD."kind", OLD."page", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."user_id"); RETURN NULL;', hash='59ab5c017185f4adbead6e2000a7c9832d4f43eb', operation='DELETE', pgid='pgtrigger_delete_delete_f9cdd', table='residents_accesslog', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='AdmissionRequest',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('received_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='received on')),
+                ('referring_structure', models.CharField(choices=[('outreach', 'Street outreach team'), ('caarud', 'CAARUD'), ('hospital', 'Hospital'), ('day_centre', 'Day centre'), ('csapa', 'CSAPA'), ('social_services', 'Social services'), ('other', 'Other')], max_length=16, verbose_name='referring structure')),
+                ('referrer_name', models.CharField(blank=True, max_length=120, verbose_name='referrer')),
+                ('referrer_contact', models.CharField(blank=True, max_length=200, verbose_name="referrer's contact details")),
+                ('psychic_situation', models.PositiveSmallIntegerField(choices=[(1, '1 – Stable: no known disorder, or a disorder that is followed and stable'), (2, '2 – Fragile: anxiety, low mood or sleep problems that weigh on daily life'), (3, '3 – Serious: psychiatric disorder without follow-up, or recent crises'), (4, '4 – Critical: acute distress, suicidal risk or a severe untreated disorder')], verbose_name='psychic situation')),
+                ('isolation', models.PositiveSmallIntegerField(choices=[(1, '1 – Supported: regular contact with relatives or several services'), (2, '2 – Limited: occasional contacts, one service at most'), (3, '3 – Isolated: few personal ties, sporadic contact with services'), (4, '4 – Cut off: no personal ties and no service following the person')], verbose_name='isolation')),
+                ('vulnerability', models.PositiveSmallIntegerField(choices=[(1, '1 – Low: no particular exposure to violence or health risks'), (2, '2 – Moderate: some health problems or risks on the street'), (3, '3 – High: chronic illness, violence suffered or survival sex work'), (4, '4 – Very high: serious health condition, recent violence, pregnancy or old age on the street')], verbose_name='vulnerability')),
+                ('observations', models.TextField(blank=True, verbose_name='observations')),
+                ('status', models.CharField(choices=[('waiting', 'Waiting'), ('admitted', 'Admitted'), ('refused', 'Refused'), ('lost', 'No follow-up / lost contact')], default='waiting', max_length=10, verbose_name='status')),
+                ('decision_reason', models.TextField(blank=True, verbose_name='reason for the decision')),
+                ('decided_on', models.DateField(blank=True, editable=False, null=True, verbose_name='decided on')),
+                ('last_news_on', models.DateField(blank=True, help_text='The last time the person or the referrer gave news.', null=True, verbose_name='last news on')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False, verbose_name='created at')),
+                ('created_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
+                ('decided_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by')),
+                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='admission_requests', to='residents.resident', verbose_name='resident')),
+            ],
+            options={
+                'verbose_name': 'admission request',
+                'verbose_name_plural': 'admission requests',
+                'ordering': ['-received_on', '-pk'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('resident',), name='admission_one_waiting_request_per_resident', violation_error_message='This person already has a request on the waiting list.'), models.CheckConstraint(condition=models.Q(models.Q(('decided_on__isnull', True), ('status', 'waiting')), models.Q(models.Q(('status', 'waiting'), _negated=True), ('decided_on__isnull', False)), _connector='OR'), name='admission_decided_unless_waiting'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'refused'), _negated=True), models.Q(('decision_reason', ''), _negated=True), _connector='OR'), name='admission_refusal_has_a_reason', violation_error_message='Give the reason for the refusal.')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_admissionrequestevent" ("created_at", "created_by_id", "decided_by_id", "decided_on", "decision_reason", "id", "isolation", "last_news_on", "observations", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "psychic_situation", "received_on", "referrer_contact", "referrer_name", "referring_structure", "resident_id", "status", "vulnerability") VALUES (NEW."created_at", NEW."created_by_id", NEW."decided_by_id", NEW."decided_on", NEW."decision_reason", NEW."id", NEW."isolation", NEW."last_news_on", NEW."observations", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."psychic_situation", NEW."received_on", NEW."referrer_contact", NEW."referrer_name", NEW."referring_structure", NEW."resident_id", NEW."status", NEW."vulnerability"); RETURN NULL;', hash='a783b48d2a10357b0f7d07249e202369d75250fd', operation='INSERT', pgid='pgtrigger_insert_insert_d1d31', table='residents_admissionrequest', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_admissionrequestevent" ("created_at", "created_by_id", "decided_by_id", "decided_on", "decision_reason", "id", "isolation", "last_news_on", "observations", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "psychic_situation", "received_on", "referrer_contact", "referrer_name", "referring_structure", "resident_id", "status", "vulnerability") VALUES (NEW."created_at", NEW."created_by_id", NEW."decided_by_id", NEW."decided_on", NEW."decision_reason", NEW."id", NEW."isolation", NEW."last_news_on", NEW."observations", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."psychic_situation", NEW."received_on", NEW."referrer_contact", NEW."referrer_name", NEW."referring_structure", NEW."resident_id", NEW."status", NEW."vulnerability"); RETURN NULL;', hash='8494039d69f35e7ecdf577a5e6dc4dc21051ffc2', operation='UPDATE', pgid='pgtrigger_update_update_3f658', table='residents_admissionrequest', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_admissionrequestevent" ("created_at", "created_by_id", "decided_by_id", "decided_on", "decision_reason", "id", "isolation", "last_news_on", "observations", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "psychic_situation", "received_on", "referrer_contact", "referrer_name", "referring_structure", "resident_id", "status", "vulnerability") VALUES (OLD."created_at", OLD."created_by_id", OLD."decided_by_id", OLD."decided_on", OLD."decision_reason", OLD."id", OLD."isolation", OLD."last_news_on", OLD."observations", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."psychic_situation", OLD."received_on", OLD."referrer_contact", OLD."referrer_name", OLD."referring_structure", OLD."resident_id", OLD."status", OLD."vulnerability"); RETURN NULL;', hash='a52f67f31040d4f52b68b64673339098c4521b6c', operation='DELETE', pgid='pgtrigger_delete_delete_a39c6', table='residents_admissionrequest', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='ConsumptionAssessment',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('assessed_on', models.DateField(default=django.utils.timezone.localdate, verbose_name='assessed on')),
+                ('context', models.CharField(choices=[('admission', 'Admission'), ('quarterly', 'Quarterly review'), ('exit', 'Exit'), ('other', 'Other')], default='admission', max_length=12, verbose_name='context')),
+                ('notes', models.TextField(blank=True, verbose_name='notes')),
+                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='assessed by')),
+                ('resident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consumption_assessments', to='residents.resident', verbose_name='resident')),
+            ],
+            options={
+                'verbose_name': 'consumption assessment',
+                'verbose_name_plural': 'consumption assessments',
+                'ordering': ['-assessed_on', '-pk'],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_consumptionassessmentevent" ("assessed_by_id", "assessed_on", "context", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id") VALUES (NEW."assessed_by_id", NEW."assessed_on", NEW."context", NEW."id", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id"); RETURN NULL;', hash='2fd8adb7296b161a5e3f92c620681a8d7bf30eb7', operation='INSERT', pgid='pgtrigger_insert_insert_fcdf1', table='residents_consumptionassessment', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_consumptionassessmentevent" ("assessed_by_id", "assessed_on", "context", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id") VALUES (NEW."assessed_by_id", NEW."assessed_on", NEW."context", NEW."id", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id"); RETURN NULL;', hash='409f2c63bb808ff506d908b795eee81cf08e3b00', operation='UPDATE', pgid='pgtrigger_update_update_6e422', table='residents_consumptionassessment', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_consumptionassessmentevent" ("assessed_by_id", "assessed_on", "context", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id") VALUES (OLD."assessed_by_id", OLD."assessed_on", OLD."context", OLD."id", OLD."notes", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id"); RETURN NULL;', hash='f8b95b8c5a96b31503f290675559d73508cf38e4', operation='DELETE', pgid='pgtrigger_delete_delete_a7c4e', table='residents_consumptionassessment', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='ConsumptionLine',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('product', models.CharField(choices=[('crack', 'Crack / freebase cocaine'), ('cocaine', 'Cocaine'), ('heroin', 'Heroin'), ('ost', 'Opioid substitution treatment'), ('alcohol', 'Alcohol'), ('cannabis', 'Cannabis'), ('benzodiazepines', 'Benzodiazepines'), ('other', 'Other products')], max_length=16, verbose_name='product')),
+                ('frequency', models.PositiveSmallIntegerField(choices=[(0, 'Not in the last 30 days'), (1, 'Less than once a week'), (2, 'Once a week'), (3, 'Several times a week'), (4, 'Daily')], verbose_name='frequency')),
+                ('route', models.CharField(blank=True, choices=[('inhaled', 'Inhaled'), ('injected', 'Injected'), ('sniffed', 'Sniffed'), ('swallowed', 'Swallowed')], max_length=10, verbose_name='main route')),
+                ('ost_prescribed', models.BooleanField(default=False, help_text='For an opioid substitution treatment: prescribed to the person.', verbose_name='prescribed')),
+                ('assessment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='residents.consumptionassessment', verbose_name='consumption assessment')),
+            ],
+            options={
+                'verbose_name': 'product used',
+                'verbose_name_plural': 'products used',
+                'ordering': ['assessment', 'product'],
+                'constraints': [models.UniqueConstraint(fields=('assessment', 'product'), name='consumption_one_line_per_product', violation_error_message='Each product appears once per assessment.'), models.CheckConstraint(condition=models.Q(('ost_prescribed', False), ('product', 'ost'), _connector='OR'), name='consumption_prescription_only_for_ost', violation_error_message='Only an opioid substitution treatment can be marked as prescribed.')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_consumptionlineevent" ("assessment_id", "frequency", "id", "ost_prescribed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product", "route") VALUES (NEW."assessment_id", NEW."frequency", NEW."id", NEW."ost_prescribed", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."product", NEW."route"); RETURN NULL;', hash='0c2bfd7f8bda76fe633dfccce41b2a5f9e4099c2', operation='INSERT', pgid='pgtrigger_insert_insert_8c66c', table='residents_consumptionline', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_consumptionlineevent" ("assessment_id", "frequency", "id", "ost_prescribed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product", "route") VALUES (NEW."assessment_id", NEW."frequency", NEW."id", NEW."ost_prescribed", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."product", NEW."route"); RETURN NULL;', hash='63df52294c820ea7016b61bcae7e1bd956bf167c', operation='UPDATE', pgid='pgtrigger_update_update_bee55', table='residents_consumptionline', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_consumptionlineevent" ("assessment_id", "frequency", "id", "ost_prescribed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product", "route") VALUES (OLD."assessment_id", OLD."frequency", OLD."id", OLD."ost_prescribed", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."product", OLD."route"); RETURN NULL;', hash='5efb40dc589557e6a89d3e7b8de788c622cb4d43', operation='DELETE', pgid='pgtrigger_delete_delete_26493', table='residents_consumptionline', when='AFTER'))],
+            },
+        ),
+        migrations.CreateModel(
+            name='ConsumptionLineEvent',
+            fields=[
+                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
+                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
+                ('pgh_label', models.TextField(help_text='The event label.')),
+                ('id', models.BigIntegerField()),
+                ('product', models.CharField(choices=[('crack', 'Crack / freebase cocaine'), ('cocaine', 'Cocaine'), ('heroin', 'Heroin'), ('ost', 'Opioid substitution treatment'), ('alcohol', 'Alcohol'), ('cannabis', 'Cannabis'), ('benzodiazepines', 'Benzodiazepines'), ('other', 'Other products')], max_length=16, verbose_name='product')),
+                ('frequency', models.PositiveSmallIntegerField(choices=[(0, 'Not in the last 30 days'), (1, 'Less than once a week'), (2, 'Once a week'), (3, 'Several times a week'), (4, 'Daily')], verbose_name='frequency')),
+                ('route', models.CharField(blank=True, choices=[('inhaled', 'Inhaled'), ('injected', 'Injected'), ('sniffed', 'Sniffed'), ('swallowed', 'Swallowed')], max_length=10, verbose_name='main route')),
+                ('ost_prescribed', models.BooleanField(default=False, help_text='For an opioid substitution treatment: prescribed to the person.', verbose_name='prescribed')),
+                ('assessment', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='residents.consumptionassessment', verbose_name='consumption assessment')),
+                ('pgh_context', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='pghistory.context')),
+                ('pgh_obj', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='events', to='residents.consumptionline')),
+            ],
+            options={
+                'abstract': False,
             },
         ),
         migrations.CreateModel(
@@ -173,11 +181,6 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-        ),
-        migrations.AddField(
-            model_name='consumptionassessment',
-            name='resident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consumption_assessments', to='residents.resident', verbose_name='resident'),
         ),
         migrations.CreateModel(
             name='AdmissionRequestEvent',
@@ -209,11 +212,6 @@ class Migration(migrations.Migration):
                 'abstract': False,
             },
         ),
-        migrations.AddField(
-            model_name='admissionrequest',
-            name='resident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='admission_requests', to='residents.resident', verbose_name='resident'),
-        ),
         migrations.CreateModel(
             name='AccessLogEvent',
             fields=[
@@ -232,11 +230,6 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-        ),
-        migrations.AddField(
-            model_name='accesslog',
-            name='resident',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='access_logs', to='residents.resident', verbose_name='resident'),
         ),
         migrations.CreateModel(
             name='ResidentEvent',
@@ -289,6 +282,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'situation assessment',
                 'verbose_name_plural': 'situation assessments',
                 'ordering': ['-assessed_on', '-pk'],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_situationassessmentevent" ("assessed_by_id", "assessed_on", "domiciliation", "health_cover", "housing_before", "id", "id_papers", "income", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referring_structure", "residence_permit", "resident_id") VALUES (NEW."assessed_by_id", NEW."assessed_on", NEW."domiciliation", NEW."health_cover", NEW."housing_before", NEW."id", NEW."id_papers", NEW."income", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."referring_structure", NEW."residence_permit", NEW."resident_id"); RETURN NULL;', hash='893e4a4827af0533db92b43a13ddce7b856cfe86', operation='INSERT', pgid='pgtrigger_insert_insert_f78a6', table='residents_situationassessment', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_situationassessmentevent" ("assessed_by_id", "assessed_on", "domiciliation", "health_cover", "housing_before", "id", "id_papers", "income", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referring_structure", "residence_permit", "resident_id") VALUES (NEW."assessed_by_id", NEW."assessed_on", NEW."domiciliation", NEW."health_cover", NEW."housing_before", NEW."id", NEW."id_papers", NEW."income", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."referring_structure", NEW."residence_permit", NEW."resident_id"); RETURN NULL;', hash='efcc4db5e7d66e1f44037a94cd0a7ce65351def8', operation='UPDATE', pgid='pgtrigger_update_update_7f948', table='residents_situationassessment', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_situationassessmentevent" ("assessed_by_id", "assessed_on", "domiciliation", "health_cover", "housing_before", "id", "id_papers", "income", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referring_structure", "residence_permit", "resident_id") VALUES (OLD."assessed_by_id", OLD."assessed_on", OLD."domiciliation", OLD."health_cover", OLD."housing_before", OLD."id", OLD."id_papers", OLD."income", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."referring_structure", OLD."residence_permit", OLD."resident_id"); RETURN NULL;', hash='a2a7d2fbee234c1ba4e024637ace49d713ff520c', operation='DELETE', pgid='pgtrigger_delete_delete_e5f98', table='residents_situationassessment', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -314,113 +308,5 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-        ),
-        migrations.AddConstraint(
-            model_name='consumptionline',
-            constraint=models.UniqueConstraint(fields=('assessment', 'product'), name='consumption_one_line_per_product', violation_error_message='Each product appears once per assessment.'),
-        ),
-        migrations.AddConstraint(
-            model_name='consumptionline',
-            constraint=models.CheckConstraint(condition=models.Q(('ost_prescribed', False), ('product', 'ost'), _connector='OR'), name='consumption_prescription_only_for_ost', violation_error_message='Only an opioid substitution treatment can be marked as prescribed.'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='consumptionline',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_consumptionlineevent" ("assessment_id", "frequency", "id", "ost_prescribed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product", "route") VALUES (NEW."assessment_id", NEW."frequency", NEW."id", NEW."ost_prescribed", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."product", NEW."route"); RETURN NULL;', hash='0c2bfd7f8bda76fe633dfccce41b2a5f9e4099c2', operation='INSERT', pgid='pgtrigger_insert_insert_8c66c', table='residents_consumptionline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='consumptionline',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_consumptionlineevent" ("assessment_id", "frequency", "id", "ost_prescribed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product", "route") VALUES (NEW."assessment_id", NEW."frequency", NEW."id", NEW."ost_prescribed", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."product", NEW."route"); RETURN NULL;', hash='63df52294c820ea7016b61bcae7e1bd956bf167c', operation='UPDATE', pgid='pgtrigger_update_update_bee55', table='residents_consumptionline', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='consumptionline',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_consumptionlineevent" ("assessment_id", "frequency", "id", "ost_prescribed", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "product", "route") VALUES (OLD."assessment_id", OLD."frequency", OLD."id", OLD."ost_prescribed", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."product", OLD."route"); RETURN NULL;', hash='5efb40dc589557e6a89d3e7b8de788c622cb4d43', operation='DELETE', pgid='pgtrigger_delete_delete_26493', table='residents_consumptionline', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='resident',
-            index=django.contrib.postgres.indexes.GinIndex(django.contrib.postgres.indexes.OpClass('search_text', name='gin_trgm_ops'), name='resident_search_trgm'),
-        ),
-        migrations.AddConstraint(
-            model_name='resident',
-            constraint=models.CheckConstraint(condition=models.Q(('birth_date__isnull', True), ('birth_year', django.db.models.functions.datetime.ExtractYear('birth_date')), _connector='OR'), name='resident_birth_year_matches_date', violation_error_message='The year of birth must match the date of birth.'),
-        ),
-        migrations.AddConstraint(
-            model_name='resident',
-            constraint=models.CheckConstraint(condition=models.Q(('archived_at__isnull', True), ('archived_by__isnull', False), _connector='OR'), name='resident_archived_by_someone'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='resident',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_residentevent" ("archived_at", "archived_by_id", "birth_date", "birth_year", "consent_notes", "created_at", "created_by_id", "emergency_contact", "first_name", "gender", "id", "informed_by_id", "informed_on", "languages", "last_name", "nationality", "nickname", "objects_to_sharing", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone") VALUES (NEW."archived_at", NEW."archived_by_id", NEW."birth_date", NEW."birth_year", NEW."consent_notes", NEW."created_at", NEW."created_by_id", NEW."emergency_contact", NEW."first_name", NEW."gender", NEW."id", NEW."informed_by_id", NEW."informed_on", NEW."languages", NEW."last_name", NEW."nationality", NEW."nickname", NEW."objects_to_sharing", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."phone"); RETURN NULL;', hash='7cc87830b337b7e845d68c15e3633bb48ed82fd0', operation='INSERT', pgid='pgtrigger_insert_insert_424be', table='residents_resident', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='resident',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD."archived_at" IS DISTINCT FROM (NEW."archived_at") OR OLD."archived_by_id" IS DISTINCT FROM (NEW."archived_by_id") OR OLD."birth_date" IS DISTINCT FROM (NEW."birth_date") OR OLD."birth_year" IS DISTINCT FROM (NEW."birth_year") OR OLD."consent_notes" IS DISTINCT FROM (NEW."consent_notes") OR OLD."created_at" IS DISTINCT FROM (NEW."created_at") OR OLD."created_by_id" IS DISTINCT FROM (NEW."created_by_id") OR OLD."emergency_contact" IS DISTINCT FROM (NEW."emergency_contact") OR OLD."first_name" IS DISTINCT FROM (NEW."first_name") OR OLD."gender" IS DISTINCT FROM (NEW."gender") OR OLD."id" IS DISTINCT FROM (NEW."id") OR OLD."informed_by_id" IS DISTINCT FROM (NEW."informed_by_id") OR OLD."informed_on" IS DISTINCT FROM (NEW."informed_on") OR OLD."languages" IS DISTINCT FROM (NEW."languages") OR OLD."last_name" IS DISTINCT FROM (NEW."last_name") OR OLD."nationality" IS DISTINCT FROM (NEW."nationality") OR OLD."nickname" IS DISTINCT FROM (NEW."nickname") OR OLD."objects_to_sharing" IS DISTINCT FROM (NEW."objects_to_sharing") OR OLD."phone" IS DISTINCT FROM (NEW."phone"))', func='INSERT INTO "residents_residentevent" ("archived_at", "archived_by_id", "birth_date", "birth_year", "consent_notes", "created_at", "created_by_id", "emergency_contact", "first_name", "gender", "id", "informed_by_id", "informed_on", "languages", "last_name", "nationality", "nickname", "objects_to_sharing", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone") VALUES (NEW."archived_at", NEW."archived_by_id", NEW."birth_date", NEW."birth_year", NEW."consent_notes", NEW."created_at", NEW."created_by_id", NEW."emergency_contact", NEW."first_name", NEW."gender", NEW."id", NEW."informed_by_id", NEW."informed_on", NEW."languages", NEW."last_name", NEW."nationality", NEW."nickname", NEW."objects_to_sharing", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."phone"); RETURN NULL;', hash='15c6618247706f3820ad76920a19dddfc5bf25b0', operation='UPDATE', pgid='pgtrigger_update_update_7908c', table='residents_resident', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='resident',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_residentevent" ("archived_at", "archived_by_id", "birth_date", "birth_year", "consent_notes", "created_at", "created_by_id", "emergency_contact", "first_name", "gender", "id", "informed_by_id", "informed_on", "languages", "last_name", "nationality", "nickname", "objects_to_sharing", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "phone") VALUES (OLD."archived_at", OLD."archived_by_id", OLD."birth_date", OLD."birth_year", OLD."consent_notes", OLD."created_at", OLD."created_by_id", OLD."emergency_contact", OLD."first_name", OLD."gender", OLD."id", OLD."informed_by_id", OLD."informed_on", OLD."languages", OLD."last_name", OLD."nationality", OLD."nickname", OLD."objects_to_sharing", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."phone"); RETURN NULL;', hash='fb6b23dc2e30d1290fc70ed2e167cd64dd56f0ff', operation='DELETE', pgid='pgtrigger_delete_delete_3d2a9', table='residents_resident', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='consumptionassessment',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_consumptionassessmentevent" ("assessed_by_id", "assessed_on", "context", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id") VALUES (NEW."assessed_by_id", NEW."assessed_on", NEW."context", NEW."id", NEW."notes", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id"); RETURN NULL;', hash='2fd8adb7296b161a5e3f92c620681a8d7bf30eb7', operation='INSERT', pgid='pgtrigger_insert_insert_fcdf1', table='residents_consumptionassessment', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='consumptionassessment',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_consumptionassessmentevent" ("assessed_by_id", "assessed_on", "context", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id") VALUES (NEW."assessed_by_id", NEW."assessed_on", NEW."context", NEW."id", NEW."notes", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id"); RETURN NULL;', hash='409f2c63bb808ff506d908b795eee81cf08e3b00', operation='UPDATE', pgid='pgtrigger_update_update_6e422', table='residents_consumptionassessment', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='consumptionassessment',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_consumptionassessmentevent" ("assessed_by_id", "assessed_on", "context", "id", "notes", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id") VALUES (OLD."assessed_by_id", OLD."assessed_on", OLD."context", OLD."id", OLD."notes", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id"); RETURN NULL;', hash='f8b95b8c5a96b31503f290675559d73508cf38e4', operation='DELETE', pgid='pgtrigger_delete_delete_a7c4e', table='residents_consumptionassessment', when='AFTER')),
-        ),
-        migrations.AddConstraint(
-            model_name='admissionrequest',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'waiting')), fields=('resident',), name='admission_one_waiting_request_per_resident', violation_error_message='This person already has a request on the waiting list.'),
-        ),
-        migrations.AddConstraint(
-            model_name='admissionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decided_on__isnull', True), ('status', 'waiting')), models.Q(models.Q(('status', 'waiting'), _negated=True), ('decided_on__isnull', False)), _connector='OR'), name='admission_decided_unless_waiting'),
-        ),
-        migrations.AddConstraint(
-            model_name='admissionrequest',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'refused'), _negated=True), models.Q(('decision_reason', ''), _negated=True), _connector='OR'), name='admission_refusal_has_a_reason', violation_error_message='Give the reason for the refusal.'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='admissionrequest',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_admissionrequestevent" ("created_at", "created_by_id", "decided_by_id", "decided_on", "decision_reason", "id", "isolation", "last_news_on", "observations", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "psychic_situation", "received_on", "referrer_contact", "referrer_name", "referring_structure", "resident_id", "status", "vulnerability") VALUES (NEW."created_at", NEW."created_by_id", NEW."decided_by_id", NEW."decided_on", NEW."decision_reason", NEW."id", NEW."isolation", NEW."last_news_on", NEW."observations", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."psychic_situation", NEW."received_on", NEW."referrer_contact", NEW."referrer_name", NEW."referring_structure", NEW."resident_id", NEW."status", NEW."vulnerability"); RETURN NULL;', hash='a783b48d2a10357b0f7d07249e202369d75250fd', operation='INSERT', pgid='pgtrigger_insert_insert_d1d31', table='residents_admissionrequest', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='admissionrequest',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_admissionrequestevent" ("created_at", "created_by_id", "decided_by_id", "decided_on", "decision_reason", "id", "isolation", "last_news_on", "observations", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "psychic_situation", "received_on", "referrer_contact", "referrer_name", "referring_structure", "resident_id", "status", "vulnerability") VALUES (NEW."created_at", NEW."created_by_id", NEW."decided_by_id", NEW."decided_on", NEW."decision_reason", NEW."id", NEW."isolation", NEW."last_news_on", NEW."observations", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."psychic_situation", NEW."received_on", NEW."referrer_contact", NEW."referrer_name", NEW."referring_structure", NEW."resident_id", NEW."status", NEW."vulnerability"); RETURN NULL;', hash='8494039d69f35e7ecdf577a5e6dc4dc21051ffc2', operation='UPDATE', pgid='pgtrigger_update_update_3f658', table='residents_admissionrequest', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='admissionrequest',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_admissionrequestevent" ("created_at", "created_by_id", "decided_by_id", "decided_on", "decision_reason", "id", "isolation", "last_news_on", "observations", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "psychic_situation", "received_on", "referrer_contact", "referrer_name", "referring_structure", "resident_id", "status", "vulnerability") VALUES (OLD."created_at", OLD."created_by_id", OLD."decided_by_id", OLD."decided_on", OLD."decision_reason", OLD."id", OLD."isolation", OLD."last_news_on", OLD."observations", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."psychic_situation", OLD."received_on", OLD."referrer_contact", OLD."referrer_name", OLD."referring_structure", OLD."resident_id", OLD."status", OLD."vulnerability"); RETURN NULL;', hash='a52f67f31040d4f52b68b64673339098c4521b6c', operation='DELETE', pgid='pgtrigger_delete_delete_a39c6', table='residents_admissionrequest', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='accesslog',
-            index=models.Index(fields=['resident', '-at'], name='accesslog_resident_at'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='accesslog',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_accesslogevent" ("at", "id", "kind", "page", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "user_id") VALUES (NEW."at", NEW."id", NEW."kind", NEW."page", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."user_id"); RETURN NULL;', hash='d88f2447c6d08c252573c24f455fed21b08214ad', operation='INSERT', pgid='pgtrigger_insert_insert_8e4d8', table='residents_accesslog', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='accesslog',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_accesslogevent" ("at", "id", "kind", "page", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "user_id") VALUES (NEW."at", NEW."id", NEW."kind", NEW."page", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."user_id"); RETURN NULL;', hash='8604a90371f7b72dee7a94c997c4a3ac58afff5b', operation='UPDATE', pgid='pgtrigger_update_update_b6b62', table='residents_accesslog', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='accesslog',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_accesslogevent" ("at", "id", "kind", "page", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "user_id") VALUES (OLD."at", OLD."id", OLD."kind", OLD."page", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."user_id"); RETURN NULL;', hash='59ab5c017185f4adbead6e2000a7c9832d4f43eb', operation='DELETE', pgid='pgtrigger_delete_delete_f9cdd', table='residents_accesslog', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='situationassessment',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_situationassessmentevent" ("assessed_by_id", "assessed_on", "domiciliation", "health_cover", "housing_before", "id", "id_papers", "income", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referring_structure", "residence_permit", "resident_id") VALUES (NEW."assessed_by_id", NEW."assessed_on", NEW."domiciliation", NEW."health_cover", NEW."housing_before", NEW."id", NEW."id_papers", NEW."income", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."referring_structure", NEW."residence_permit", NEW."resident_id"); RETURN NULL;', hash='893e4a4827af0533db92b43a13ddce7b856cfe86', operation='INSERT', pgid='pgtrigger_insert_insert_f78a6', table='residents_situationassessment', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='situationassessment',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "residents_situationassessmentevent" ("assessed_by_id", "assessed_on", "domiciliation", "health_cover", "housing_before", "id", "id_papers", "income", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referring_structure", "residence_permit", "resident_id") VALUES (NEW."assessed_by_id", NEW."assessed_on", NEW."domiciliation", NEW."health_cover", NEW."housing_before", NEW."id", NEW."id_papers", NEW."income", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."referring_structure", NEW."residence_permit", NEW."resident_id"); RETURN NULL;', hash='efcc4db5e7d66e1f44037a94cd0a7ce65351def8', operation='UPDATE', pgid='pgtrigger_update_update_7f948', table='residents_situationassessment', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='situationassessment',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "residents_situationassessmentevent" ("assessed_by_id", "assessed_on", "domiciliation", "health_cover", "housing_before", "id", "id_papers", "income", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "referring_structure", "residence_permit", "resident_id") VALUES (OLD."assessed_by_id", OLD."assessed_on", OLD."domiciliation", OLD."health_cover", OLD."housing_before", OLD."id", OLD."id_papers", OLD."income", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."referring_structure", OLD."residence_permit", OLD."resident_id"); RETURN NULL;', hash='a2a7d2fbee234c1ba4e024637ace49d713ff520c', operation='DELETE', pgid='pgtrigger_delete_delete_e5f98', table='residents_situationassessment', when='AFTER')),
         ),
     ]

@@ -3,7 +3,6 @@
 import django.db.models.deletion
 import django.utils.timezone
 import pgtrigger.compiler
-import pgtrigger.migrations
 from django.conf import settings
 from django.db import migrations, models
 
@@ -13,9 +12,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         ('pghistory', '0007_auto_20250421_0444'),
         ('residents', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -37,6 +36,9 @@ class Migration(migrations.Migration):
                 'verbose_name': 'note',
                 'verbose_name_plural': 'notes',
                 'ordering': ['-written_at', '-pk'],
+                'indexes': [models.Index(fields=['resident', '-written_at'], name='note_resident_written')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'social'), ('shared_summary', '')), models.Q(models.Q(('kind', 'social'), _negated=True), ('text', '')), _connector='OR'), name='note_text_where_its_kind_keeps_it', violation_error_message='Only a nursing or psychiatric note has a summary.'), models.CheckConstraint(condition=models.Q(models.Q(('supersedes__isnull', True), ('version', 1)), models.Q(('supersedes__isnull', False), ('version__gt', 1)), _connector='OR'), name='note_version_follows_what_it_corrects')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_noteevent" ("author_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "resident_id", "shared_summary", "supersedes_id", "text", "version", "written_at") VALUES (NEW."author_id", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."resident_id", NEW."shared_summary", NEW."supersedes_id", NEW."text", NEW."version", NEW."written_at"); RETURN NULL;', hash='4aaebd17762e513d39a2b3265650bcc69b674153', operation='INSERT', pgid='pgtrigger_insert_insert_19077', table='support_note', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_noteevent" ("author_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "resident_id", "shared_summary", "supersedes_id", "text", "version", "written_at") VALUES (NEW."author_id", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."resident_id", NEW."shared_summary", NEW."supersedes_id", NEW."text", NEW."version", NEW."written_at"); RETURN NULL;', hash='73f1e0d923cb4e90c89de942fa8b704ee075bedd', operation='UPDATE', pgid='pgtrigger_update_update_42e36', table='support_note', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_noteevent" ("author_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "resident_id", "shared_summary", "supersedes_id", "text", "version", "written_at") VALUES (OLD."author_id", OLD."id", OLD."kind", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."recorded_at", OLD."resident_id", OLD."shared_summary", OLD."supersedes_id", OLD."text", OLD."version", OLD."written_at"); RETURN NULL;', hash='de6a30148f60c1ec1e66cedce2014953b7416af2', operation='DELETE', pgid='pgtrigger_delete_delete_795a4', table='support_note', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -48,6 +50,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'medical note text',
                 'verbose_name_plural': 'medical note texts',
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_medicalnotetextevent" ("note_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "text") VALUES (NEW."note_id", _pgh_attach_context(), NOW(), \'insert\', NEW."note_id", NEW."text"); RETURN NULL;', hash='650a6b8a12d324cef3f10059b658d6f8998e0871', operation='INSERT', pgid='pgtrigger_insert_insert_964a7', table='support_medicalnotetext', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_medicalnotetextevent" ("note_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "text") VALUES (NEW."note_id", _pgh_attach_context(), NOW(), \'update\', NEW."note_id", NEW."text"); RETURN NULL;', hash='2ccb245c3b31fd2aa9973356c5188f72a19c48fa', operation='UPDATE', pgid='pgtrigger_update_update_bef72', table='support_medicalnotetext', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_medicalnotetextevent" ("note_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "text") VALUES (OLD."note_id", _pgh_attach_context(), NOW(), \'delete\', OLD."note_id", OLD."text"); RETURN NULL;', hash='7a7d8bb9447128ca07efa8fcc216997362159f94', operation='DELETE', pgid='pgtrigger_delete_delete_d9240', table='support_medicalnotetext', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -91,6 +94,9 @@ class Migration(migrations.Migration):
                 'verbose_name': 'referral',
                 'verbose_name_plural': 'referrals',
                 'ordering': [models.OrderBy(models.F('appointment_at'), descending=True, nulls_first=True), '-pk'],
+                'indexes': [models.Index(fields=['accompanied_by', 'appointment_at'], name='referral_companion'), models.Index(fields=['appointment_at'], name='referral_appointment')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('outcome__in', frozenset(['attended', 'missed'])), _negated=True), ('appointment_at__isnull', False), _connector='OR'), name='referral_outcome_needs_an_appointment', violation_error_message="Give the appointment's date to record its outcome.")],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_referralevent" ("accompanied_by_id", "appointment_at", "created_at", "created_by_id", "id", "is_medical", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "service") VALUES (NEW."accompanied_by_id", NEW."appointment_at", NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_medical", NEW."notes", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."service"); RETURN NULL;', hash='353407b595002566875c4841a8c3fef5074d6c44', operation='INSERT', pgid='pgtrigger_insert_insert_03142', table='support_referral', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_referralevent" ("accompanied_by_id", "appointment_at", "created_at", "created_by_id", "id", "is_medical", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "service") VALUES (NEW."accompanied_by_id", NEW."appointment_at", NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_medical", NEW."notes", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."service"); RETURN NULL;', hash='0ba143ed9132ee7c715c935a0f9145f28534d35d', operation='UPDATE', pgid='pgtrigger_update_update_c9978', table='support_referral', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_referralevent" ("accompanied_by_id", "appointment_at", "created_at", "created_by_id", "id", "is_medical", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "service") VALUES (OLD."accompanied_by_id", OLD."appointment_at", OLD."created_at", OLD."created_by_id", OLD."id", OLD."is_medical", OLD."notes", OLD."outcome", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."service"); RETURN NULL;', hash='a3678a6a763c92f5041dcbe50977b8073cbe7024', operation='DELETE', pgid='pgtrigger_delete_delete_9854a', table='support_referral', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -134,6 +140,9 @@ class Migration(migrations.Migration):
                 'verbose_name': 'step',
                 'verbose_name_plural': 'steps',
                 'ordering': [models.OrderBy(models.F('due_on'), nulls_last=True), 'pk'],
+                'indexes': [models.Index(fields=['followed_by', 'status', 'due_on'], name='step_follower')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('closed_on__isnull', True), ('status__in', frozenset(['in_progress', 'to_do']))), models.Q(models.Q(('status__in', frozenset(['in_progress', 'to_do'])), _negated=True), ('closed_on__isnull', False)), _connector='OR'), name='step_closed_on_when_closed')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_stepevent" ("closed_on", "created_at", "created_by_id", "details", "due_on", "followed_by_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "status") VALUES (NEW."closed_on", NEW."created_at", NEW."created_by_id", NEW."details", NEW."due_on", NEW."followed_by_id", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."status"); RETURN NULL;', hash='0cae3758f6cfd197be8b55a62671a0a5c2d43906', operation='INSERT', pgid='pgtrigger_insert_insert_bb99c', table='support_step', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_stepevent" ("closed_on", "created_at", "created_by_id", "details", "due_on", "followed_by_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "status") VALUES (NEW."closed_on", NEW."created_at", NEW."created_by_id", NEW."details", NEW."due_on", NEW."followed_by_id", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."status"); RETURN NULL;', hash='4bd2f55622d9b22c8df2c9fe376305193328d378', operation='UPDATE', pgid='pgtrigger_update_update_0bc29', table='support_step', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_stepevent" ("closed_on", "created_at", "created_by_id", "details", "due_on", "followed_by_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "status") VALUES (OLD."closed_on", OLD."created_at", OLD."created_by_id", OLD."details", OLD."due_on", OLD."followed_by_id", OLD."id", OLD."kind", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."status"); RETURN NULL;', hash='3bc4d04e8bd4f91001f3871d09e18ad0f32326aa', operation='DELETE', pgid='pgtrigger_delete_delete_f0710', table='support_step', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -150,6 +159,8 @@ class Migration(migrations.Migration):
                 'verbose_name': 'step digest',
                 'verbose_name_plural': 'step digests',
                 'ordering': ['-sent_at'],
+                'constraints': [models.UniqueConstraint(fields=('user', 'iso_year', 'iso_week'), name='step_digest_once_a_week')],
+                'triggers': [pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_stepdigestevent" ("id", "iso_week", "iso_year", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sent_at", "step_count", "user_id") VALUES (NEW."id", NEW."iso_week", NEW."iso_year", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."sent_at", NEW."step_count", NEW."user_id"); RETURN NULL;', hash='56598de2c6b10a9fdf35346bc516e23965ef6a90', operation='INSERT', pgid='pgtrigger_insert_insert_ce316', table='support_stepdigest', when='AFTER')), pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_stepdigestevent" ("id", "iso_week", "iso_year", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sent_at", "step_count", "user_id") VALUES (NEW."id", NEW."iso_week", NEW."iso_year", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."sent_at", NEW."step_count", NEW."user_id"); RETURN NULL;', hash='e8b0f3744f135b2ec6dde7770de7362724540c90', operation='UPDATE', pgid='pgtrigger_update_update_9e4de', table='support_stepdigest', when='AFTER')), pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_stepdigestevent" ("id", "iso_week", "iso_year", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sent_at", "step_count", "user_id") VALUES (OLD."id", OLD."iso_week", OLD."iso_year", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."sent_at", OLD."step_count", OLD."user_id"); RETURN NULL;', hash='e1731f5002e44f367a1aca848e0182194f51ff2e', operation='DELETE', pgid='pgtrigger_delete_delete_a96fa', table='support_stepdigest', when='AFTER'))],
             },
         ),
         migrations.CreateModel(
@@ -208,101 +219,5 @@ class Migration(migrations.Migration):
             options={
                 'abstract': False,
             },
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='medicalnotetext',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_medicalnotetextevent" ("note_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "text") VALUES (NEW."note_id", _pgh_attach_context(), NOW(), \'insert\', NEW."note_id", NEW."text"); RETURN NULL;', hash='650a6b8a12d324cef3f10059b658d6f8998e0871', operation='INSERT', pgid='pgtrigger_insert_insert_964a7', table='support_medicalnotetext', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='medicalnotetext',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_medicalnotetextevent" ("note_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "text") VALUES (NEW."note_id", _pgh_attach_context(), NOW(), \'update\', NEW."note_id", NEW."text"); RETURN NULL;', hash='2ccb245c3b31fd2aa9973356c5188f72a19c48fa', operation='UPDATE', pgid='pgtrigger_update_update_bef72', table='support_medicalnotetext', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='medicalnotetext',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_medicalnotetextevent" ("note_id", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "text") VALUES (OLD."note_id", _pgh_attach_context(), NOW(), \'delete\', OLD."note_id", OLD."text"); RETURN NULL;', hash='7a7d8bb9447128ca07efa8fcc216997362159f94', operation='DELETE', pgid='pgtrigger_delete_delete_d9240', table='support_medicalnotetext', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='note',
-            index=models.Index(fields=['resident', '-written_at'], name='note_resident_written'),
-        ),
-        migrations.AddConstraint(
-            model_name='note',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'social'), ('shared_summary', '')), models.Q(models.Q(('kind', 'social'), _negated=True), ('text', '')), _connector='OR'), name='note_text_where_its_kind_keeps_it', violation_error_message='Only a nursing or psychiatric note has a summary.'),
-        ),
-        migrations.AddConstraint(
-            model_name='note',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('supersedes__isnull', True), ('version', 1)), models.Q(('supersedes__isnull', False), ('version__gt', 1)), _connector='OR'), name='note_version_follows_what_it_corrects'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='note',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_noteevent" ("author_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "resident_id", "shared_summary", "supersedes_id", "text", "version", "written_at") VALUES (NEW."author_id", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."recorded_at", NEW."resident_id", NEW."shared_summary", NEW."supersedes_id", NEW."text", NEW."version", NEW."written_at"); RETURN NULL;', hash='4aaebd17762e513d39a2b3265650bcc69b674153', operation='INSERT', pgid='pgtrigger_insert_insert_19077', table='support_note', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='note',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_noteevent" ("author_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "resident_id", "shared_summary", "supersedes_id", "text", "version", "written_at") VALUES (NEW."author_id", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."recorded_at", NEW."resident_id", NEW."shared_summary", NEW."supersedes_id", NEW."text", NEW."version", NEW."written_at"); RETURN NULL;', hash='73f1e0d923cb4e90c89de942fa8b704ee075bedd', operation='UPDATE', pgid='pgtrigger_update_update_42e36', table='support_note', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='note',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_noteevent" ("author_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "recorded_at", "resident_id", "shared_summary", "supersedes_id", "text", "version", "written_at") VALUES (OLD."author_id", OLD."id", OLD."kind", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."recorded_at", OLD."resident_id", OLD."shared_summary", OLD."supersedes_id", OLD."text", OLD."version", OLD."written_at"); RETURN NULL;', hash='de6a30148f60c1ec1e66cedce2014953b7416af2', operation='DELETE', pgid='pgtrigger_delete_delete_795a4', table='support_note', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['accompanied_by', 'appointment_at'], name='referral_companion'),
-        ),
-        migrations.AddIndex(
-            model_name='referral',
-            index=models.Index(fields=['appointment_at'], name='referral_appointment'),
-        ),
-        migrations.AddConstraint(
-            model_name='referral',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('outcome__in', frozenset(['attended', 'missed'])), _negated=True), ('appointment_at__isnull', False), _connector='OR'), name='referral_outcome_needs_an_appointment', violation_error_message="Give the appointment's date to record its outcome."),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='referral',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_referralevent" ("accompanied_by_id", "appointment_at", "created_at", "created_by_id", "id", "is_medical", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "service") VALUES (NEW."accompanied_by_id", NEW."appointment_at", NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_medical", NEW."notes", NEW."outcome", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."service"); RETURN NULL;', hash='353407b595002566875c4841a8c3fef5074d6c44', operation='INSERT', pgid='pgtrigger_insert_insert_03142', table='support_referral', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='referral',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_referralevent" ("accompanied_by_id", "appointment_at", "created_at", "created_by_id", "id", "is_medical", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "service") VALUES (NEW."accompanied_by_id", NEW."appointment_at", NEW."created_at", NEW."created_by_id", NEW."id", NEW."is_medical", NEW."notes", NEW."outcome", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."service"); RETURN NULL;', hash='0ba143ed9132ee7c715c935a0f9145f28534d35d', operation='UPDATE', pgid='pgtrigger_update_update_c9978', table='support_referral', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='referral',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_referralevent" ("accompanied_by_id", "appointment_at", "created_at", "created_by_id", "id", "is_medical", "notes", "outcome", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "service") VALUES (OLD."accompanied_by_id", OLD."appointment_at", OLD."created_at", OLD."created_by_id", OLD."id", OLD."is_medical", OLD."notes", OLD."outcome", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."service"); RETURN NULL;', hash='a3678a6a763c92f5041dcbe50977b8073cbe7024', operation='DELETE', pgid='pgtrigger_delete_delete_9854a', table='support_referral', when='AFTER')),
-        ),
-        migrations.AddIndex(
-            model_name='step',
-            index=models.Index(fields=['followed_by', 'status', 'due_on'], name='step_follower'),
-        ),
-        migrations.AddConstraint(
-            model_name='step',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('closed_on__isnull', True), ('status__in', frozenset(['in_progress', 'to_do']))), models.Q(models.Q(('status__in', frozenset(['in_progress', 'to_do'])), _negated=True), ('closed_on__isnull', False)), _connector='OR'), name='step_closed_on_when_closed'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='step',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_stepevent" ("closed_on", "created_at", "created_by_id", "details", "due_on", "followed_by_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "status") VALUES (NEW."closed_on", NEW."created_at", NEW."created_by_id", NEW."details", NEW."due_on", NEW."followed_by_id", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."resident_id", NEW."status"); RETURN NULL;', hash='0cae3758f6cfd197be8b55a62671a0a5c2d43906', operation='INSERT', pgid='pgtrigger_insert_insert_bb99c', table='support_step', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='step',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_stepevent" ("closed_on", "created_at", "created_by_id", "details", "due_on", "followed_by_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "status") VALUES (NEW."closed_on", NEW."created_at", NEW."created_by_id", NEW."details", NEW."due_on", NEW."followed_by_id", NEW."id", NEW."kind", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."resident_id", NEW."status"); RETURN NULL;', hash='4bd2f55622d9b22c8df2c9fe376305193328d378', operation='UPDATE', pgid='pgtrigger_update_update_0bc29', table='support_step', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='step',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_stepevent" ("closed_on", "created_at", "created_by_id", "details", "due_on", "followed_by_id", "id", "kind", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "resident_id", "status") VALUES (OLD."closed_on", OLD."created_at", OLD."created_by_id", OLD."details", OLD."due_on", OLD."followed_by_id", OLD."id", OLD."kind", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."resident_id", OLD."status"); RETURN NULL;', hash='3bc4d04e8bd4f91001f3871d09e18ad0f32326aa', operation='DELETE', pgid='pgtrigger_delete_delete_f0710', table='support_step', when='AFTER')),
-        ),
-        migrations.AddConstraint(
-            model_name='stepdigest',
-            constraint=models.UniqueConstraint(fields=('user', 'iso_year', 'iso_week'), name='step_digest_once_a_week'),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stepdigest',
-            trigger=pgtrigger.compiler.Trigger(name='insert_insert', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_stepdigestevent" ("id", "iso_week", "iso_year", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sent_at", "step_count", "user_id") VALUES (NEW."id", NEW."iso_week", NEW."iso_year", _pgh_attach_context(), NOW(), \'insert\', NEW."id", NEW."sent_at", NEW."step_count", NEW."user_id"); RETURN NULL;', hash='56598de2c6b10a9fdf35346bc516e23965ef6a90', operation='INSERT', pgid='pgtrigger_insert_insert_ce316', table='support_stepdigest', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stepdigest',
-            trigger=pgtrigger.compiler.Trigger(name='update_update', sql=pgtrigger.compiler.UpsertTriggerSql(condition='WHEN (OLD.* IS DISTINCT FROM NEW.*)', func='INSERT INTO "support_stepdigestevent" ("id", "iso_week", "iso_year", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sent_at", "step_count", "user_id") VALUES (NEW."id", NEW."iso_week", NEW."iso_year", _pgh_attach_context(), NOW(), \'update\', NEW."id", NEW."sent_at", NEW."step_count", NEW."user_id"); RETURN NULL;', hash='e8b0f3744f135b2ec6dde7770de7362724540c90', operation='UPDATE', pgid='pgtrigger_update_update_9e4de', table='support_stepdigest', when='AFTER')),
-        ),
-        pgtrigger.migrations.AddTrigger(
-            model_name='stepdigest',
-            trigger=pgtrigger.compiler.Trigger(name='delete_delete', sql=pgtrigger.compiler.UpsertTriggerSql(func='INSERT INTO "support_stepdigestevent" ("id", "iso_week", "iso_year", "pgh_context_id", "pgh_created_at", "pgh_label", "pgh_obj_id", "sent_at", "step_count", "user_id") VALUES (OLD."id", OLD."iso_week", OLD."iso_year", _pgh_attach_context(), NOW(), \'delete\', OLD."id", OLD."sent_at", OLD."step_count", OLD."user_id"); RETURN NULL;', hash='e1731f5002e44f367a1aca848e0182194f51ff2e', operation='DELETE', pgid='pgtrigger_delete_delete_a96fa', table='support_stepdigest', when='AFTER')),
         ),
     ]
