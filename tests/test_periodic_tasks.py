@@ -29,46 +29,6 @@ def test_it_purges_old_form_tokens_only():
     assert purge_used_form_tokens.delay().get() == 0
 
 
-@pytest.mark.django_db
-def test_a_double_fire_of_beat_has_one_effect(settings, tmp_path):
-    """Every periodic task, run twice in a row on the demo data: the second run changes no table
-    (history included) and sends no e-mail. Beat may fire twice (a restart, two beats by mistake).
-    The retention delay is shortened so that the retention task has files to anonymise."""
-    from django.apps import apps
-    from django.core import mail
-    from django.core.management import call_command
-
-    settings.MEDIA_ROOT = str(tmp_path)
-    settings.RETENTION_DAYS = 120
-    call_command("seed_demo", allow_production=True, verbosity=0)
-    app.loader.import_default_modules()
-    tasks = [app.tasks[entry["task"]] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
-
-    def state() -> dict[str, int]:
-        counts = {
-            model._meta.db_table: model._base_manager.count()
-            for model in apps.get_models()
-            if model._meta.managed and not model._meta.proxy
-        }
-        return {**counts, "e-mails": len(mail.outbox)}
-
-    for task in tasks:
-        task.delay().get()
-    after_once = state()
-    assert after_once["e-mails"] > 0 and after_once["reports_report"] == 2
-    from residents.models import Resident
-
-    assert Resident.objects.filter(anonymised_at__isnull=False).exists()
-    for task in tasks:
-        task.delay().get()
-    changed = {
-        table: (after_once[table], count)
-        for table, count in state().items()
-        if count != after_once[table]
-    }
-    assert changed == {}
-
-
 def test_no_task_waits_or_runs_longer_than_the_brokers_visibility_timeout():
     """Past the visibility timeout Redis hands an unacknowledged message to another worker: a
     retry delay, an ETA or a run that long would run the task twice."""

@@ -1,5 +1,10 @@
-"""The figures of both 2025 reports on the demo data did not move when the code was reorganised.
+"""Tests that need the whole demo (every app's seeder) share one seed, made once for the module.
 
+Seeding the whole demo takes about twenty seconds, so it is done once, with the clock frozen at
+30 November 2026 in Paris (the demo draws its dates from "today"), and each test runs in a
+savepoint rolled back after it (`tests.shared_data`).
+
+**The 2025 figures did not move when the code was reorganised.**
 `data/demo_2025_figures.json` holds every table of the ARS and the operator reports for 2025, on
 the demo seeded as on 30 November 2026 in Paris (the demo draws its dates from "today", so the
 clock is frozen at that moment). Its numbers were checked equal, table by table, to those computed
@@ -28,10 +33,15 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.apps import apps
+from django.core import mail
 from django.core.management import call_command
 from django.utils import translation
 
+from config.celery import app
 from reports import figures
+from residents.models import Resident
+from tests import shared_data
 
 EXPECTED = Path(__file__).parent / "data" / "demo_2025_figures.json"
 SEEDED_AT = datetime.datetime(2026, 11, 30, 10, 0, tzinfo=zoneinfo.ZoneInfo("Europe/Paris"))
@@ -56,10 +66,24 @@ def printed(table: dict | None) -> dict | None:
     }
 
 
-@pytest.fixture
-def demo_2025_figures(db):
-    with time_machine.travel(SEEDED_AT, tick=False), translation.override("fr"):
+def _seed_the_whole_demo() -> None:
+    with time_machine.travel(SEEDED_AT, tick=False):
         call_command("seed_demo", allow_production=True, verbosity=0)
+
+
+@pytest.fixture(scope="module")
+def module_demo(django_db_setup, django_db_blocker):
+    yield from shared_data.built_once_for_the_module(django_db_blocker, _seed_the_whole_demo)
+
+
+@pytest.fixture
+def whole_demo(db, module_demo):
+    """The whole demo as seeded on 30 November 2026; what a test writes is rolled back after it."""
+
+
+@pytest.fixture
+def demo_2025_figures(whole_demo):
+    with time_machine.travel(SEEDED_AT, tick=False), translation.override("fr"):
         return {
             audience: {
                 key: printed(table) for key, table in figures.compute(audience, *YEAR_2025).items()
@@ -77,3 +101,35 @@ def test_it_gives_the_same_2025_figures_as_before_the_refactoring(demo_2025_figu
         assert sorted(actual[audience]) == sorted(expected[audience]), audience
         for key in expected[audience]:
             assert actual[audience][key] == expected[audience][key], f"{audience}: {key}"
+
+
+def test_a_double_fire_of_beat_has_one_effect(whole_demo, settings, tmp_path):
+    """Every periodic task, run twice in a row on the demo data: the second run changes no table
+    (history included) and sends no e-mail. Beat may fire twice (a restart, two beats by mistake).
+    The retention delay is shortened so that the retention task has files to anonymise."""
+    settings.MEDIA_ROOT = str(tmp_path)
+    settings.RETENTION_DAYS = 120
+    app.loader.import_default_modules()
+    tasks = [app.tasks[entry["task"]] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+
+    def state() -> dict[str, int]:
+        counts = {
+            model._meta.db_table: model._base_manager.count()
+            for model in apps.get_models()
+            if model._meta.managed and not model._meta.proxy
+        }
+        return {**counts, "e-mails": len(mail.outbox)}
+
+    for task in tasks:
+        task.delay().get()
+    after_once = state()
+    assert after_once["e-mails"] > 0 and after_once["reports_report"] == 2
+    assert Resident.objects.filter(anonymised_at__isnull=False).exists()
+    for task in tasks:
+        task.delay().get()
+    changed = {
+        table: (after_once[table], count)
+        for table, count in state().items()
+        if count != after_once[table]
+    }
+    assert changed == {}
