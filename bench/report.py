@@ -30,7 +30,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone, translation
 
-    from reports import figures, rendering
+    from reports import comparison, rendering
     from reports.models import Report
 
     parser = argparse.ArgumentParser()
@@ -40,7 +40,8 @@ def main() -> None:
     for audience in ("ars", "operator"):
         began = time.perf_counter()
         with translation.override("fr"), CaptureQueriesContext(connection) as queries:
-            computed = figures.compute(audience, start, end)
+            # What a build stores: the year's tables, the previous year's beside them, the summary.
+            computed = comparison.compute_with_previous(audience, start, end)
         figures_s = time.perf_counter() - began
         report = Report(
             audience=audience,

@@ -887,7 +887,8 @@ def vouchers(start: datetime.date, end: datetime.date) -> Table:
 class Figure:
     key: str
     title: object
-    function: Callable[[datetime.date, datetime.date], Table | None]
+    # None: the figure is made from the other tables (the summary), not from the database.
+    function: Callable[[datetime.date, datetime.date], Table | None] | None
     # Tables about people, where a count of 1 to 4 could single someone out.
     small_counts_hidden: bool = True
     chart: str = ""  # "bars" (first count column per row) or "months" (one series per column)
@@ -1126,7 +1127,20 @@ OPERATOR_SECTIONS = [
 ]
 
 
-SECTIONS = {"ars": ARS_SECTIONS, "operator": OPERATOR_SECTIONS}
+# Made from the other tables (reports.comparison), not computed from the database.
+SUMMARY = Section(
+    "summary",
+    gettext_lazy("At a glance"),
+    gettext_lazy(
+        "Key figures of the period beside the same period a year earlier, taken from the tables "
+        "of this report and computed the same way. Change: relative for counts, nights and "
+        "amounts; in points for a rate. Every table of counts also shows the previous year's "
+        "values in its last columns; small counts are hidden year by year."
+    ),
+    [Figure("summary", gettext_lazy("Key figures"), None)],
+)
+
+SECTIONS = {"ars": [SUMMARY, *ARS_SECTIONS], "operator": [SUMMARY, *OPERATOR_SECTIONS]}
 
 
 def compute(audience: str, start: datetime.date, end: datetime.date) -> dict[str, Table | None]:
@@ -1137,6 +1151,7 @@ def compute(audience: str, start: datetime.date, end: datetime.date) -> dict[str
             figure.key: figure.function(start, end)
             for section in SECTIONS[audience]
             for figure in section.figures
+            if figure.function is not None
         }
     finally:
         _compute_cache.reset(token)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from core import pdf, spreadsheets
 from placements.models import MAINSTREAM_HOUSING
+from reports import comparison
 from reports.figures import SECTIONS, Figure, Section
 
 NBSP = "\u00a0"
@@ -84,6 +85,11 @@ def cell(value, kind: str, labels: dict, *, hide_small: bool) -> str:
         return f"{number(value, 1)}{NBSP}{unit}"
     if kind == "euros":
         return f"{number(value / 100, 2)}{NBSP}€"
+    if kind == "change":  # relative, from the previous year
+        return f"{'+' if value > 0 else ''}{number(value * 100, 1)}{NBSP}%"
+    if kind == "points":  # a rate's change, in percentage points
+        unit = _("pts")
+        return f"{'+' if value > 0 else ''}{number(value, 1)}{NBSP}{unit}"
     return str(value)
 
 
@@ -91,6 +97,8 @@ def _kind(table: dict, column: list, row: list) -> str:
     kind = column[2]
     if kind == "mixed":
         return table.get("kinds", {}).get(str(row[0]), "number")
+    if kind == comparison.CHANGE:
+        return "points" if table.get("kinds", {}).get(str(row[0])) == "share" else "change"
     return kind
 
 
@@ -224,6 +232,21 @@ def _relations(figures: dict) -> tuple[list[tuple[Ref, list[Ref]]], list[tuple[R
         i, r = _row_index(figures, key, code), _row_index(figures, other, other_code)
         if i is not None and r is not None:
             sums.append(((key, i, 1), [(other, r, 1)]))
+    summary = figures.get("summary")
+    for i, row in enumerate(summary["rows"] if summary else []):
+        key, code, column_key = summary["sources"][str(row[0])]
+        source = figures.get(key)
+        if not source:
+            continue
+        keys = [column[0] for column in source["columns"]]
+        if column_key not in keys:
+            continue
+        j = keys.index(column_key)
+        if code is None:  # the sum of the source's rows
+            terms = [(key, r, j) for r, other in enumerate(source["rows"]) if other[0] != "total"]
+            sums.append((("summary", i, 1), terms))
+        elif (r := _row_index(figures, key, code)) is not None:
+            sums.append((("summary", i, 1), [(key, r, j)]))
     share = _row_index(figures, "stays", "mainstream_share")
     if share is not None:
         deps = []
@@ -246,6 +269,34 @@ def hidden_cells(report) -> dict[str, Hidden]:
     for figure, table in _tables(report):
         for (i, j), why in small_cells(table, hide_small=figure.small_counts_hidden).items():
             hidden[figure.key, i, j] = why
+    # This year's columns and the previous year's, each as that year's report would hide them.
+    for view, columns in comparison.year_views(figures):
+        position = {key: {j: jj for jj, j in enumerate(js)} for key, js in columns.items()}
+        in_view = {
+            (key, i, position[key][j]): why
+            for (key, i, j), why in hidden.items()
+            if j in position.get(key, {})
+        }
+        _suppress(view, in_view)
+        hidden.update({(key, i, columns[key][jj]): why for (key, i, jj), why in in_view.items()})
+    summary = figures.get("summary")
+    if summary:  # a change is worked out from both years' values
+        keys = [column[0] for column in summary["columns"]]
+        change, values = keys.index(comparison.CHANGE), comparison.current_columns(summary)[1:]
+        values += [
+            j for j, column in enumerate(summary["columns"]) if comparison.is_previous(column)
+        ]
+        for i in range(len(summary["rows"])):
+            if any(("summary", i, j) in hidden for j in values):
+                hidden.setdefault(("summary", i, change), SECONDARY)
+    by_table: dict[str, Hidden] = {key: {} for key in figures}
+    for (key, i, j), why in hidden.items():
+        by_table[key][i, j] = why
+    return by_table
+
+
+def _suppress(figures: dict, hidden: dict[Ref, str]) -> None:
+    """Complementary suppression on one year's tables: adds to `hidden` in place."""
 
     def value(ref: Ref) -> float:
         key, i, j = ref
@@ -269,10 +320,6 @@ def hidden_cells(report) -> dict[str, Hidden]:
     for share, deps in shares:
         if any(ref in hidden for ref in deps) and share not in hidden:
             hidden[share] = SECONDARY
-    by_table: dict[str, Hidden] = {key: {} for key in figures}
-    for (key, i, j), why in hidden.items():
-        by_table[key][i, j] = why
-    return by_table
 
 
 # --- Charts: inline SVG, drawn here -----------------------------------------------------------
@@ -452,13 +499,10 @@ def chart_for(figure: Figure, table: dict, hidden: Hidden | None = None) -> str:
         values = [0 if (i, j) in hidden else (row[j] or 0) for i, row in rows]
         return values, [marks_of.get(hidden.get((i, j)), "") for i, row in rows]
 
+    current = comparison.current_columns(table)
     if figure.chart in ("months", "occupancy"):
         categories = [month_abbreviation(row[0]) for _i, row in rows]
-        columns = (
-            [len(table["columns"]) - 1]
-            if figure.chart == "occupancy"
-            else range(1, len(table["columns"]))
-        )
+        columns = [current[-1]] if figure.chart == "occupancy" else current[1:]
     else:
         categories = [table["labels"].get(str(row[0]), str(row[0])) for _i, row in rows]
         columns = [3 if figure.key == "places_and_hotels" else 1]  # nights per hotel
@@ -578,7 +622,7 @@ def _export_rows(table: dict, hidden: Hidden) -> list[list]:
                 out.append(marks[hidden[i, j]])
             elif kind == "euros" and value is not None:
                 out.append(value / 100)
-            elif kind in ("days", "share") and value is not None:
+            elif kind in ("days", "share", "change", "points") and value is not None:
                 out.append(round(value, 4))
             else:
                 out.append(value)

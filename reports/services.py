@@ -19,8 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from core.mail import site_link, team_emails, templated_email
-from reports import figures as report_figures
-from reports import rendering
+from reports import comparison, rendering
 from reports.models import Audience, Report, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -41,7 +40,9 @@ def report_build(report_id: int, *, notify: bool = False) -> Report | None:
         report.save(update_fields=["status", "error"])
     started = time.monotonic()
     with translation.override(settings.LANGUAGE_CODE):
-        figures = report_figures.compute(report.audience, report.period_start, report.end_exclusive)
+        figures = comparison.compute_with_previous(
+            report.audience, report.period_start, report.end_exclusive
+        )
     # Stored as JSON exactly as printed: what the PDF shows is what the database keeps.
     report.figures = json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
     report.built_at = timezone.now()

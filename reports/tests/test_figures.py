@@ -223,7 +223,12 @@ def test_it_counts_vouchers(data):
 def test_it_computes_every_figure_of_both_reports(data):
     for audience, sections in figures.SECTIONS.items():
         computed = figures.compute(audience, START, END)
-        keys = [figure.key for section in sections for figure in section.figures]
+        keys = [
+            figure.key
+            for section in sections
+            for figure in section.figures
+            if figure.function is not None  # the summary is made from the other tables
+        ]
         assert list(computed) == keys
         assert all(table is not None for table in computed.values())
 

@@ -21,12 +21,12 @@ def test_it_stores_the_figures_and_prints_them_in_the_pdf(data, make_report):
     assert report.pdf.name.endswith(".pdf")
     assert report.built_at is not None
     # The stored figures keep the true count; the PDF hides it as "< 5".
-    assert report.figures["activity"]["rows"][0] == ["file_active", 4]
+    assert report.figures["activity"]["rows"][0] == ["file_active", 4, 2]
     text = pdf_text(report)
     assert "File active" in text or "File active".upper() in text.upper()
     assert "< 5" in text
     # Figures not hidden print as stored, in French style: 1 week out of 58 = 1,7 %.
-    assert report.figures["two_visits_a_week"]["rows"][0] == ["housed_weeks", 58]
+    assert report.figures["two_visits_a_week"]["rows"][0] == ["housed_weeks", 58, 8]
     assert "58" in text
     assert "1,7 %" in text
     assert "Visites prévues" in text or "Visits planned" in text

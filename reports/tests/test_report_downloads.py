@@ -35,10 +35,10 @@ def test_it_downloads_a_table_as_csv_with_small_counts_hidden(client_for, chloe,
     _check_attachment(response, "text/csv", "csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     assert rows == [
-        ["Indicateur", "Personnes"],
-        ["File active", "< 5"],
-        ["Nouvelles personnes (premier séjour dans la période)", "< 5"],
-        ["Personnes hébergées dans la période", "< 5"],
+        ["Indicateur", "Personnes", "Personnes (2024)"],
+        ["File active", "< 5", "< 5"],
+        ["Nouvelles personnes (premier séjour dans la période)", "< 5", "< 5"],
+        ["Personnes hébergées dans la période", "< 5", "< 5"],
     ]
 
 

@@ -89,38 +89,39 @@ def test_it_prints_units_of_material_in_clear_and_overdoses_hidden(built):
     assert "Surdoses signalées < 5 " in text
 
     rows = _csv_rows(ars, "harm_reduction_activity")
+    # Beside them, 2024's: 5 sharps boxes and 5 used items collected, no kit, no overdose.
     assert rows[1:4] == [
-        ["Collecteurs DASRI récupérés", "2"],
-        ["Matériel usagé rapporté", "30"],
-        ["Kits de naloxone remis", "2"],
+        ["Collecteurs DASRI récupérés", "2", "5"],
+        ["Matériel usagé rapporté", "30", "5"],
+        ["Kits de naloxone remis", "2", "0"],
     ]
-    assert rows[5] == ["Surdoses signalées", SMALL]
+    assert rows[5] == ["Surdoses signalées", SMALL, "0"]
 
     book = load_workbook(io.BytesIO(rendering.workbook(ars)))
     values = [[c.value for c in row] for row in _sheet(book, "Collecte, naloxone").iter_rows()]
     assert values[1:4] == [
-        ["Collecteurs DASRI récupérés", 2],
-        ["Matériel usagé rapporté", 30],
-        ["Kits de naloxone remis", 2],
+        ["Collecteurs DASRI récupérés", 2, 5],
+        ["Matériel usagé rapporté", 30, 5],
+        ["Kits de naloxone remis", 2, 0],
     ]
-    assert values[5] == ["Surdoses signalées", SMALL]
+    assert values[5] == ["Surdoses signalées", SMALL, 0]
 
 
 def test_it_hides_the_small_number_of_requests_waiting(built):
-    # dataset.py: 3 requests received in 2025, 2 still waiting on 31 December.
+    # dataset.py: 3 requests received in 2025, 2 still waiting on 31 December (2024: 2 and 1).
     _ars, operator = built
 
     assert "Demandes en attente à la fin de la période < 5 " in pdf_text(operator)
     rows = _csv_rows(operator, "waiting_list")
     assert rows[1:3] == [
-        ["Demandes d’admission reçues", SMALL],
-        ["Demandes en attente à la fin de la période", SMALL],
+        ["Demandes d’admission reçues", SMALL, SMALL],
+        ["Demandes en attente à la fin de la période", SMALL, SMALL],
     ]
     book = load_workbook(io.BytesIO(rendering.workbook(operator)))
     values = [[c.value for c in row] for row in book["Liste d’attente"].iter_rows()]
     assert values[1:3] == [
-        ["Demandes d’admission reçues", SMALL],
-        ["Demandes en attente à la fin de la période", SMALL],
+        ["Demandes d’admission reçues", SMALL, SMALL],
+        ["Demandes en attente à la fin de la période", SMALL, SMALL],
     ]
 
 
