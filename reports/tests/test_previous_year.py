@@ -11,6 +11,7 @@ import datetime
 import pytest
 
 from reports import comparison, rendering
+from reports.models import Report
 from reports.tests import dataset
 from reports.tests.conftest import pdf_text
 
@@ -123,3 +124,46 @@ def test_a_summary_value_hidden_in_its_table_is_hidden_in_the_summary(make_repor
     assert printed[exits][1] == "<\u00a05"
     assert printed[exits][3] == "s"
     assert datetime.date(2025, 1, 1) == report.period_start
+
+
+def test_the_previous_years_column_gets_its_own_complementary_suppression():
+    # 2024: 3 + 12 + 8 = 23 entries: the 3 hides as "< 5" and, the total being printed, the
+    # smallest other term (8) too. 2025's column has no small count and prints in clear.
+    report = Report(
+        audience="operator",
+        period_start=d(2025, 1, 1),
+        period_end=d(2025, 12, 31),
+        version=1,
+        figures={
+            "entries": {
+                "columns": [
+                    ["structure", "Structure", "label"],
+                    ["entries", "Entrées", "count"],
+                    ["previous:entries", "Entrées (2024)", "count"],
+                ],
+                "rows": [
+                    ["outreach", 10, 3],
+                    ["hospital", 12, 12],
+                    ["caarud", 8, 8],
+                    ["total", 30, 23],
+                ],
+                "labels": {
+                    "outreach": "Maraude",
+                    "hospital": "Hôpital",
+                    "caarud": "CAARUD",
+                    "total": "Total",
+                },
+            }
+        },
+    )
+
+    rows = rendering.printed_rows(
+        report.figures["entries"], hide_small=True, hidden=rendering.hidden_cells(report)["entries"]
+    )
+
+    assert [row[1:] for row in rows] == [
+        ["10", "<\u00a05"],
+        ["12", "12"],
+        ["8", "s"],
+        ["30", "23"],
+    ]
