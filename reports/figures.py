@@ -11,8 +11,8 @@ record what it needs:
 - ``kind`` says how a cell prints: ``label`` (looked up in labels), ``count`` (an integer; in
   tables that could single someone out, 1 to 4 print as "< 5"), ``number`` (an integer never
   hidden: nights, places, units of material), ``share`` (0–1, printed as %),
-  ``days`` (a mean or median in days), ``euros`` (cents), ``month``, or ``mixed`` (the kind is
-  ``kinds[row code]``).
+  ``days`` (a mean or median in days), ``years`` (a mean or median age), ``euros`` (cents),
+  ``month``, or ``mixed`` (the kind is ``kinds[row code]``).
 
 The report stores these tables as they were printed (`Report.figures`), so the PDF, the CSV and
 the XLSX of a report never change after data are corrected. Figures of other apps are read
