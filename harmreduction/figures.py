@@ -8,8 +8,8 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Q, Sum
-from django.db.models.functions import TruncMonth, TruncYear
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 
 from harmreduction.models import (
     CATEGORY_ORDER,
@@ -138,28 +138,38 @@ def handout_totals(start: datetime.date, end: datetime.date) -> HandoutFigures:
     )
 
 
-def contacts(
-    start: datetime.date, end: datetime.date
-) -> list[tuple[int | None, datetime.date, str]]:
-    """The contacts of [start, end) this app records, as (resident id or None when anonymous,
-    day, where: a `Setting`): material handed out, advice given, weekly vouchers given. Several
-    rows may be one meeting."""
-    supplies = SupplyDistribution.objects.filter(
-        given_at__date__gte=start, given_at__date__lt=end
-    ).values_list("resident_id", "given_at__date", "setting")
-    advice = AdviceSession.objects.filter(held_on__gte=start, held_on__lt=end).values_list(
-        "resident_id", "held_on", "setting"
+def contacts(start: datetime.date, end: datetime.date) -> tuple[list[QuerySet], dict[str, int]]:
+    """The contacts of [start, end) this app records: material handed out, advice given, weekly
+    vouchers given. For the residents, querysets of rows (resident_id, day, place: a `Setting`),
+    one per record, for the caller to combine (several rows may be one meeting); for anonymous
+    people, how many records per `Setting` (each is a contact of its own)."""
+    supplies = SupplyDistribution.objects.filter(given_at__date__gte=start, given_at__date__lt=end)
+    advice = AdviceSession.objects.filter(held_on__gte=start, held_on__lt=end)
+    vouchers = VoucherDistribution.objects.given().filter(
+        recorded_at__date__gte=start, recorded_at__date__lt=end
     )
-    vouchers = (
-        VoucherDistribution.objects.given()
-        .filter(recorded_at__date__gte=start, recorded_at__date__lt=end)
-        .values_list("resident_id", "recorded_at__date", "given_where")
-    )
-    return [
-        *supplies.order_by(),
-        *advice.order_by(),
-        *vouchers.order_by(),
+    identified = [
+        rows.filter(resident__isnull=False)
+        .annotate(day=day, place=F(place))
+        .values_list("resident_id", "day", "place")
+        .order_by()
+        for rows, day, place in (
+            (supplies, TruncDate("given_at"), "setting"),
+            (advice, F("held_on"), "setting"),
+            (vouchers, TruncDate("recorded_at"), "given_where"),
+        )
     ]
+    anonymous: Counter = Counter()
+    for rows in (supplies, advice):
+        anonymous.update(
+            dict(
+                rows.filter(resident__isnull=True)
+                .values_list("setting")
+                .annotate(count=Count("pk"))
+                .order_by()
+            )
+        )
+    return identified, dict(anonymous)
 
 
 # --- Meal vouchers --------------------------------------------------------------------------------

@@ -33,7 +33,9 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db import connection
+from django.db.models import Count, F, Min, Q, Value
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -642,34 +644,47 @@ def contacts(start: datetime.date, end: datetime.date) -> Table:
     or advice given and vouchers handed out (where the worker recorded it: during a home visit
     counts as in the hotel, at the office), an accompaniment to an appointment that took place
     (elsewhere). Several records of one person on one day at one place are one contact;
-    anonymous handouts and advice are one contact each."""
-    where_of_setting = {Setting.VISIT: "hotel", Setting.OFFICE: "office"}
-    met: set[tuple[int, datetime.date, str]] = set()
-    anonymous: Counter = Counter()
-    for resident_id, day in Visit.objects.filter(
-        _in_period("planned_on", start, end), status=VisitStatus.DONE
-    ).values_list("resident_id", "planned_on"):
-        met.add((resident_id, day, "hotel"))
-    for resident_id, day, setting in hr_figures.contacts(start, end):
-        place = where_of_setting[setting]
-        if resident_id is None:
-            anonymous[place] += 1
-        else:
-            met.add((resident_id, day, place))
-    for resident_id, day in Referral.objects.filter(
-        _in_period("appointment_at__date", start, end),
-        accompanied_by__isnull=False,
-        outcome=ReferralOutcome.ATTENDED,
-    ).values_list("resident_id", "appointment_at__date"):
-        met.add((resident_id, day, "elsewhere"))
-
-    counts: Counter = Counter(anonymous)
-    people: dict[str, set[int]] = defaultdict(set)
-    for resident_id, _day, place in met:
-        counts[place] += 1
-        people[place].add(resident_id)
-    rows = [[place, counts[place], len(people[place])] for place in CONTACT_PLACES]
-    rows.append(["all", sum(counts.values()), len({pk for pk, _day, _place in met})])
+    anonymous handouts and advice are one contact each. The records are combined and counted
+    in the database (tens of thousands a year): one query for the residents, two for the
+    anonymous."""
+    place_of = {Setting.VISIT: "hotel", Setting.OFFICE: "office", "elsewhere": "elsewhere"}
+    identified, anonymous = hr_figures.contacts(start, end)
+    visits = (
+        Visit.objects.filter(_in_period("planned_on", start, end), status=VisitStatus.DONE)
+        .annotate(day=F("planned_on"), place=Value(Setting.VISIT.value))
+        .values_list("resident_id", "day", "place")
+        .order_by()
+    )
+    accompanied = (
+        Referral.objects.filter(
+            _in_period("appointment_at__date", start, end),
+            accompanied_by__isnull=False,
+            outcome=ReferralOutcome.ATTENDED,
+        )
+        .annotate(day=TruncDate("appointment_at"), place=Value("elsewhere"))
+        .values_list("resident_id", "day", "place")
+        .order_by()
+    )
+    # UNION keeps each (person, day, place) once; ROLLUP adds the row of all places (NULL).
+    met, params = visits.union(*identified, accompanied).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT place, COUNT(*), COUNT(DISTINCT resident_id) "
+            f"FROM ({met}) AS met GROUP BY ROLLUP (place)",
+            params,
+        )
+        found = cursor.fetchall()
+    counts: Counter = Counter()
+    people: Counter = Counter()
+    for setting, count in anonymous.items():
+        counts[place_of[setting]] += count
+    for place, count, distinct in found:
+        key = "all" if place is None else place_of[place]
+        counts[key] += count
+        people[key] = distinct
+    counts["all"] += sum(anonymous.values())
+    rows = [[place, counts[place], people[place]] for place in CONTACT_PLACES]
+    rows.append(["all", counts["all"], people["all"]])
     return _table(
         [
             ("place", _("Place of contact"), "label"),
@@ -745,13 +760,16 @@ def _age_band_of(years: int | None, bands) -> str:
 
 def _genders_and_ages(start: datetime.date, end: datetime.date) -> list[tuple[str, int | None]]:
     """(gender, age reached) of each person of the file active; a gender not among the
-    choices (empty) is not stated, as in `sex`."""
-    return [
-        (gender if gender in Gender.values else Gender.NOT_STATED, _age_reached(start, year))
-        for gender, year in Resident.objects.filter(pk__in=file_active_ids(start, end)).values_list(
-            "gender", "birth_year"
-        )
-    ]
+    choices (empty) is not stated, as in `sex`. Two figures read it: once per `compute`."""
+
+    def find() -> list[tuple[str, int | None]]:
+        people = Resident.objects.filter(pk__in=file_active_ids(start, end))
+        return [
+            (gender if gender in Gender.values else Gender.NOT_STATED, _age_reached(start, year))
+            for gender, year in people.values_list("gender", "birth_year")
+        ]
+
+    return _once(("genders_and_ages", start, end), find)
 
 
 def sex_and_age(start: datetime.date, end: datetime.date) -> Table:
