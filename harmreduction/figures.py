@@ -8,8 +8,8 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, DateField, Q, Sum
-from django.db.models.functions import TruncMonth, TruncYear
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum
+from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 
 from harmreduction.models import (
     CATEGORY_ORDER,
@@ -106,17 +106,70 @@ def supply_totals(start: datetime.date, end: datetime.date, *, per: str = "month
     }
     figures.total = sum(figures.item_totals.values())
     figures.items = list(Item.objects.filter(pk__in=figures.by_item).in_catalogue_order())
-    handouts = SupplyDistribution.objects.filter(
+    handouts = handout_totals(start, end)
+    figures.handouts = handouts.handouts
+    figures.anonymous_handouts = handouts.anonymous_handouts
+    figures.people = handouts.people
+    return figures
+
+
+@dataclass
+class HandoutFigures:
+    """Handouts of material in [start, end): one handout is one person served at one moment."""
+
+    handouts: int = 0
+    anonymous_handouts: int = 0
+    people: int = 0  # distinct residents who received material (anonymous handouts: none)
+
+
+def handout_totals(start: datetime.date, end: datetime.date) -> HandoutFigures:
+    """How many handouts, how many of them anonymous, and to how many residents."""
+    found = SupplyDistribution.objects.filter(
         given_at__date__gte=start, given_at__date__lt=end
     ).aggregate(
         handouts=Count("pk"),
         anonymous=Count("pk", filter=Q(resident__isnull=True)),
         people=Count("resident", distinct=True),
     )
-    figures.handouts = handouts["handouts"]
-    figures.anonymous_handouts = handouts["anonymous"]
-    figures.people = handouts["people"]
-    return figures
+    return HandoutFigures(
+        handouts=found["handouts"],
+        anonymous_handouts=found["anonymous"],
+        people=found["people"],
+    )
+
+
+def contacts(start: datetime.date, end: datetime.date) -> tuple[list[QuerySet], dict[str, int]]:
+    """The contacts of [start, end) this app records: material handed out, advice given, weekly
+    vouchers given. For the residents, querysets of rows (resident_id, day, place: a `Setting`),
+    one per record, for the caller to combine (several rows may be one meeting); for anonymous
+    people, how many records per `Setting` (each is a contact of its own)."""
+    supplies = SupplyDistribution.objects.filter(given_at__date__gte=start, given_at__date__lt=end)
+    advice = AdviceSession.objects.filter(held_on__gte=start, held_on__lt=end)
+    vouchers = VoucherDistribution.objects.given().filter(
+        recorded_at__date__gte=start, recorded_at__date__lt=end
+    )
+    identified = [
+        rows.filter(resident__isnull=False)
+        .annotate(day=day, place=F(place))
+        .values_list("resident_id", "day", "place")
+        .order_by()
+        for rows, day, place in (
+            (supplies, TruncDate("given_at"), "setting"),
+            (advice, F("held_on"), "setting"),
+            (vouchers, TruncDate("recorded_at"), "given_where"),
+        )
+    ]
+    anonymous: Counter = Counter()
+    for rows in (supplies, advice):
+        anonymous.update(
+            dict(
+                rows.filter(resident__isnull=True)
+                .values_list("setting")
+                .annotate(count=Count("pk"))
+                .order_by()
+            )
+        )
+    return identified, dict(anonymous)
 
 
 # --- Meal vouchers --------------------------------------------------------------------------------
@@ -219,17 +272,67 @@ def overdose_deaths(start: datetime.date, end: datetime.date) -> set[int]:
     )
 
 
-def activity_totals(start: datetime.date, end: datetime.date) -> ActivityFigures:
-    """The other harm-reduction figures of [start, end), each dated by the day it happened."""
-    figures = ActivityFigures()
-    collections = (
+def collections_by_hotel(
+    start: datetime.date, end: datetime.date
+) -> dict[int | None, tuple[int, int]]:
+    """Used material collected in [start, end) per hotel (None: brought back to the office), as
+    (sharps boxes, loose items returned)."""
+    rows = (
         Collection.objects.filter(collected_on__gte=start, collected_on__lt=end)
-        .values("hotel_id")
+        .values_list("hotel_id")
         .annotate(boxes=Sum("sharps_boxes"), items=Sum("returned_items"))
         .order_by()
     )
-    for row in collections:
-        figures.collections_by_hotel[row["hotel_id"]] = (row["boxes"], row["items"])
+    return {hotel_id: (boxes, items) for hotel_id, boxes, items in rows}
+
+
+def advice_by_topic_and_setting(
+    start: datetime.date, end: datetime.date
+) -> dict[tuple[str, str], int]:
+    """Advice sessions held in [start, end), per (topic, where)."""
+    return {
+        (topic, setting): count
+        for topic, setting, count in AdviceSession.objects.filter(
+            held_on__gte=start, held_on__lt=end
+        )
+        .values_list("topic", "setting")
+        .annotate(count=Count("pk"))
+        .order_by()
+    }
+
+
+@dataclass
+class ResultsReturned:
+    """Drug-checking results received in [start, end), and whether each was given back to the
+    person by the end of the period; apart, the results given back in the period."""
+
+    received: int = 0
+    returned: int = 0  # of those received, given back before the end of the period
+    returned_in_period: int = 0  # given back in the period, whenever the result came
+
+    @property
+    def not_returned(self) -> int:
+        return self.received - self.returned
+
+    @property
+    def share_returned(self) -> float | None:
+        return self.returned / self.received if self.received else None
+
+
+def results_returned(start: datetime.date, end: datetime.date) -> ResultsReturned:
+    received = Q(result_on__gte=start, result_on__lt=end)
+    found = Sample.objects.aggregate(
+        received=Count("pk", filter=received),
+        returned=Count("pk", filter=received & Q(returned_on__lt=end)),
+        returned_in_period=Count("pk", filter=Q(returned_on__gte=start, returned_on__lt=end)),
+    )
+    return ResultsReturned(**found)
+
+
+def activity_totals(start: datetime.date, end: datetime.date) -> ActivityFigures:
+    """The other harm-reduction figures of [start, end), each dated by the day it happened."""
+    figures = ActivityFigures()
+    figures.collections_by_hotel = collections_by_hotel(start, end)
     figures.sharps_boxes = sum(boxes for boxes, _items in figures.collections_by_hotel.values())
     figures.returned_items = sum(items for _boxes, items in figures.collections_by_hotel.values())
 

@@ -25,7 +25,7 @@ from reports import figures
 
 PREVIOUS = "previous:"
 CHANGE = "change"
-VALUE_KINDS = ("count", "number", "share", "days", "euros", "mixed")
+VALUE_KINDS = ("count", "number", "share", "days", "years", "decimal", "euros", "mixed")
 MANY_COLUMNS = 3  # a table with more value columns than this compares only some of them
 
 # Tables whose compared columns are chosen rather than the default.
@@ -34,6 +34,9 @@ COMPARED_COLUMNS = {
     "products": ("people",),
     "referrals": ("total",),
     "nights_by_hotel_and_month": ("total",),
+    "steps_by_kind_and_status": ("obtained", "total"),
+    # Gender × age: the gender and the age tables carry the previous year.
+    "sex_and_age": (),
 }
 
 # The summary's rows: (code, label, source table, source row or None for the sum of its rows,
@@ -193,6 +196,8 @@ def beside_previous(key: str, table: dict, previous: dict | None, suffix: str) -
                 cells.append(row[found])
         return cells
 
+    if not compared:
+        return table
     rows = [[*row, *previous_cells(_row_key(table, row))] for row in table["rows"]]
     current_keys = {_row_key(table, row) for row in table["rows"]}
     labels = dict(table["labels"])

@@ -11,8 +11,8 @@ record what it needs:
 - ``kind`` says how a cell prints: ``label`` (looked up in labels), ``count`` (an integer; in
   tables that could single someone out, 1 to 4 print as "< 5"), ``number`` (an integer never
   hidden: nights, places, units of material), ``share`` (0–1, printed as %),
-  ``days`` (a mean or median in days), ``euros`` (cents), ``month``, or ``mixed`` (the kind is
-  ``kinds[row code]``).
+  ``days`` (a mean or median in days), ``years`` (a mean or median age), ``euros`` (cents),
+  ``month``, or ``mixed`` (the kind is ``kinds[row code]``).
 
 The report stores these tables as they were printed (`Report.figures`), so the PDF, the CSV and
 the XLSX of a report never change after data are corrected. Figures of other apps are read
@@ -26,20 +26,25 @@ consumption assessment dated in it.
 """
 
 import datetime
+import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, Min, Q
+from django.db import connection
+from django.db.models import Count, F, Min, Q, Value
+from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from harmreduction import figures as hr_figures
 from harmreduction.models import (
+    AdviceTopic,
     Category,
     OverdoseOutcome,
+    Setting,
     SupplyDistribution,
     VoucherDistribution,
 )
@@ -75,6 +80,7 @@ from support.models import (
     ReferralService,
     Step,
     StepDomain,
+    StepKind,
     StepStatus,
 )
 from support.outcomes import Outcome, outcome_summary
@@ -626,6 +632,328 @@ def steps_obtained(start: datetime.date, end: datetime.date) -> Table:
     )
 
 
+# --- ARS: contacts, material, advice, profile, steps, referrals, drug checking, collection -------
+
+CONTACT_PLACES = ["hotel", "office", "elsewhere"]
+
+
+def contacts(start: datetime.date, end: datetime.date) -> Table:
+    """Contacts of the period by where they took place, and the people met there.
+
+    A contact is a person met on a day at a place: a home visit done (in the hotel), material
+    or advice given and vouchers handed out (where the worker recorded it: during a home visit
+    counts as in the hotel, at the office), an accompaniment to an appointment that took place
+    (elsewhere). Several records of one person on one day at one place are one contact;
+    anonymous handouts and advice are one contact each. The records are combined and counted
+    in the database (tens of thousands a year): one query for the residents, two for the
+    anonymous."""
+    place_of = {Setting.VISIT: "hotel", Setting.OFFICE: "office", "elsewhere": "elsewhere"}
+    identified, anonymous = hr_figures.contacts(start, end)
+    visits = (
+        Visit.objects.filter(_in_period("planned_on", start, end), status=VisitStatus.DONE)
+        .annotate(day=F("planned_on"), place=Value(Setting.VISIT.value))
+        .values_list("resident_id", "day", "place")
+        .order_by()
+    )
+    accompanied = (
+        Referral.objects.filter(
+            _in_period("appointment_at__date", start, end),
+            accompanied_by__isnull=False,
+            outcome=ReferralOutcome.ATTENDED,
+        )
+        .annotate(day=TruncDate("appointment_at"), place=Value("elsewhere"))
+        .values_list("resident_id", "day", "place")
+        .order_by()
+    )
+    # UNION keeps each (person, day, place) once; ROLLUP adds the row of all places (NULL).
+    met, params = visits.union(*identified, accompanied).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT place, COUNT(*), COUNT(DISTINCT resident_id) "
+            f"FROM ({met}) AS met GROUP BY ROLLUP (place)",
+            params,
+        )
+        found = cursor.fetchall()
+    counts: Counter = Counter()
+    people: Counter = Counter()
+    for setting, count in anonymous.items():
+        counts[place_of[setting]] += count
+    for place, count, distinct in found:
+        key = "all" if place is None else place_of[place]
+        counts[key] += count
+        people[key] = distinct
+    counts["all"] += sum(anonymous.values())
+    rows = [[place, counts[place], people[place]] for place in CONTACT_PLACES]
+    rows.append(["all", counts["all"], people["all"]])
+    return _table(
+        [
+            ("place", _("Place of contact"), "label"),
+            ("contacts", _("Contacts"), "count"),
+            ("people", _("People met"), "count"),
+        ],
+        rows,
+        {
+            "hotel": _("In the hotel (home visit)"),
+            "office": _("At the office"),
+            "elsewhere": _("Elsewhere (accompaniment to an appointment)"),
+            "all": _("All contacts"),
+        },
+    )
+
+
+def material_recipients(start: datetime.date, end: datetime.date) -> Table:
+    """People who received material, and handouts (one person served at one moment), to
+    residents and anonymous (harmreduction.figures.handout_totals)."""
+    handouts = hr_figures.handout_totals(start, end)
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("count", _("Count"), "count")],
+        [
+            ["people", handouts.people],
+            ["handouts_residents", handouts.handouts - handouts.anonymous_handouts],
+            ["handouts_anonymous", handouts.anonymous_handouts],
+            ["handouts", handouts.handouts],
+        ],
+        {
+            "people": _("People who received material"),
+            "handouts_residents": _("Handouts to people followed"),
+            "handouts_anonymous": _("Anonymous handouts"),
+            "handouts": _("Handouts"),
+        },
+    )
+
+
+def advice_by_topic(start: datetime.date, end: datetime.date) -> Table:
+    """Harm-reduction advice sessions by topic and where they were held."""
+    sessions = hr_figures.advice_by_topic_and_setting(start, end)
+    settings_order = [Setting.VISIT, Setting.OFFICE]
+    rows = []
+    for topic in AdviceTopic.values:
+        by_setting = [sessions.get((topic, setting), 0) for setting in settings_order]
+        if sum(by_setting):
+            rows.append([topic, sum(by_setting), *by_setting])
+    totals = [sum(row[j] for row in rows) for j in range(1, 2 + len(settings_order))]
+    rows.append(["total", *totals])
+    return _table(
+        [
+            ("topic", _("Topic"), "label"),
+            ("total", _("Sessions"), "count"),
+            *((setting.value, setting.label, "count") for setting in settings_order),
+        ],
+        rows,
+        _choice_labels(AdviceTopic) | {"total": _("All topics")},
+    )
+
+
+def _age_reached(start: datetime.date, birth_year: int | None) -> int | None:
+    """Age reached during the year the period starts in, as `age` counts it."""
+    return start.year - birth_year if birth_year else None
+
+
+def _age_band_of(years: int | None, bands) -> str:
+    if years is None:
+        return UNKNOWN
+    for code, low, high in bands:
+        if (low is None or years >= low) and (high is None or years <= high):
+            return code
+    return UNKNOWN
+
+
+def _genders_and_ages(start: datetime.date, end: datetime.date) -> list[tuple[str, int | None]]:
+    """(gender, age reached) of each person of the file active; a gender not among the
+    choices (empty) is not stated, as in `sex`. Two figures read it: once per `compute`."""
+
+    def find() -> list[tuple[str, int | None]]:
+        people = Resident.objects.filter(pk__in=file_active_ids(start, end))
+        return [
+            (gender if gender in Gender.values else Gender.NOT_STATED, _age_reached(start, year))
+            for gender, year in people.values_list("gender", "birth_year")
+        ]
+
+    return _once(("genders_and_ages", start, end), find)
+
+
+def sex_and_age(start: datetime.date, end: datetime.date) -> Table:
+    """The file active by gender (rows) and age band (columns), as `sex` and `age` count
+    them: each row adds up to the gender's count, each column to the band's."""
+    bands = age_bands()
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for gender, years in _genders_and_ages(start, end):
+        counts[gender][_age_band_of(years, bands)] += 1
+    codes = [code for code, _low, _high in bands]
+    if any(by_band[UNKNOWN] for by_band in counts.values()):
+        codes.append(UNKNOWN)
+    rows = [
+        [gender, *(counts[gender][code] for code in codes)]
+        for gender in Gender.values
+        if counts[gender]
+    ]
+    headers = {code: _band_label(low, high) for code, low, high in bands}
+    headers[UNKNOWN] = _("Age unknown")
+    return _table(
+        [("gender", _("Gender"), "label"), *((code, headers[code], "count") for code in codes)],
+        rows,
+        _choice_labels(Gender),
+    )
+
+
+def age_summary(start: datetime.date, end: datetime.date) -> Table:
+    """Mean and median age reached (as `age` counts it) of the people of the file active whose
+    year of birth is known; the median of an even number of people is the mean of the two
+    middle ages."""
+    ages = [years for _gender, years in _genders_and_ages(start, end) if years is not None]
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("value", _("Value"), "mixed")],
+        [
+            ["known", len(ages)],
+            ["mean", statistics.fmean(ages) if ages else None],
+            ["median", statistics.median(ages) if ages else None],
+        ],
+        {
+            "known": _("People whose age is known"),
+            "mean": _("Mean age"),
+            "median": _("Median age"),
+        },
+        {"known": "count", "mean": "years", "median": "years"},
+    )
+
+
+STEP_COLUMNS = ["open", StepStatus.OBTAINED, StepStatus.REFUSED, StepStatus.ABANDONED]
+
+
+def steps_by_kind_and_status(start: datetime.date, end: datetime.date) -> Table:
+    """The steps worked on in the period by kind, with their status at its end: closed in the
+    period (obtained, rejected, abandoned), or open at its end (created before it, closed
+    after it or not yet). A step closed before the period is not counted."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for kind, status, total, closed_in_period in (
+        Step.objects.filter(
+            _in_period("closed_on", start, end)
+            | (Q(created_at__date__lt=end) & (Q(closed_on__isnull=True) | Q(closed_on__gte=end)))
+        )
+        .values_list("kind", "status")
+        .annotate(total=Count("pk"), closed_in_period=Count("pk", filter=Q(closed_on__lt=end)))
+        .order_by()
+    ):
+        if closed_in_period:
+            counts[kind][status] += closed_in_period
+        counts[kind]["open"] += total - closed_in_period
+    rows = [
+        [kind, *(counts[kind][column] for column in STEP_COLUMNS), sum(counts[kind].values())]
+        for kind in StepKind.values
+        if counts[kind]
+    ]
+    rows.append(["total", *(sum(row[j] for row in rows) for j in range(1, len(STEP_COLUMNS) + 2))])
+    labels = _choice_labels(StepStatus)
+    return _table(
+        [
+            ("kind", _("Step"), "label"),
+            ("open", _("Open at the end of the period"), "count"),
+            *((status, labels[status], "count") for status in STEP_COLUMNS[1:]),
+            ("total", _("Steps"), "count"),
+        ],
+        rows,
+        _choice_labels(StepKind) | {"total": _("All steps")},
+    )
+
+
+def referral_kinds(start: datetime.date, end: datetime.date) -> Table:
+    """The referrals of the `referrals` table, medical or social (as their author classed them:
+    medical ones are the medical team's) and accompanied by a worker or not."""
+    found = {
+        is_medical: (total, accompanied)
+        for is_medical, total, accompanied in Referral.objects.filter(
+            _in_period("appointment_at__date", start, end)
+            | (Q(appointment_at__isnull=True) & _in_period("created_at__date", start, end))
+        )
+        .values_list("is_medical")
+        .annotate(
+            total=Count("pk"), accompanied=Count("pk", filter=Q(accompanied_by__isnull=False))
+        )
+        .order_by()
+    }
+    rows = []
+    for code, is_medical in (("medical", True), ("social", False)):
+        total, accompanied = found.get(is_medical, (0, 0))
+        rows.append([code, total, accompanied, total - accompanied])
+    rows.append(["total", *(sum(row[j] for row in rows) for j in (1, 2, 3))])
+    return _table(
+        [
+            ("kind", _("Referral"), "label"),
+            ("total", _("Referrals"), "count"),
+            ("accompanied", _("Accompanied"), "count"),
+            ("not_accompanied", _("Not accompanied"), "count"),
+        ],
+        rows,
+        {
+            "medical": _("Medical"),
+            "social": _("Social and other"),
+            "total": _("All referrals"),
+        },
+    )
+
+
+def drug_checking_results(start: datetime.date, end: datetime.date) -> Table:
+    """Drug-checking results received in the period and whether they were given back to the
+    person by its end; apart, the results given back in the period (harmreduction.figures)."""
+    results = hr_figures.results_returned(start, end)
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("value", _("Value"), "mixed")],
+        [
+            ["received", results.received],
+            ["returned", results.returned],
+            ["not_returned", results.not_returned],
+            ["share_returned", results.share_returned],
+            ["returned_in_period", results.returned_in_period],
+        ],
+        {
+            "received": _("Results received"),
+            "returned": _("Given back to the person by the end of the period"),
+            "not_returned": _("Not given back by the end of the period"),
+            "share_returned": _("Share of the results given back"),
+            "returned_in_period": _("Results given back in the period (any date of result)"),
+        },
+        {
+            "received": "count",
+            "returned": "count",
+            "not_returned": "count",
+            "share_returned": "share",
+            "returned_in_period": "count",
+        },
+    )
+
+
+def collections_by_hotel(start: datetime.date, end: datetime.date) -> Table:
+    """Used material collected per hotel (and brought back to the office): units, never
+    hidden."""
+    collected = hr_figures.collections_by_hotel(start, end)
+    hotels = Hotel.objects.filter(pk__in=[pk for pk in collected if pk is not None]).order_by(
+        "arrondissement", "name"
+    )
+    rows = [[str(hotel.pk), *collected[hotel.pk]] for hotel in hotels]
+    if None in collected:
+        rows.append(["office", *collected[None]])
+    rows.append(
+        [
+            "total",
+            sum(boxes for boxes, _items in collected.values()),
+            sum(items for _boxes, items in collected.values()),
+        ]
+    )
+    labels = {str(hotel.pk): hotel.name for hotel in hotels} | {
+        "office": _("Brought back to the office"),
+        "total": _("All places"),
+    }
+    return _table(
+        [
+            ("hotel", _("Hotel"), "label"),
+            ("sharps_boxes", _("Sharps boxes (DASRI)"), "number"),
+            ("returned_items", _("Used items returned"), "number"),
+        ],
+        rows,
+        labels,
+    )
+
+
 # --- Places, nights, flows (operator) -------------------------------------------------------------
 
 
@@ -915,13 +1243,35 @@ ARS_SECTIONS = [
         [Figure("activity", gettext_lazy("File active"), activity)],
     ),
     Section(
+        "contacts",
+        gettext_lazy("Contacts and where they took place"),
+        gettext_lazy(
+            "A contact is a person met on a day at a place. The place is not recorded as such: "
+            "it is derived from what was recorded. A home visit done is a contact in the hotel; "
+            "material, advice or vouchers given count where the worker recorded them (during a "
+            "home visit: in the hotel; at the office); an accompaniment by a worker to an "
+            "appointment that took place is a contact elsewhere. Several records of one person "
+            "on one day at one place are one contact. Anonymous handouts and advice count one "
+            "contact each, and no person met. People met: distinct people of the file active; "
+            "a person met in several places counts once in the last row."
+        ),
+        [Figure("contacts", gettext_lazy("Contacts by place"), contacts)],
+    ),
+    Section(
         "profile",
         gettext_lazy("Sex and age"),
         gettext_lazy(
             "People of the file active by gender as recorded, and by age reached during the "
-            "year the period starts in (that year minus the year of birth)."
+            "year the period starts in (that year minus the year of birth). Mean and median "
+            "age: over the people whose year of birth is known; the median of an even number "
+            "of people is the mean of the two middle ages."
         ),
-        [Figure("sex", gettext_lazy("Gender"), sex), Figure("age", gettext_lazy("Age bands"), age)],
+        [
+            Figure("sex", gettext_lazy("Gender"), sex),
+            Figure("age", gettext_lazy("Age bands"), age),
+            Figure("sex_and_age", gettext_lazy("Gender and age band"), sex_and_age),
+            Figure("age_summary", gettext_lazy("Mean and median age"), age_summary),
+        ],
     ),
     Section(
         "situation",
@@ -1015,6 +1365,37 @@ ARS_SECTIONS = [
         ],
     ),
     Section(
+        "harm_reduction_people",
+        gettext_lazy("Handouts, advice, drug checking and collection per hotel"),
+        gettext_lazy(
+            "Handouts: one person served at one moment, whatever the number of items; people "
+            "who received material are the distinct people followed among them (anonymous "
+            "handouts name nobody). Advice sessions by topic and where they were held. Drug "
+            "checking: the results received in the period and, among them, those given back "
+            "to the person before its end; apart, the results given back in the period "
+            "whenever they came. Used material collected by hotel, in units (never hidden)."
+        ),
+        [
+            Figure(
+                "material_recipients",
+                gettext_lazy("People who received material and handouts"),
+                material_recipients,
+            ),
+            Figure("advice_by_topic", gettext_lazy("Advice sessions by topic"), advice_by_topic),
+            Figure(
+                "drug_checking_results",
+                gettext_lazy("Drug-checking results given back"),
+                drug_checking_results,
+            ),
+            Figure(
+                "collections_by_hotel",
+                gettext_lazy("Used material collected per hotel"),
+                collections_by_hotel,
+                small_counts_hidden=False,
+            ),
+        ],
+    ),
+    Section(
         "support",
         gettext_lazy("Referrals and social steps"),
         gettext_lazy(
@@ -1025,6 +1406,30 @@ ARS_SECTIONS = [
         [
             Figure("referrals", gettext_lazy("Referrals by service and outcome"), referrals),
             Figure("steps_obtained", gettext_lazy("Steps obtained by domain"), steps_obtained),
+        ],
+    ),
+    Section(
+        "support_detail",
+        gettext_lazy("Referrals medical and social, steps by status"),
+        gettext_lazy(
+            "The same referrals, medical or social as their author classed them (a referral "
+            "to a care service is medical unless its author says otherwise), and accompanied "
+            "by a worker or not. Steps worked on in the period, by kind, with their status at "
+            "its end: closed in the period (obtained, rejected, abandoned), or still open at "
+            "its end (created before it, closed after it or not yet). Steps closed before the "
+            "period are not counted."
+        ),
+        [
+            Figure(
+                "referral_kinds",
+                gettext_lazy("Referrals medical and social, accompanied or not"),
+                referral_kinds,
+            ),
+            Figure(
+                "steps_by_kind_and_status",
+                gettext_lazy("Steps by kind and status"),
+                steps_by_kind_and_status,
+            ),
         ],
     ),
     Section(

@@ -20,6 +20,7 @@ from core import pdf, spreadsheets
 from placements.models import MAINSTREAM_HOUSING
 from reports import comparison
 from reports.figures import SECTIONS, Figure, Section
+from support.models import DOMAIN_OF_KIND
 
 NBSP = "\u00a0"
 STYLESHEET = "reports/report.css"
@@ -82,6 +83,9 @@ def cell(value, kind: str, labels: dict, *, hide_small: bool) -> str:
         return f"{number(value * 100, 1)}{NBSP}%"
     if kind == "days":
         unit = _("days")
+        return f"{number(value, 1)}{NBSP}{unit}"
+    if kind == "years":
+        unit = _("years")
         return f"{number(value, 1)}{NBSP}{unit}"
     if kind == "euros":
         return f"{number(value / 100, 2)}{NBSP}€"
@@ -258,7 +262,75 @@ def _relations(figures: dict) -> tuple[list[tuple[Ref, list[Ref]]], list[tuple[R
             if r is not None:
                 deps.append(("exits_by_destination", r, 1))
         shares.append((("stays", share, 1), deps))
+    _add_ars_relations(figures, sums, shares)
     return sums, shares
+
+
+def _add_ars_relations(figures: dict, sums: list, shares: list) -> None:
+    """The sums between the ARS tables of contacts, gender and age, handouts, referrals and
+    drug checking, beside the totals every table declares by its "total" row or column."""
+
+    def ref(key: str, code: str, column: int = 1) -> Ref | None:
+        i = _row_index(figures, key, code)
+        return None if i is None else (key, i, column)
+
+    def add_sum(total: Ref | None, terms: list) -> None:
+        terms = [term for term in terms if term is not None]
+        if total is not None and terms:
+            sums.append((total, terms))
+
+    contacts = figures.get("contacts")
+    if contacts:
+        add_sum(
+            ref("contacts", "all"),
+            [("contacts", i, 1) for i, row in enumerate(contacts["rows"]) if row[0] != "all"],
+        )
+    # Gender and age: each row adds up to the gender's count, each column to the band's.
+    cross = figures.get("sex_and_age")
+    if cross:
+        codes = [column[0] for column in cross["columns"]]
+        for i, row in enumerate(cross["rows"]):
+            add_sum(ref("sex", str(row[0])), [("sex_and_age", i, j) for j in range(1, len(row))])
+        for j, code in enumerate(codes[1:], start=1):
+            add_sum(ref("age", code), [("sex_and_age", i, j) for i in range(len(cross["rows"]))])
+    age = figures.get("age")
+    if age:
+        add_sum(
+            ref("age_summary", "known"),
+            [("age", i, 1) for i, row in enumerate(age["rows"]) if row[0] != "unknown"],
+        )
+    add_sum(
+        ref("material_recipients", "handouts"),
+        [
+            ref("material_recipients", "handouts_residents"),
+            ref("material_recipients", "handouts_anonymous"),
+        ],
+    )
+    referrals = figures.get("referrals")
+    if referrals:
+        add_sum(
+            ref("referral_kinds", "total"),
+            [("referrals", i, 1) for i in range(len(referrals["rows"]))],
+        )
+    received = ref("drug_checking_results", "received")
+    returned = ref("drug_checking_results", "returned")
+    add_sum(received, [returned, ref("drug_checking_results", "not_returned")])
+    share = ref("drug_checking_results", "share_returned")
+    if share is not None:
+        shares.append((share, [found for found in (received, returned) if found is not None]))
+    # Steps obtained by domain: the obtained column of the steps by kind, kinds of that domain.
+    steps = figures.get("steps_by_kind_and_status")
+    if steps and "obtained" in (keys := [column[0] for column in steps["columns"]]):
+        obtained = keys.index("obtained")
+        for i, row in enumerate(figures.get("steps_obtained", {}).get("rows", [])):
+            add_sum(
+                ("steps_obtained", i, 1),
+                [
+                    ("steps_by_kind_and_status", k, obtained)
+                    for k, kind_row in enumerate(steps["rows"])
+                    if DOMAIN_OF_KIND.get(kind_row[0]) == row[0]
+                ],
+            )
 
 
 def hidden_cells(report) -> dict[str, Hidden]:
@@ -622,7 +694,7 @@ def _export_rows(table: dict, hidden: Hidden) -> list[list]:
                 out.append(marks[hidden[i, j]])
             elif kind == "euros" and value is not None:
                 out.append(value / 100)
-            elif kind in ("days", "share", "change", "points") and value is not None:
+            elif kind in ("days", "years", "share", "change", "points") and value is not None:
                 out.append(round(value, 4))
             else:
                 out.append(value)

@@ -24,6 +24,15 @@ the person's stays (housed weeks 2485 → 2488, with two visits 2263 → 2266: m
 operator "exits_by_reason", added after this file was written, is now pinned too. The situation
 at entry and the place-nights available did not move on the demo (no assessment after 2025 is
 closer to an entry, no hotel left the scheme).
+
+Then, for issue 17's figures the ARS asks for, nine ARS tables were added and pinned as the code
+computed them on the demo (the file was not rewritten: they were appended to "ars", every other
+table is byte for byte as before and the test found all of them unchanged): "contacts",
+"sex_and_age", "age_summary", "material_recipients", "advice_by_topic",
+"drug_checking_results", "collections_by_hotel", "referral_kinds",
+"steps_by_kind_and_status". Their sums agree with the tables pinned before: gender × age adds up
+to "sex" and "age", the referrals medical and social to "referrals" (60), the steps obtained by
+kind to "steps_obtained", the sharps boxes and items per hotel to "harm_reduction_activity".
 """
 
 import datetime
