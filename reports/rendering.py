@@ -77,6 +77,8 @@ def cell(value, kind: str, labels: dict, *, hide_small: bool) -> str:
         return number(value)
     if kind == "number":
         return number(value)
+    if kind == "decimal":
+        return number(value, 1)
     if kind == "share":
         return f"{number(value * 100, 1)}{NBSP}%"
     if kind == "days":
@@ -137,6 +139,18 @@ _PEOPLE_TOTALS = [
     (("stays", "exits"), ["exits_by_destination", "exits_by_reason"]),
 ]
 _SAME_VALUE = [(("incidents", "exclusions"), ("exits_by_reason", "exclusion"))]
+# The same count printed in two tables: (figure key, row code, column key) of each.
+_SAME_CELLS = [
+    (("waiting_list_outcomes", "waiting", "requests"), ("waiting_list", "waiting_at_end", "value")),
+    (("flows_by_month", "total", "entries"), ("flows_by_hotel", "total", "entries")),
+    (("flows_by_month", "total", "exits"), ("flows_by_hotel", "total", "exits")),
+    (("flows_by_month", "total", "transfers"), ("flows_by_hotel", "total", "transfers_out")),
+    (("flows_by_month", "total", "transfers"), ("transfers", "total", "total")),
+    (("flows_by_month", "total", "entries"), ("entries", "total", "entries")),
+    (("flows_by_month", "total", "exits"), ("stays", "exits", "value")),
+]
+# The rows of a table whose column 1 adds up to one cell of another.
+_ROWS_ADD_UP_TO = [("length_of_stay_bands", ("stays", "exits", "value"))]
 
 
 def _row_index(figures: dict, key: str, code: str) -> int | None:
@@ -147,6 +161,14 @@ def _row_index(figures: dict, key: str, code: str) -> int | None:
         if str(row[0]) == code:
             return index
     return None
+
+
+def _cell_ref(figures: dict, key: str, code: str, column: str) -> Ref | None:
+    i = _row_index(figures, key, code)
+    if i is None:
+        return None
+    keys = [found[0] for found in figures[key]["columns"]]
+    return (key, i, keys.index(column)) if column in keys else None
 
 
 def _count_columns(table: dict, row: list) -> list[int]:
@@ -224,6 +246,21 @@ def _relations(figures: dict) -> tuple[list[tuple[Ref, list[Ref]]], list[tuple[R
         i, r = _row_index(figures, key, code), _row_index(figures, other, other_code)
         if i is not None and r is not None:
             sums.append(((key, i, 1), [(other, r, 1)]))
+    for cells in _SAME_CELLS:
+        refs = [_cell_ref(figures, *cell) for cell in cells]
+        if None not in refs:
+            sums.append((refs[0], [refs[1]]))
+    for key, total in _ROWS_ADD_UP_TO:
+        ref = _cell_ref(figures, *total)
+        if ref is not None and figures.get(key):
+            sums.append((ref, [(key, r, 1) for r in range(len(figures[key]["rows"]))]))
+    incidents = figures.get("incidents_by_hotel")
+    if incidents:  # its total row, kind by kind, is the incidents table
+        for j, column in enumerate(incidents["columns"][1:-1], start=1):
+            ref = _cell_ref(figures, "incidents", column[0], "count")
+            total = _row_index(figures, "incidents_by_hotel", "total")
+            if ref is not None and total is not None:
+                sums.append((ref, [("incidents_by_hotel", total, j)]))
     share = _row_index(figures, "stays", "mainstream_share")
     if share is not None:
         deps = []
