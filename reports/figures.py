@@ -10,7 +10,8 @@ record what it needs:
   ``labels`` maps it to the French text printed (built under the active language);
 - ``kind`` says how a cell prints: ``label`` (looked up in labels), ``count`` (an integer; in
   tables that could single someone out, 1 to 4 print as "< 5"), ``number`` (an integer never
-  hidden: nights, places, units of material), ``share`` (0–1, printed as %),
+  hidden: nights, places, units of material), ``decimal`` (a mean, one decimal, never
+  hidden), ``share`` (0–1, printed as %),
   ``days`` (a mean or median in days), ``euros`` (cents), ``month``, or ``mixed`` (the kind is
   ``kinds[row code]``).
 

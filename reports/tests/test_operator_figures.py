@@ -8,6 +8,9 @@ of the year, one still open), a hotel leaving the scheme mid-year, out-of-servic
 are occupied, a caught-up week of vouchers and a corrected one.
 """
 
+import csv
+import io
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,8 +19,11 @@ from django.utils import timezone, translation
 from harmreduction.models import VoucherDistribution
 from placements import occupancy
 from placements.models import Absence, PlaceOutage
-from reports import figures
+from reports import figures, rendering
+from reports.figures import DAY
+from reports.models import Report
 from reports.tests import dataset
+from reports.tests.conftest import pdf_text
 from reports.tests.dataset import END, START, at, d
 from tests.factories import (
     AdmissionRequestFactory,
@@ -57,7 +63,9 @@ def months(**counts):
     """The 12 rows of 2025 of a table by month, zero but for `counts` (jan=[...], ...)."""
     names = "jan feb mar apr may jun jul aug sep oct nov dec".split()
     width = len(next(iter(counts.values())))
-    return [[f"2025-{i + 1:02d}-01", *counts.get(name, [0] * width)] for i, name in enumerate(names)]
+    return [
+        [f"2025-{i + 1:02d}-01", *counts.get(name, [0] * width)] for i, name in enumerate(names)
+    ]
 
 
 # --- The shared year of dataset.py -----------------------------------------------------------
@@ -431,3 +439,107 @@ def test_every_new_figure_is_in_the_operator_report(year):
     assert set(NEW_FIGURES) <= set(keys)
     computed = figures.compute("operator", START, END)
     assert all(computed[key] is not None for key in NEW_FIGURES)
+
+
+# --- Small counts: complementary suppression across the new tables ----------------------------
+
+SMALL = "< 5"
+
+
+def _table(columns, rows, labels, kinds=None) -> dict:
+    table = {"columns": columns, "rows": rows, "labels": labels}
+    if kinds:
+        table["kinds"] = kinds
+    return table
+
+
+def _printed(figures_of_report: dict) -> dict[str, list[list[str]]]:
+    report = Report(
+        audience="operator",
+        period_start=START,
+        period_end=END - DAY,
+        version=1,
+        figures=figures_of_report,
+    )
+    return {
+        key: [
+            row[1:]
+            for row in csv.reader(io.StringIO(rendering.table_csv(report, key)), delimiter=";")
+        ][1:]
+        for key in figures_of_report
+    }
+
+
+def test_a_hidden_incident_count_is_not_given_back_by_the_incidents_table():
+    # Alpha: 6 noise; Beta: 2 violence (hidden). The totals row would give 2 = 8 − 6: the 6 of
+    # the totals row hides, then Alpha's 6 and her total; the incidents table prints the same
+    # 6 noise: it hides too.
+    by_hotel = _table(
+        [
+            ["hotel", "Hôtel", "label"],
+            ["noise", "Bruit", "count"],
+            ["violence", "Violence", "count"],
+            ["total", "Incidents", "count"],
+        ],
+        [["1", 6, 0, 6], ["2", 0, 2, 2], ["total", 6, 2, 8]],
+        {"1": "Alpha", "2": "Beta", "total": "Tous"},
+    )
+    incidents = _table(
+        [["kind", "Incident", "label"], ["count", "Nombre", "count"]],
+        [["noise", 6], ["violence", 2], ["exclusions", 0]],
+        {"noise": "Bruit", "violence": "Violence", "exclusions": "Exclusions"},
+    )
+    printed = _printed({"incidents": incidents, "incidents_by_hotel": by_hotel})
+    assert printed["incidents_by_hotel"] == [
+        ["s", "0", "s"],
+        ["0", SMALL, SMALL],
+        ["s", SMALL, "8"],
+    ]
+    assert printed["incidents"] == [["s"], [SMALL], ["0"]]
+
+
+def test_the_requests_still_waiting_hide_in_both_tables():
+    # 2 admitted (hidden) and 8 still waiting of 10: the 8 hides beside the total, and so does
+    # the waiting list's own count of the requests waiting at the end (8).
+    outcomes = _table(
+        [["outcome", "Suite", "label"], ["requests", "Demandes", "count"]],
+        [["admitted", 2], ["refused", 0], ["lost", 0], ["waiting", 8], ["total", 10]],
+        {"admitted": "Admis", "refused": "Refus", "lost": "Perdu", "waiting": "En attente"}
+        | {"total": "Toutes"},
+    )
+    waiting = _table(
+        [["indicator", "Indicateur", "label"], ["value", "Valeur", "mixed"]],
+        [["received", 12], ["waiting_at_end", 8]],
+        {"received": "Reçues", "waiting_at_end": "En attente à la fin"},
+        {"received": "count", "waiting_at_end": "count"},
+    )
+    printed = _printed({"waiting_list": waiting, "waiting_list_outcomes": outcomes})
+    assert printed["waiting_list_outcomes"] == [[SMALL], ["0"], ["0"], ["s"], ["10"]]
+    assert printed["waiting_list"] == [["12"], ["s"]]
+
+
+def test_the_bands_of_length_of_stay_add_up_to_the_exits_printed():
+    # 3 + 12 + 8 = 23 exits, printed in "Length of stay": the 8 hides beside the 3.
+    bands = _table(
+        [["band", "Durée", "label"], ["exits", "Sorties", "count"]],
+        [["-29", 3], ["30-89", 12], ["90-179", 8]],
+        {"-29": "< 30 j", "30-89": "30–89 j", "90-179": "90–179 j"},
+    )
+    stays = _table(
+        [["indicator", "Indicateur", "label"], ["value", "Valeur", "mixed"]],
+        [["exits", 23]],
+        {"exits": "Sorties"},
+        {"exits": "count"},
+    )
+    printed = _printed({"stays": stays, "length_of_stay_bands": bands})
+    assert printed["length_of_stay_bands"] == [[SMALL], ["12"], ["s"]]
+    assert printed["stays"] == [["23"]]
+
+
+def test_the_mean_places_occupied_print_with_one_decimal(shared, make_report):
+    report = make_report("operator")
+    assert rendering.cell(57.25, "decimal", {}, hide_small=True) == "57,2"
+    text = pdf_text(report)
+    assert "Places occupées en moyenne par nuit 1,1" in text
+    for key in NEW_FIGURES:
+        assert rendering.table_csv(report, key)
