@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import Case, Count, Min, Q, Value, When
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -904,10 +903,8 @@ def people_housed(start: datetime.date, end: datetime.date) -> Table:
             ["mean_occupied", round(nights / days, 1) if days > 0 else None],
         ],
         {
-            "first_night": _("People housed on the night of %(date)s")
-            % {"date": formats.date_format(start, "j F Y")},
-            "last_night": _("People housed on the night of %(date)s")
-            % {"date": formats.date_format(last, "j F Y")},
+            "first_night": _("People housed on the night of the period's first day"),
+            "last_night": _("People housed on the night of the period's last day"),
             "mean_occupied": _("Mean places occupied per night"),
         },
         {"first_night": "count", "last_night": "count", "mean_occupied": "decimal"},
@@ -968,7 +965,8 @@ def _transfers(start: datetime.date, end: datetime.date) -> list:
 
 
 def flows_by_month(start: datetime.date, end: datetime.date) -> Table:
-    """Entries into the programme, transfers and exits from it, per month."""
+    """Entries into the programme, transfers and exits from it, per month (their totals are the
+    total row of `flows_by_hotel`)."""
     entries_in = occupancy.entries_by_month(start, end)
     exits_out = occupancy.exits_by_month(start, end)
     moves: Counter = Counter(transfer.on.replace(day=1) for transfer in _transfers(start, end))
@@ -976,18 +974,14 @@ def flows_by_month(start: datetime.date, end: datetime.date) -> Table:
         [month.isoformat(), entries_in.get(month, 0), moves[month], exits_out.get(month, 0)]
         for month in _months(start, end)
     ]
-    rows.append(["total", *(sum(row[j] for row in rows) for j in (1, 2, 3))])
-    # Months as labels, so that the table can end with its total.
-    labels = {month.isoformat(): formats.date_format(month, "F Y") for month in _months(start, end)}
     return _table(
         [
-            ("month", _("Month"), "label"),
+            ("month", _("Month"), "month"),
             ("entries", _("Entries"), "count"),
             ("transfers", _("Transfers"), "count"),
             ("exits", _("Exits"), "count"),
         ],
         rows,
-        labels | {"total": _("Whole period")},
     )
 
 

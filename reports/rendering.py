@@ -142,15 +142,17 @@ _SAME_VALUE = [(("incidents", "exclusions"), ("exits_by_reason", "exclusion"))]
 # The same count printed in two tables: (figure key, row code, column key) of each.
 _SAME_CELLS = [
     (("waiting_list_outcomes", "waiting", "requests"), ("waiting_list", "waiting_at_end", "value")),
-    (("flows_by_month", "total", "entries"), ("flows_by_hotel", "total", "entries")),
-    (("flows_by_month", "total", "exits"), ("flows_by_hotel", "total", "exits")),
-    (("flows_by_month", "total", "transfers"), ("flows_by_hotel", "total", "transfers_out")),
-    (("flows_by_month", "total", "transfers"), ("transfers", "total", "total")),
-    (("flows_by_month", "total", "entries"), ("entries", "total", "entries")),
-    (("flows_by_month", "total", "exits"), ("stays", "exits", "value")),
+    (("flows_by_hotel", "total", "entries"), ("entries", "total", "entries")),
+    (("flows_by_hotel", "total", "exits"), ("stays", "exits", "value")),
+    (("flows_by_hotel", "total", "transfers_out"), ("transfers", "total", "total")),
 ]
-# The rows of a table whose column 1 adds up to one cell of another.
-_ROWS_ADD_UP_TO = [("length_of_stay_bands", ("stays", "exits", "value"))]
+# The rows of a table whose column (by key) adds up to one cell of another.
+_ROWS_ADD_UP_TO = [
+    (("length_of_stay_bands", "exits"), ("stays", "exits", "value")),
+    (("flows_by_month", "entries"), ("flows_by_hotel", "total", "entries")),
+    (("flows_by_month", "transfers"), ("flows_by_hotel", "total", "transfers_out")),
+    (("flows_by_month", "exits"), ("flows_by_hotel", "total", "exits")),
+]
 
 
 def _row_index(figures: dict, key: str, code: str) -> int | None:
@@ -250,10 +252,12 @@ def _relations(figures: dict) -> tuple[list[tuple[Ref, list[Ref]]], list[tuple[R
         refs = [_cell_ref(figures, *cell) for cell in cells]
         if None not in refs:
             sums.append((refs[0], [refs[1]]))
-    for key, total in _ROWS_ADD_UP_TO:
+    for (key, column), total in _ROWS_ADD_UP_TO:
         ref = _cell_ref(figures, *total)
-        if ref is not None and figures.get(key):
-            sums.append((ref, [(key, r, 1) for r in range(len(figures[key]["rows"]))]))
+        keys = [found[0] for found in figures[key]["columns"]] if figures.get(key) else []
+        if ref is not None and column in keys:
+            j = keys.index(column)
+            sums.append((ref, [(key, r, j) for r in range(len(figures[key]["rows"]))]))
     incidents = figures.get("incidents_by_hotel")
     if incidents:  # its total row, kind by kind, is the incidents table
         for j, column in enumerate(incidents["columns"][1:-1], start=1):

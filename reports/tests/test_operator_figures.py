@@ -15,6 +15,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
+from openpyxl import load_workbook
 
 from harmreduction.models import VoucherDistribution
 from placements import occupancy
@@ -99,10 +100,9 @@ def test_it_gives_the_operator_figures_of_the_shared_year(shared):
     ]
     # Entries s2 (February), s4 (June); transfer s2 -> s3 (1 April); exits s1 (1 March),
     # s3 (1 July).
-    assert rows(figures.flows_by_month) == [
-        *months(feb=[1, 0, 0], mar=[0, 0, 1], apr=[0, 1, 0], jun=[1, 0, 0], jul=[0, 0, 1]),
-        ["total", 2, 1, 2],
-    ]
+    assert rows(figures.flows_by_month) == months(
+        feb=[1, 0, 0], mar=[0, 0, 1], apr=[0, 1, 0], jun=[1, 0, 0], jul=[0, 0, 1]
+    )
     # columns: entries, transfers in, transfers out, exits
     assert rows(figures.flows_by_hotel) == [
         [alpha, 2, 0, 1, 1],
@@ -139,16 +139,12 @@ def test_it_gives_the_operator_figures_of_the_shared_year(shared):
     ]
 
 
-def test_the_labels_say_the_days_and_the_months(shared):
-    assert figures.people_housed(START, END)["labels"]["first_night"] == (
-        "Personnes hébergées la nuit du 1 janvier 2025"
-    )
-    assert figures.people_housed(START, END)["labels"]["last_night"] == (
-        "Personnes hébergées la nuit du 31 décembre 2025"
-    )
-    labels = figures.flows_by_month(START, END)["labels"]
-    assert labels["2025-03-01"] == "mars 2025"
-    assert labels["total"] == "Toute la période"
+def test_the_labels_do_not_depend_on_the_year(shared):
+    # The same labels for the previous year's figures printed beside these.
+    labels = figures.people_housed(START, END)["labels"]
+    assert labels["first_night"] == "Personnes hébergées la nuit du premier jour de la période"
+    assert labels["last_night"] == "Personnes hébergées la nuit du dernier jour de la période"
+    assert figures.flows_by_month(START, END)["columns"][0] == ["month", "Mois", "month"]
 
 
 # --- The edge cases ------------------------------------------------------------------------
@@ -294,6 +290,8 @@ def test_absence_nights_held_and_released(year):
         ["travel", 14, 0, 14],
         ["total", 17, 5, 22],
     ]
+    # The released nights are those the billable nights leave out.
+    assert sum(occupancy.released_nights_by_place(START, END).values()) == 5
 
 
 def test_out_of_service_nights_per_hotel(year):
@@ -323,7 +321,6 @@ def test_entries_transfers_and_exits_by_month_and_hotel(year):
             oct=[0, 1, 0],
             dec=[0, 0, 1],
         ),
-        ["total", 3, 2, 2],
     ]
     # Nord: entries P, T; in: T (n3 -> n2); out: Q, T; exit P. Sud: in Q. Gamma: R in and out.
     assert rows(figures.flows_by_hotel) == [
@@ -543,3 +540,36 @@ def test_the_mean_places_occupied_print_with_one_decimal(shared, make_report):
     assert "Places occupées en moyenne par nuit 1,1" in text
     for key in NEW_FIGURES:
         assert rendering.table_csv(report, key)
+    book = load_workbook(io.BytesIO(rendering.workbook(report)))
+    assert len(book.sheetnames) == len(report.figures)
+    [name] = [name for name in book.sheetnames if name.startswith("Personnes hébergées")]
+    assert [cell.value for cell in book[name]["B"]] == ["Valeur", SMALL, SMALL, 1.1]
+
+
+def test_a_hidden_month_is_not_given_back_by_the_totals_per_hotel():
+    # Entries: 3 in January (hidden), 9 in February; 12 printed in the total row per hotel: the
+    # 9 hides too. Exits: none hidden, nothing else hides.
+    by_month = _table(
+        [
+            ["month", "Mois", "month"],
+            ["entries", "Entrées", "count"],
+            ["transfers", "Transferts", "count"],
+            ["exits", "Sorties", "count"],
+        ],
+        [["2025-01-01", 3, 0, 6], ["2025-02-01", 9, 0, 7]],
+        {},
+    )
+    by_hotel = _table(
+        [
+            ["hotel", "Hôtel", "label"],
+            ["entries", "Entrées", "count"],
+            ["transfers_in", "Entrants", "count"],
+            ["transfers_out", "Sortants", "count"],
+            ["exits", "Sorties", "count"],
+        ],
+        [["1", 12, 0, 0, 13], ["total", 12, 0, 0, 13]],
+        {"1": "Alpha", "total": "Tous"},
+    )
+    printed = _printed({"flows_by_month": by_month, "flows_by_hotel": by_hotel})
+    assert printed["flows_by_month"] == [[SMALL, "0", "6"], ["s", "0", "7"]]
+    assert printed["flows_by_hotel"] == [["12", "0", "0", "13"], ["12", "0", "0", "13"]]
