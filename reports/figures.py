@@ -1114,36 +1114,18 @@ def length_of_stay_bands(start: datetime.date, end: datetime.date) -> Table:
 
 
 def incidents_by_hotel(start: datetime.date, end: datetime.date) -> Table:
-    """Incidents of the period per hotel (rows) and kind (columns)."""
-    counts: dict[int, Counter] = defaultdict(Counter)
-    for hotel_id, kind, count in (
+    """Incidents of the period per hotel (by kind: the `incidents` table)."""
+    counts = dict(
         Incident.objects.filter(_in_period("occurred_on", start, end))
-        .values_list("hotel_id", "kind")
+        .values_list("hotel_id")
         .annotate(count=Count("pk"))
         .order_by()
-    ):
-        counts[hotel_id][kind] = count
-    kinds = [
-        (value, label)
-        for value, label in IncidentKind.choices
-        if any(hotel[value] for hotel in counts.values())
-    ]
+    )
     hotels = _hotels(counts)
-    rows = [
-        [
-            str(hotel.pk),
-            *(counts[hotel.pk][kind] for kind, _label in kinds),
-            counts[hotel.pk].total(),
-        ]
-        for hotel in hotels
-    ]
-    rows.append(["total", *(sum(row[j] for row in rows) for j in range(1, len(kinds) + 2))])
+    rows = [[str(hotel.pk), counts[hotel.pk]] for hotel in hotels]
+    rows.append(["total", sum(counts.values())])
     return _table(
-        [
-            ("hotel", _("Hotel"), "label"),
-            *((kind, label, "count") for kind, label in kinds),
-            ("total", _("Incidents"), "count"),
-        ],
+        [("hotel", _("Hotel"), "label"), ("incidents", _("Incidents"), "count")],
         rows,
         {str(hotel.pk): hotel.name for hotel in hotels} | {"total": _("All hotels")},
     )

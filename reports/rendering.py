@@ -258,13 +258,14 @@ def _relations(figures: dict) -> tuple[list[tuple[Ref, list[Ref]]], list[tuple[R
         if ref is not None and column in keys:
             j = keys.index(column)
             sums.append((ref, [(key, r, j) for r in range(len(figures[key]["rows"]))]))
-    incidents = figures.get("incidents_by_hotel")
-    if incidents:  # its total row, kind by kind, is the incidents table
-        for j, column in enumerate(incidents["columns"][1:-1], start=1):
-            ref = _cell_ref(figures, "incidents", column[0], "count")
-            total = _row_index(figures, "incidents_by_hotel", "total")
-            if ref is not None and total is not None:
-                sums.append((ref, [("incidents_by_hotel", total, j)]))
+    total = _cell_ref(figures, "incidents_by_hotel", "total", "incidents")
+    if total is not None and figures.get("incidents"):  # the incidents by kind add up to it
+        kinds = [
+            ("incidents", r, 1)
+            for r, row in enumerate(figures["incidents"]["rows"])
+            if row[0] != "exclusions"
+        ]
+        sums.append((total, kinds))
     share = _row_index(figures, "stays", "mainstream_share")
     if share is not None:
         deps = []
