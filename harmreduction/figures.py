@@ -8,6 +8,7 @@ import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+from django.db import connection
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 
@@ -237,6 +238,56 @@ def voucher_totals(
     figures.not_given_by_reason = {row["missed_reason"]: row["weeks"] for row in missed}
     figures.weeks_not_given = sum(figures.not_given_by_reason.values())
     return figures
+
+
+@dataclass
+class VoucherWeeks:
+    """The person-weeks of vouchers due in [start, end) — every week (Monday in the period) a
+    person was housed at least one night of — and what became of each."""
+
+    due: int = 0
+    given: int = 0
+    not_given_by_reason: dict[str, int] = field(default_factory=dict)
+    not_recorded: int = 0
+
+
+# Each person housed during a week is due its vouchers once, whatever their stays that week; the
+# week's active row (at most one per person and week) says what became of it.
+_VOUCHER_WEEKS = """
+    WITH weeks AS (
+        SELECT w::date AS monday
+        FROM generate_series(%(first_monday)s::date, %(end)s::date - 1, interval '7 days') AS w
+    ), due AS (
+        SELECT DISTINCT p.resident_id, weeks.monday
+        FROM placements_placement p
+        JOIN weeks ON p.start < weeks.monday + 7 AND (p."end" IS NULL OR p."end" > weeks.monday)
+    )
+    SELECT COALESCE(v.status, ''), COALESCE(v.missed_reason, ''), COUNT(*)
+    FROM due
+    LEFT JOIN harmreduction_voucherdistribution v
+        ON v.resident_id = due.resident_id AND v.week = due.monday AND v.cancelled_at IS NULL
+    GROUP BY 1, 2
+"""
+
+
+def voucher_weeks(start: datetime.date, end: datetime.date) -> VoucherWeeks:
+    """The weeks of vouchers due in [start, end) and whether each was given, not given (and
+    why) or not recorded. A week belongs to the period its Monday falls in, as the weeks not
+    given of `voucher_totals`. One query."""
+    first_monday = start + datetime.timedelta(days=(7 - start.weekday()) % 7)
+    weeks = VoucherWeeks()
+    with connection.cursor() as cursor:
+        cursor.execute(_VOUCHER_WEEKS, {"first_monday": first_monday, "end": end})
+        rows = cursor.fetchall()
+    for status, reason, count in rows:
+        weeks.due += count
+        if status == VoucherStatus.GIVEN:
+            weeks.given += count
+        elif status == VoucherStatus.NOT_GIVEN:
+            weeks.not_given_by_reason[reason] = count
+        else:
+            weeks.not_recorded += count
+    return weeks
 
 
 # --- Collection, naloxone, overdoses, advice, drug checking ---------------------------------------

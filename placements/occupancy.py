@@ -21,7 +21,14 @@ from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from placements.models import MAINSTREAM_HOUSING, Hotel, Place, Placement, PlaceOutage
+from placements.models import (
+    MAINSTREAM_HOUSING,
+    ExitDestination,
+    Hotel,
+    Place,
+    Placement,
+    PlaceOutage,
+)
 
 _MONTHS = """
     SELECT m::date AS month,
@@ -242,24 +249,16 @@ _SPANS = """
 """
 
 
-def offered_nights_by_place_and_month(
-    start: datetime.date, end: datetime.date, place_ids=None
-) -> dict[tuple[int, datetime.date], int]:
-    """Place-nights offered per (counted place id, first day of month) of [start, end).
-
-    A place offers the nights its hotel is part of the scheme (`joined_on` to `left_on`) that
-    are not out of service, and every night someone slept there (an occupied night is offered,
-    whatever the dates: a rate never exceeds 100 %). Out of service nights outside the hotel's
-    dates take nothing off. With no dates, a place offers the nights of the period minus its
-    out-of-service nights, as `out_of_service_nights_by_place` counts them. One query (two
-    without `place_ids`)."""
+def _place_spans(
+    start: datetime.date, end: datetime.date, place_ids
+) -> tuple[dict[int, Spans], dict[int, Spans], dict[int, Spans]]:
+    """For each place of `place_ids`, cut to [start, end): the nights its hotel is part of the
+    scheme, the nights of its stays, the nights of its outages. One query."""
 
     def clip(span_start, span_end) -> Spans:
         low, high = max(span_start or start, start), min(span_end or end, end)
         return [(low, high)] if low < high else []
 
-    if place_ids is None:
-        place_ids = counted_places(start, end).values_list("pk", flat=True)
     windows: dict[int, Spans] = {}
     stays: dict[int, Spans] = defaultdict(list)
     outages: dict[int, Spans] = defaultdict(list)
@@ -272,6 +271,23 @@ def offered_nights_by_place_and_month(
                 stays[place_id] += clip(span_start, span_end)
             else:
                 outages[place_id] += clip(span_start, span_end)
+    return windows, stays, outages
+
+
+def offered_nights_by_place_and_month(
+    start: datetime.date, end: datetime.date, place_ids=None
+) -> dict[tuple[int, datetime.date], int]:
+    """Place-nights offered per (counted place id, first day of month) of [start, end).
+
+    A place offers the nights its hotel is part of the scheme (`joined_on` to `left_on`) that
+    are not out of service, and every night someone slept there (an occupied night is offered,
+    whatever the dates: a rate never exceeds 100 %). Out of service nights outside the hotel's
+    dates take nothing off. With no dates, a place offers the nights of the period minus its
+    out-of-service nights, as `out_of_service_nights_by_place` counts them. One query (two
+    without `place_ids`)."""
+    if place_ids is None:
+        place_ids = counted_places(start, end).values_list("pk", flat=True)
+    windows, stays, outages = _place_spans(start, end, place_ids)
     months = []
     month = start.replace(day=1)
     while month < end:
@@ -405,6 +421,11 @@ class Distribution:
 def length_of_stay(start: datetime.date, end: datetime.date) -> Distribution:
     """Days in the programme of the people who left in the period, transfers included in the
     same stay (from the first entry to the final exit)."""
+    return Distribution.of(lengths_of_stay(start, end))
+
+
+def lengths_of_stay(start: datetime.date, end: datetime.date) -> list[int]:
+    """The days of `length_of_stay`, one per exit of the period."""
     chain = dict(Placement.objects.values_list("pk", "previous_id"))
     starts = dict(Placement.objects.values_list("pk", "start"))
     lengths = []
@@ -415,7 +436,7 @@ def length_of_stay(start: datetime.date, end: datetime.date) -> Distribution:
         while chain.get(first):
             first = chain[first]
         lengths.append((exit_day - starts[first]).days)
-    return Distribution.of(lengths)
+    return lengths
 
 
 def waiting_time(start: datetime.date, end: datetime.date) -> Distribution:
@@ -426,6 +447,83 @@ def waiting_time(start: datetime.date, end: datetime.date) -> Distribution:
         .values_list("start", "admission__received_on")
     )
     return Distribution.of([(entered - received).days for entered, received in rows])
+
+
+# --- The operator's yearly figures: people housed, transfers, absences, out of service ---------
+
+
+def people_housed_on(*days: datetime.date) -> dict[datetime.date, int]:
+    """How many people a stay covers on the night of each day (absences included: the person
+    still has their place). One query."""
+    counts = Placement.objects.aggregate(
+        **{
+            f"day_{index}": Count("resident", distinct=True, filter=_covering(day))
+            for index, day in enumerate(days)
+        }
+    )
+    return {day: counts[f"day_{index}"] for index, day in enumerate(days)}
+
+
+@dataclass(frozen=True)
+class Transfer:
+    on: datetime.date
+    from_hotel: int
+    to_hotel: int | None  # None: the stay it led to is not recorded
+    reason: str
+
+
+def transfers(start: datetime.date, end: datetime.date) -> list[Transfer]:
+    """The moves from one place to another in the period (a stay ended as a transfer), dated by
+    the day of the move. One query."""
+    rows = (
+        Placement.objects.filter(
+            end__gte=start, end__lt=end, exit_destination=ExitDestination.TRANSFER
+        )
+        .order_by("end", "pk")
+        .values_list("end", "place__hotel_id", "next_placement__place__hotel_id", "transfer_reason")
+    )
+    return [Transfer(*row) for row in rows]
+
+
+_ABSENCE_NIGHTS = """
+    SELECT a.reason, a.released,
+           SUM(upper(daterange(a.start, a."end") * daterange(p.start, p."end")
+                     * daterange(%(start)s, %(end)s))
+               - lower(daterange(a.start, a."end") * daterange(p.start, p."end")
+                       * daterange(%(start)s, %(end)s)))
+    FROM placements_absence a
+    JOIN placements_placement p ON p.id = a.placement_id
+    WHERE daterange(a.start, a."end") * daterange(p.start, p."end")
+          && daterange(%(start)s, %(end)s)
+    GROUP BY a.reason, a.released
+"""
+
+
+def absence_nights(start: datetime.date, end: datetime.date) -> dict[tuple[str, bool], int]:
+    """Nights of absence in the period per (reason, place released), each absence cut to its
+    stay (an absence still open runs to the end of the stay or of the period). The released
+    ones are the nights `released_nights_by_place` takes off the billable nights. One query."""
+    return {
+        (reason, released): int(count or 0)
+        for reason, released, count in _rows(_ABSENCE_NIGHTS, start, end)
+    }
+
+
+def out_of_service_nights_in_scheme_by_place(
+    start: datetime.date, end: datetime.date
+) -> dict[int, int]:
+    """Nights out of service per counted place (`out_of_service_nights_by_place`: an occupied
+    night is not out of service), only while the place's hotel is part of the scheme: the
+    nights the place-nights available leave out. Places with none are absent. Two queries."""
+    place_ids = counted_places(start, end).values_list("pk", flat=True)
+    windows, stays, outages = _place_spans(start, end, place_ids)
+    nights = {}
+    for place_id, window in windows.items():
+        out = _minus(_minus(window, _minus(window, outages[place_id])), stays[place_id])
+        count = sum((span_end - span_start).days for span_start, span_end in out)
+        if count:
+            nights[place_id] = count
+    return nights
 
 
 # --- Per place, in bulk: the rows of the operator's monthly statement ---------------------------

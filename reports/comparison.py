@@ -35,8 +35,10 @@ COMPARED_COLUMNS = {
     "referrals": ("total",),
     "nights_by_hotel_and_month": ("total",),
     "steps_by_kind_and_status": ("obtained", "total"),
-    # Gender × age: the gender and the age tables carry the previous year.
+    # Gender × age: the gender and the age tables carry the previous year; the flows per hotel:
+    # the flows per month do.
     "sex_and_age": (),
+    "flows_by_hotel": (),
 }
 
 # The summary's rows: (code, label, source table, source row or None for the sum of its rows,

@@ -10,9 +10,9 @@ record what it needs:
   ``labels`` maps it to the French text printed (built under the active language);
 - ``kind`` says how a cell prints: ``label`` (looked up in labels), ``count`` (an integer; in
   tables that could single someone out, 1 to 4 print as "< 5"), ``number`` (an integer never
-  hidden: nights, places, units of material), ``share`` (0–1, printed as %),
-  ``days`` (a mean or median in days), ``years`` (a mean or median age), ``euros`` (cents),
-  ``month``, or ``mixed`` (the kind is ``kinds[row code]``).
+  hidden: nights, places, units of material), ``decimal`` (a mean, one decimal, never
+  hidden), ``share`` (0–1, printed as %), ``days`` (a mean or median in days), ``years`` (a mean
+  or median age), ``euros`` (cents), ``month``, or ``mixed`` (the kind is ``kinds[row code]``).
 
 The report stores these tables as they were printed (`Report.figures`), so the PDF, the CSV and
 the XLSX of a report never change after data are corrected. Figures of other apps are read
@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Count, F, Min, Q, Value
+from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,6 +43,7 @@ from harmreduction import figures as hr_figures
 from harmreduction.models import (
     AdviceTopic,
     Category,
+    MissedReason,
     OverdoseOutcome,
     Setting,
     SupplyDistribution,
@@ -50,6 +51,7 @@ from harmreduction.models import (
 )
 from placements import occupancy
 from placements.models import (
+    AbsenceReason,
     ExitDestination,
     ExitReason,
     Hotel,
@@ -57,9 +59,11 @@ from placements.models import (
     IncidentKind,
     Place,
     Placement,
+    TransferReason,
 )
 from residents.models import (
     AdmissionRequest,
+    AdmissionStatus,
     ConsumptionAssessment,
     ConsumptionLine,
     Gender,
@@ -1208,6 +1212,284 @@ def vouchers(start: datetime.date, end: datetime.date) -> Table:
     )
 
 
+# --- More figures of the operator's report (issue 17) ---------------------------------------------
+
+
+def people_housed(start: datetime.date, end: datetime.date) -> Table:
+    """People housed on the night of the period's first day and of its last day, and the mean
+    number of places occupied per night (billable nights ÷ nights of the period)."""
+    last = end - DAY
+    housed = occupancy.people_housed_on(start, last)
+    nights = sum(occupancy.nights_by_place(start, end).values())
+    days = (end - start).days
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("value", _("Value"), "mixed")],
+        [
+            ["first_night", housed[start]],
+            ["last_night", housed[last]],
+            ["mean_occupied", round(nights / days, 1) if days > 0 else None],
+        ],
+        {
+            "first_night": _("People housed on the night of the period's first day"),
+            "last_night": _("People housed on the night of the period's last day"),
+            "mean_occupied": _("Mean places occupied per night"),
+        },
+        {"first_night": "count", "last_night": "count", "mean_occupied": "decimal"},
+    )
+
+
+def absence_nights(start: datetime.date, end: datetime.date) -> Table:
+    """Nights of absence by reason: place held (still billed) or released (not billed)."""
+    nights = occupancy.absence_nights(start, end)
+    rows = []
+    for reason in AbsenceReason.values:
+        held, released = nights.get((reason, False), 0), nights.get((reason, True), 0)
+        if held or released:
+            rows.append([reason, held, released, held + released])
+    rows.append(["total", *(sum(row[j] for row in rows) for j in (1, 2, 3))])
+    return _table(
+        [
+            ("reason", _("Reason"), "label"),
+            ("held", _("Nights with the place held"), "number"),
+            ("released", _("Nights with the place released"), "number"),
+            ("total", _("Nights of absence"), "number"),
+        ],
+        rows,
+        _choice_labels(AbsenceReason) | {"total": _("All absences")},
+    )
+
+
+def _hotels(ids) -> list[Hotel]:
+    return list(Hotel.objects.filter(pk__in=set(ids)).order_by("arrondissement", "name"))
+
+
+def out_of_service_by_hotel(start: datetime.date, end: datetime.date) -> Table:
+    """Per hotel: places out of service at least one night, and place-nights out of service
+    while the hotel was part of the scheme (an occupied night is not out of service)."""
+    by_place = occupancy.out_of_service_nights_in_scheme_by_place(start, end)
+    hotel_of = dict(Place.objects.filter(pk__in=by_place).values_list("pk", "hotel_id"))
+    places: Counter = Counter()
+    nights: Counter = Counter()
+    for place_id, count in by_place.items():
+        places[hotel_of[place_id]] += 1
+        nights[hotel_of[place_id]] += count
+    hotels = _hotels(nights)
+    rows = [[str(hotel.pk), places[hotel.pk], nights[hotel.pk]] for hotel in hotels]
+    rows.append(["total", sum(places.values()), sum(nights.values())])
+    return _table(
+        [
+            ("hotel", _("Hotel"), "label"),
+            ("places", _("Places out of service at least one night"), "number"),
+            ("nights", _("Place-nights out of service"), "number"),
+        ],
+        rows,
+        {str(hotel.pk): hotel.name for hotel in hotels} | {"total": _("All hotels")},
+    )
+
+
+def _transfers(start: datetime.date, end: datetime.date) -> list:
+    return _once(("transfers", start, end), lambda: occupancy.transfers(start, end))
+
+
+def flows_by_month(start: datetime.date, end: datetime.date) -> Table:
+    """Entries into the programme, transfers and exits from it, per month (their totals are the
+    total row of `flows_by_hotel`)."""
+    entries_in = occupancy.entries_by_month(start, end)
+    exits_out = occupancy.exits_by_month(start, end)
+    moves: Counter = Counter(transfer.on.replace(day=1) for transfer in _transfers(start, end))
+    rows = [
+        [month.isoformat(), entries_in.get(month, 0), moves[month], exits_out.get(month, 0)]
+        for month in _months(start, end)
+    ]
+    return _table(
+        [
+            ("month", _("Month"), "month"),
+            ("entries", _("Entries"), "count"),
+            ("transfers", _("Transfers"), "count"),
+            ("exits", _("Exits"), "count"),
+        ],
+        rows,
+    )
+
+
+def flows_by_hotel(start: datetime.date, end: datetime.date) -> Table:
+    """Per hotel: entries (the hotel of arrival), transfers in and out (a move inside a hotel
+    counts as both), and exits (the hotel left)."""
+    entered = occupancy.entries_by_place(start, end)
+    left = occupancy.exits_by_place(start, end)
+    hotel_of = dict(Place.objects.filter(pk__in={*entered, *left}).values_list("pk", "hotel_id"))
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for place_id, count in entered.items():
+        counts[hotel_of[place_id]]["entries"] += count
+    for place_id, count in left.items():
+        counts[hotel_of[place_id]]["exits"] += count
+    for transfer in _transfers(start, end):
+        counts[transfer.from_hotel]["transfers_out"] += 1
+        if transfer.to_hotel is not None:
+            counts[transfer.to_hotel]["transfers_in"] += 1
+    columns = ["entries", "transfers_in", "transfers_out", "exits"]
+    hotels = _hotels(counts)
+    rows = [[str(hotel.pk), *(counts[hotel.pk][column] for column in columns)] for hotel in hotels]
+    rows.append(["total", *(sum(row[j] for row in rows) for j in range(1, len(columns) + 1))])
+    return _table(
+        [
+            ("hotel", _("Hotel"), "label"),
+            ("entries", _("Entries"), "count"),
+            ("transfers_in", _("Transfers in"), "count"),
+            ("transfers_out", _("Transfers out"), "count"),
+            ("exits", _("Exits"), "count"),
+        ],
+        rows,
+        {str(hotel.pk): hotel.name for hotel in hotels} | {"total": _("All hotels")},
+    )
+
+
+def transfers(start: datetime.date, end: datetime.date) -> Table:
+    """Transfers by reason, between two hotels or inside one."""
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for transfer in _transfers(start, end):
+        inside = transfer.to_hotel == transfer.from_hotel
+        counts[transfer.reason or TransferReason.NOT_RECORDED][
+            "within" if inside else "between"
+        ] += 1
+    rows = [
+        [reason, counts[reason]["between"], counts[reason]["within"], counts[reason].total()]
+        for reason in TransferReason.values
+        if counts[reason]
+    ]
+    rows.append(["total", *(sum(row[j] for row in rows) for j in (1, 2, 3))])
+    return _table(
+        [
+            ("reason", _("Reason"), "label"),
+            ("between", _("To another hotel"), "count"),
+            ("within", _("Inside the same hotel"), "count"),
+            ("total", _("Transfers"), "count"),
+        ],
+        rows,
+        _choice_labels(TransferReason) | {"total": _("All transfers")},
+    )
+
+
+def waiting_list_outcomes(start: datetime.date, end: datetime.date) -> Table:
+    """The admission requests on the waiting list at some time in the period (waiting on its
+    first day or received in it), by what became of them by its end: decided in the period
+    (admitted, refused, lost contact), or still waiting on its last day."""
+    requests = AdmissionRequest.objects.filter(received_on__lt=end).filter(
+        Q(decided_on__isnull=True) | Q(decided_on__gte=start)
+    )
+    counts = dict(
+        requests.annotate(
+            outcome=Case(
+                When(decided_on__lt=end, then="status"),
+                default=Value(AdmissionStatus.WAITING),
+            )
+        )
+        .values_list("outcome")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    outcomes = [
+        AdmissionStatus.ADMITTED,
+        AdmissionStatus.REFUSED,
+        AdmissionStatus.LOST,
+        AdmissionStatus.WAITING,
+    ]
+    rows = [[outcome.value, counts.get(outcome, 0)] for outcome in outcomes]
+    rows.append(["total", sum(row[1] for row in rows)])
+    labels = _choice_labels(AdmissionStatus) | {
+        AdmissionStatus.WAITING.value: _("Still waiting at the end of the period"),
+        "total": _("Requests on the waiting list in the period"),
+    }
+    return _table(
+        [("outcome", _("Outcome"), "label"), ("requests", _("Requests"), "count")], rows, labels
+    )
+
+
+# (code, fewest days, most days): the bands of `length_of_stay_bands`.
+LENGTH_OF_STAY_BANDS = [
+    ("-29", None, 29),
+    ("30-89", 30, 89),
+    ("90-179", 90, 179),
+    ("180-364", 180, 364),
+    ("365-729", 365, 729),
+    ("730-", 730, None),
+]
+
+
+def length_of_stay_bands(start: datetime.date, end: datetime.date) -> Table:
+    """The exits of the period by length of stay (from the first entry to the final exit, as
+    the mean and median of `stays`), in bands of days."""
+    counts: Counter = Counter()
+    for days in occupancy.lengths_of_stay(start, end):
+        for code, low, high in LENGTH_OF_STAY_BANDS:
+            if (low is None or days >= low) and (high is None or days <= high):
+                counts[code] += 1
+                break
+
+    def label(low: int | None, high: int | None) -> str:
+        if low is None:
+            return _("Less than %(days)s days") % {"days": high + 1}
+        if high is None:
+            return _("%(days)s days or more") % {"days": low}
+        return _("%(low)s to %(high)s days") % {"low": low, "high": high}
+
+    return _table(
+        [("band", _("Length of stay"), "label"), ("exits", _("Exits"), "count")],
+        [[code, counts[code]] for code, _low, _high in LENGTH_OF_STAY_BANDS],
+        {code: label(low, high) for code, low, high in LENGTH_OF_STAY_BANDS},
+    )
+
+
+def incidents_by_hotel(start: datetime.date, end: datetime.date) -> Table:
+    """Incidents of the period per hotel (by kind: the `incidents` table)."""
+    counts = dict(
+        Incident.objects.filter(_in_period("occurred_on", start, end))
+        .values_list("hotel_id")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    hotels = _hotels(counts)
+    rows = [[str(hotel.pk), counts[hotel.pk]] for hotel in hotels]
+    rows.append(["total", sum(counts.values())])
+    return _table(
+        [("hotel", _("Hotel"), "label"), ("incidents", _("Incidents"), "count")],
+        rows,
+        {str(hotel.pk): hotel.name for hotel in hotels} | {"total": _("All hotels")},
+    )
+
+
+def voucher_weeks(start: datetime.date, end: datetime.date) -> Table:
+    """Weeks of vouchers due (harmreduction.figures.voucher_weeks): given, not given by reason,
+    not recorded."""
+    weeks = hr_figures.voucher_weeks(start, end)
+    rows = [
+        ["due", weeks.due],
+        ["given", weeks.given],
+        *(
+            [f"not_given_{reason}", weeks.not_given_by_reason.get(reason, 0)]
+            for reason in MissedReason.values
+        ),
+        ["not_recorded", weeks.not_recorded],
+        ["share_given", weeks.given / weeks.due if weeks.due else None],
+    ]
+    labels = {
+        "due": _("Weeks due (people housed during the week)"),
+        "given": _("Weeks given"),
+        "not_recorded": _("Weeks not recorded"),
+        "share_given": _("Share of the weeks due that were given"),
+    } | {
+        f"not_given_{value}": _("Not given: %(reason)s") % {"reason": label}
+        for value, label in MissedReason.choices
+    }
+    kinds = {code: "number" for code, _value in rows} | {"share_given": "share"}
+    return _table(
+        [("indicator", _("Indicator"), "label"), ("weeks", _("Weeks"), "mixed")],
+        rows,
+        labels,
+        kinds,
+    )
+
+
 # --- The two reports ------------------------------------------------------------------------------
 
 
@@ -1453,7 +1735,13 @@ OPERATOR_SECTIONS = [
             "A night belongs to the day it starts; nights released during an absence are not "
             "billed. Occupancy rate = billable nights ÷ place-nights available: the nights each "
             "place's hotel was part of the scheme (from its date of joining to its date of "
-            "leaving), minus out-of-service nights, plus any night someone slept there."
+            "leaving), minus out-of-service nights, plus any night someone slept there. People "
+            "housed on the night of the first and of the last day of the period: a stay covers "
+            "that night (an absence included). Mean places occupied per night = billable nights "
+            "÷ nights of the period. Out of service: the nights an outage covers a place and no "
+            "stay does (a night someone slept there counts as occupied), while its hotel was "
+            "part of the scheme. Absences: their nights in the period, each absence cut to its "
+            "stay, with the place held (billed) or released (not billed)."
         ),
         [
             Figure(
@@ -1462,6 +1750,11 @@ OPERATOR_SECTIONS = [
                 places_and_hotels,
                 small_counts_hidden=False,
                 chart="bars",
+            ),
+            Figure(
+                "people_housed",
+                gettext_lazy("People housed and places occupied"),
+                people_housed,
             ),
             Figure(
                 "occupancy_by_month",
@@ -1476,6 +1769,18 @@ OPERATOR_SECTIONS = [
                 nights_by_hotel_and_month,
                 small_counts_hidden=False,
             ),
+            Figure(
+                "out_of_service_by_hotel",
+                gettext_lazy("Out of service per hotel"),
+                out_of_service_by_hotel,
+                small_counts_hidden=False,
+            ),
+            Figure(
+                "absence_nights",
+                gettext_lazy("Nights of absence"),
+                absence_nights,
+                small_counts_hidden=False,
+            ),
         ],
     ),
     Section(
@@ -1483,7 +1788,11 @@ OPERATOR_SECTIONS = [
         gettext_lazy("Entries and waiting list"),
         gettext_lazy(
             "Entries: first stays of the period (a transfer is not an entry), by the structure "
-            "of the admission request. Waiting time: days from the request to the entry."
+            "of the admission request. Waiting time: days from the request to the entry. "
+            "Outcomes: the requests on the waiting list at some time in the period (waiting on "
+            "its first day or received in it), by their decision in the period (admitted, "
+            "refused, lost contact) or still waiting on its last day (a decision taken after "
+            "the period counts as waiting)."
         ),
         [
             Figure("entries", gettext_lazy("Entries by referring structure"), entries),
@@ -1492,6 +1801,37 @@ OPERATOR_SECTIONS = [
                 gettext_lazy("Waiting list"),
                 waiting_list,
             ),
+            Figure(
+                "waiting_list_outcomes",
+                gettext_lazy("Outcomes of the waiting list"),
+                waiting_list_outcomes,
+            ),
+        ],
+    ),
+    Section(
+        "flows",
+        gettext_lazy("Entries, transfers and exits by month and hotel"),
+        gettext_lazy(
+            "An entry is a first stay (transfers excluded), dated by its first night; an exit "
+            "is a departure from the programme (transfers excluded), dated by the day the "
+            "person left; a transfer is a move from one place to another, dated by the day of "
+            "the move. Per hotel: the hotel of arrival, the hotel left, and for a transfer the "
+            "hotel left (out) and the hotel of arrival (in): a move inside a hotel counts as "
+            "both."
+        ),
+        [
+            Figure(
+                "flows_by_month",
+                gettext_lazy("Entries, transfers and exits by month"),
+                flows_by_month,
+                chart="months",
+            ),
+            Figure(
+                "flows_by_hotel",
+                gettext_lazy("Entries, transfers and exits by hotel"),
+                flows_by_hotel,
+            ),
+            Figure("transfers", gettext_lazy("Transfers by reason"), transfers),
         ],
     ),
     Section(
@@ -1501,7 +1841,8 @@ OPERATOR_SECTIONS = [
             "Departures from the programme in the period (transfers excluded) by destination, "
             "and apart by reason (exclusion, voluntary departure…). "
             "Mainstream housing: social, private or intermediate housing. Length of stay: from "
-            "the first entry to the final exit, transfers included."
+            "the first entry to the final exit, transfers included; the bands count the same "
+            "exits in days."
         ),
         [
             Figure(
@@ -1512,22 +1853,44 @@ OPERATOR_SECTIONS = [
             ),
             Figure("exits_by_reason", gettext_lazy("Exits by reason"), exits_by_reason),
             Figure("stays", gettext_lazy("Length of stay"), stays),
+            Figure(
+                "length_of_stay_bands",
+                gettext_lazy("Exits by length of stay"),
+                length_of_stay_bands,
+            ),
         ],
     ),
     Section(
         "incidents",
         gettext_lazy("Incidents and exclusions"),
-        gettext_lazy("Incidents recorded at the hotels by kind, and exits by exclusion."),
-        [Figure("incidents", gettext_lazy("Incidents and exclusions"), incidents)],
+        gettext_lazy(
+            "Incidents recorded at the hotels by kind, and exits by exclusion; the same "
+            "incidents per hotel, dated by the day they occurred."
+        ),
+        [
+            Figure("incidents", gettext_lazy("Incidents and exclusions"), incidents),
+            Figure("incidents_by_hotel", gettext_lazy("Incidents per hotel"), incidents_by_hotel),
+        ],
     ),
     Section(
         "vouchers",
         gettext_lazy("Meal vouchers"),
         gettext_lazy(
             "Weekly vouchers handed out in the period, counted on the day they were given, at "
-            "the value of that day; weeks not given are counted by the week they were due."
+            "the value of that day; weeks not given are counted by the week they were due. "
+            "Weeks due: one per person and week (Monday in the period) the person was housed "
+            "at least one night of, each given, not given with its reason, or not recorded, as "
+            "the week's sheet last says (a week caught up later counts as given)."
         ),
-        [Figure("vouchers", gettext_lazy("Vouchers given"), vouchers, small_counts_hidden=False)],
+        [
+            Figure("vouchers", gettext_lazy("Vouchers given"), vouchers, small_counts_hidden=False),
+            Figure(
+                "voucher_weeks",
+                gettext_lazy("Weeks of vouchers due and given"),
+                voucher_weeks,
+                small_counts_hidden=False,
+            ),
+        ],
     ),
 ]
 

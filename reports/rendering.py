@@ -79,6 +79,8 @@ def cell(value, kind: str, labels: dict, *, hide_small: bool) -> str:
         return number(value)
     if kind == "number":
         return number(value)
+    if kind == "decimal":
+        return number(value, 1)
     if kind == "share":
         return f"{number(value * 100, 1)}{NBSP}%"
     if kind == "days":
@@ -149,6 +151,24 @@ _PEOPLE_TOTALS = [
     (("stays", "exits"), ["exits_by_destination", "exits_by_reason"]),
 ]
 _SAME_VALUE = [(("incidents", "exclusions"), ("exits_by_reason", "exclusion"))]
+# The same count printed in two tables: (figure key, row code, column key) of each.
+_SAME_CELLS = [
+    (("waiting_list_outcomes", "waiting", "requests"), ("waiting_list", "waiting_at_end", "value")),
+    (("flows_by_hotel", "total", "entries"), ("entries", "total", "entries")),
+    (("flows_by_hotel", "total", "exits"), ("stays", "exits", "value")),
+    (("flows_by_hotel", "total", "transfers_out"), ("transfers", "total", "total")),
+]
+# The rows of a table whose column (by key) adds up to one cell of another.
+_ROWS_ADD_UP_TO = [
+    (("length_of_stay_bands", "exits"), ("stays", "exits", "value")),
+    (("flows_by_month", "entries"), ("flows_by_hotel", "total", "entries")),
+    (("flows_by_month", "transfers"), ("flows_by_hotel", "total", "transfers_out")),
+    (("flows_by_month", "exits"), ("flows_by_hotel", "total", "exits")),
+    # The same sums without the flows per hotel, which the previous year's columns do not carry.
+    (("flows_by_month", "entries"), ("entries", "total", "entries")),
+    (("flows_by_month", "transfers"), ("transfers", "total", "total")),
+    (("flows_by_month", "exits"), ("stays", "exits", "value")),
+]
 
 
 def _row_index(figures: dict, key: str, code: str) -> int | None:
@@ -159,6 +179,14 @@ def _row_index(figures: dict, key: str, code: str) -> int | None:
         if str(row[0]) == code:
             return index
     return None
+
+
+def _cell_ref(figures: dict, key: str, code: str, column: str) -> Ref | None:
+    i = _row_index(figures, key, code)
+    if i is None:
+        return None
+    keys = [found[0] for found in figures[key]["columns"]]
+    return (key, i, keys.index(column)) if column in keys else None
 
 
 def _count_columns(table: dict, row: list) -> list[int]:
@@ -236,6 +264,24 @@ def _relations(figures: dict) -> tuple[list[tuple[Ref, list[Ref]]], list[tuple[R
         i, r = _row_index(figures, key, code), _row_index(figures, other, other_code)
         if i is not None and r is not None:
             sums.append(((key, i, 1), [(other, r, 1)]))
+    for cells in _SAME_CELLS:
+        refs = [_cell_ref(figures, *cell) for cell in cells]
+        if None not in refs:
+            sums.append((refs[0], [refs[1]]))
+    for (key, column), total in _ROWS_ADD_UP_TO:
+        ref = _cell_ref(figures, *total)
+        keys = [found[0] for found in figures[key]["columns"]] if figures.get(key) else []
+        if ref is not None and column in keys:
+            j = keys.index(column)
+            sums.append((ref, [(key, r, j) for r in range(len(figures[key]["rows"]))]))
+    total = _cell_ref(figures, "incidents_by_hotel", "total", "incidents")
+    if total is not None and figures.get("incidents"):  # the incidents by kind add up to it
+        kinds = [
+            ("incidents", r, 1)
+            for r, row in enumerate(figures["incidents"]["rows"])
+            if row[0] != "exclusions"
+        ]
+        sums.append((total, kinds))
     summary = figures.get("summary")
     for i, row in enumerate(summary["rows"] if summary else []):
         key, code, column_key = summary["sources"][str(row[0])]

@@ -33,6 +33,12 @@ table is byte for byte as before and the test found all of them unchanged): "con
 "steps_by_kind_and_status". Their sums agree with the tables pinned before: gender × age adds up
 to "sex" and "age", the referrals medical and social to "referrals" (60), the steps obtained by
 kind to "steps_obtained", the sharps boxes and items per hotel to "harm_reduction_activity".
+
+Issue 17, the operator's figures: ten tables added on purpose and pinned as the code gave them
+(every table above kept its numbers): people_housed, out_of_service_by_hotel (no outage in 2025
+on the demo: its total row only), absence_nights, waiting_list_outcomes, flows_by_month,
+flows_by_hotel, transfers, length_of_stay_bands, incidents_by_hotel, voucher_weeks. Their
+definitions are checked by hand in test_operator_figures.py.
 """
 
 import datetime
