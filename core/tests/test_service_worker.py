@@ -1,5 +1,6 @@
 """The service worker at /sw.js and what the server lets a phone keep (issue 16)."""
 
+import json
 import re
 
 import pytest
@@ -8,7 +9,7 @@ from django.urls import reverse
 
 from core.offline import OFFLINE_HEADER, device_owner
 from core.tests.test_static_files import COLLECTED
-from tests.factories import VisitFactory
+from tests.factories import PlacementFactory, VisitFactory
 from visits.models import FollowUpReason
 
 
@@ -57,7 +58,8 @@ def test_pages_name_their_user_by_a_hash_and_the_login_page_by_nobody(
     assert f'data-offline-owner="{owner}"' in home
     assert len(owner) == 20 and owner not in (str(alice.pk), alice.username)
     assert device_owner(nina) != owner
-    assert 'id="offline-strings"' in home and "en attente d’envoi" in home
+    words = re.search(r'<script id="offline-strings" type="application/json">(.*?)</script>', home)
+    assert json.loads(words.group(1))["waiting"] == "{count} en attente d’envoi"
 
 
 @pytest.mark.django_db
@@ -95,3 +97,20 @@ def test_a_visit_page_showing_a_medical_note_is_never_kept(client_for, nina, ali
     page = nurse.get(reverse("visits:visit_detail", args=[visit.pk]))
     assert "Plaie au pied" in page.content.decode()
     assert OFFLINE_HEADER not in page
+
+
+@pytest.mark.django_db
+def test_visit_and_note_forms_keep_drafts_other_forms_do_not(client_for, alice):
+    visit = VisitFactory(worker=alice)
+    housed = PlacementFactory().resident
+    worker = client_for(alice)
+    for url in (
+        reverse("visits:visit_detail", args=[visit.pk]),
+        reverse("visits:unplanned_log", args=[housed.pk]),
+        reverse("support:note_create", args=[housed.pk]),
+    ):
+        html = worker.get(url).content.decode()
+        assert 'data-offline-drafts="true"' in html, url
+        assert 'name="form_token"' in html, url  # what makes a queued form's replay harmless
+    step_form = worker.get(reverse("support:step_create", args=[visit.resident_id]))
+    assert 'data-offline-drafts="false"' in step_form.content.decode()

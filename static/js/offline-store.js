@@ -11,6 +11,7 @@
   const DB_NAME = "ancrage";
   const MAX_AGE_MS = 24 * 60 * 60 * 1000;
   const META_CACHE = "ancrage-meta";
+  const PAGES = "ancrage-pages";
   const META_URL = "/__ancrage__/meta";
   const CHANNEL = "ancrage-offline";
 
@@ -116,10 +117,22 @@
     return !meta || now > meta.sessionEnds;
   }
 
+  // A page kept on the device serves the day it was fetched, for 24 hours at most.
+  function keptToday(response, now = new Date()) {
+    const saved = new Date(response.headers.get("Date") || 0);
+    return now - saved < MAX_AGE_MS && saved.toDateString() === now.toDateString();
+  }
+
   async function purgeOld(now = Date.now()) {
     for (const name of ["drafts", "queue"]) {
       for (const item of await store.all(name)) {
         if (now - item.savedAt > MAX_AGE_MS) await store.remove(name, item.key || item.id);
+      }
+    }
+    if (await caches.has(PAGES)) {
+      const pages = await caches.open(PAGES);
+      for (const request of await pages.keys()) {
+        if (!keptToday(await pages.match(request), new Date(now))) await pages.delete(request);
       }
     }
   }
@@ -225,7 +238,8 @@
 
   scope.AncrageOffline = {
     CHANNEL,
-    MAX_AGE_MS,
+    PAGES,
+    keptToday,
     store,
     wipe,
     readMeta,

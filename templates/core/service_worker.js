@@ -9,7 +9,7 @@
 importScripts("{% static 'js/offline-store.js' %}");
 
 const SHELL = "ancrage-shell";
-const PAGES = "ancrage-pages";
+const PAGES = AncrageOffline.PAGES;
 const STATIC_PREFIX = "{% get_static_prefix %}";
 const LOGIN_URL = "{{ login_url|escapejs }}";
 const OFFLINE_TEXT = "{% translate 'No connection, and this page is not kept on this device.'|escapejs %}";
@@ -20,11 +20,6 @@ self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim(
 
 function keepable(response) {
   return response.ok && !response.redirected && response.headers.get("{{ offline_header }}") === "keep";
-}
-
-function sameDayWithin24h(response, now = new Date()) {
-  const saved = new Date(response.headers.get("Date") || 0);
-  return now - saved < AncrageOffline.MAX_AGE_MS && saved.toDateString() === now.toDateString();
 }
 
 // A page of today's round asks for the shell and, from the visit list, the visit forms.
@@ -79,14 +74,50 @@ async function navigate(request) {
       return offlinePage();
     }
     const kept = await caches.match(request, { cacheName: PAGES });
-    return kept && sameDayWithin24h(kept) ? kept : offlinePage();
+    return kept && AncrageOffline.keptToday(kept) ? kept : offlinePage();
+  }
+}
+
+// A form sent while the Wi-Fi is "connected" without reaching the server (the browser believes
+// it is online, so the page could not queue it): queue it here and show the form again.
+async function sendOrQueue(request) {
+  const copy = request.clone();
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const meta = await AncrageOffline.readMeta();
+    const body = AncrageOffline.sessionOver(meta) ? [] : Array.from(await copy.formData());
+    const token = body.find(([name]) => name === "form_token");
+    if (!token) return offlinePage();
+    const page = new URL(request.referrer || request.url).pathname;
+    const draftKey = `${meta.owner}|${new URL(request.url).pathname}`;
+    const draft = await AncrageOffline.store.get("drafts", draftKey);
+    await AncrageOffline.store.put("queue", {
+      id: token[1],
+      owner: meta.owner,
+      url: request.url,
+      page,
+      draftKey,
+      title: draft ? draft.title : page,
+      body: body.map(([name, value]) => [name, String(value)]),
+      state: "pending",
+      savedAt: Date.now(),
+    });
+    if (self.registration.sync) self.registration.sync.register("ancrage-send").catch(() => {});
+    return Response.redirect(page, 303);
   }
 }
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin) return;
+  if (request.method === "POST") {
+    const form = (request.headers.get("Content-Type") || "").startsWith("application/x-www-form-urlencoded");
+    if (request.mode === "navigate" && form) event.respondWith(sendOrQueue(request));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (url.pathname.startsWith(STATIC_PREFIX)) {
     event.respondWith(caches.match(request, { cacheName: SHELL }).then((hit) => hit || fetch(request)));
   } else if (request.mode === "navigate" && url.pathname !== LOGIN_URL) {
