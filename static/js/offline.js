@@ -29,13 +29,12 @@
   // --- Who the copy belongs to ------------------------------------------------------------------
 
   async function checkOwner() {
-    const previous = localStorage.getItem("ancrage.owner");
     const meta = await offline.readMeta();
+    const previous = localStorage.getItem("ancrage.owner") || (meta && meta.owner);
+    const anotherUser = Boolean(previous) && previous !== owner;
     const endsAt = Number(localStorage.getItem("ancrage.sessionEnds") || 0);
-    const ended = endsAt && Date.now() > endsAt;
-    if ((previous && previous !== owner) || (meta && meta.owner !== owner) || ended) {
-      await offline.wipe();
-    }
+    const sessionEnded = endsAt > 0 && Date.now() > endsAt;
+    if (anotherUser || sessionEnded) await offline.wipe();
     const sessionEnds = Date.now() + Number(page.offlineSession) * 1000;
     localStorage.setItem("ancrage.owner", owner);
     localStorage.setItem("ancrage.sessionEnds", String(sessionEnds));
@@ -142,10 +141,18 @@
     });
   }
 
+  // A form sent again replaces what was queued (or refused) for it.
+  async function forgetQueued(key) {
+    for (const item of await offline.store.all("queue")) {
+      if (item.draftKey === key) await offline.store.remove("queue", item.id);
+    }
+  }
+
   async function queue(form, submitter) {
     const body = Array.from(new FormData(form, submitter), ([name, value]) => [name, String(value)]);
     const token = body.find(([name]) => name === "form_token");
     await saveDraft(form);
+    await forgetQueued(draftKey(form));
     await offline.store.put("queue", {
       id: token ? token[1] : String(Date.now()),
       owner,
@@ -171,6 +178,7 @@
     localStorage.removeItem("ancrage.submitted");
     if (submitted && submitted.path !== location.pathname) {
       await offline.store.remove("drafts", submitted.key);
+      await forgetQueued(submitted.key);
     }
   }
 

@@ -22,17 +22,42 @@ function keepable(response) {
   return response.ok && !response.redirected && response.headers.get("{{ offline_header }}") === "keep";
 }
 
+// Collected static files carry a hash of their content in their name ("site.0123456789ab.css"):
+// such a name never changes content, so the kept copy is used first. Plain names (DEBUG without
+// collectstatic) may change under the same name: the network first.
+const HASHED = /\.[0-9a-f]{12}(\.\w+)$/;
+
+async function staticFile(request) {
+  if (HASHED.test(new URL(request.url).pathname)) {
+    return (await caches.match(request, { cacheName: SHELL })) || fetch(request);
+  }
+  try {
+    return await fetch(request);
+  } catch (error) {
+    const kept = await caches.match(request, { cacheName: SHELL });
+    if (kept) return kept;
+    throw error;
+  }
+}
+
 // A page of today's round asks for the shell and, from the visit list, the visit forms.
 async function prime({ shell, today, visits }) {
   if (AncrageOffline.sessionOver(await AncrageOffline.readMeta())) return;
   const shellCache = await caches.open(SHELL);
   await Promise.all(
     shell.map(async (url) => {
-      if (await shellCache.match(url)) return;
+      if (HASHED.test(url) && (await shellCache.match(url))) return;
       const response = await fetch(url);
       if (response.ok) await shellCache.put(url, response);
     })
   );
+  // The versions of the same files before the last deployment go.
+  const unhashed = new Set(shell.map((url) => url.replace(HASHED, "$1")));
+  for (const request of await shellCache.keys()) {
+    if (!shell.includes(request.url) && unhashed.has(request.url.replace(HASHED, "$1"))) {
+      await shellCache.delete(request);
+    }
+  }
   if (!today) return;
   const pages = await caches.open(PAGES);
   const wanted = new Set([today, ...visits]);
@@ -119,7 +144,7 @@ self.addEventListener("fetch", (event) => {
   }
   if (request.method !== "GET") return;
   if (url.pathname.startsWith(STATIC_PREFIX)) {
-    event.respondWith(caches.match(request, { cacheName: SHELL }).then((hit) => hit || fetch(request)));
+    event.respondWith(staticFile(request));
   } else if (request.mode === "navigate" && url.pathname !== LOGIN_URL) {
     event.respondWith(navigate(request));
   }
