@@ -160,6 +160,14 @@ def test_visits_typed_offline_are_queued_kept_and_sent_once(phone, live_server):
     assert Visit.objects.filter(resident=pepito.resident).count() == 1
     assert Visit.objects.get(pk=pepito.pk).needs == "Vêtements chauds"
 
+    # She sends it again, online: it corrects the visit; the draft and the refusal go.
+    with page.expect_navigation():
+        page.get_by_test_id("outcome-absent").click()
+    _ready(page)
+    expect(status).to_be_hidden()
+    assert Visit.objects.get(pk=mimi.pk).needs == "Rendez-vous CAF"
+    assert page.evaluate('async () => (await AncrageOffline.store.all("drafts")).length') == 0
+
 
 def _refuse_posts(route):
     if route.request.method == "POST":

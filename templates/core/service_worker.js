@@ -117,6 +117,9 @@ async function sendOrQueue(request) {
     const page = new URL(request.referrer || request.url).pathname;
     const draftKey = `${meta.owner}|${new URL(request.url).pathname}`;
     const draft = await AncrageOffline.store.get("drafts", draftKey);
+    for (const item of await AncrageOffline.store.all("queue")) {
+      if (item.draftKey === draftKey) await AncrageOffline.store.remove("queue", item.id);
+    }
     await AncrageOffline.store.put("queue", {
       id: token[1],
       owner: meta.owner,
