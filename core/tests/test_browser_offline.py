@@ -193,8 +193,18 @@ def test_the_device_forgets_at_logout_session_end_and_for_another_user(desktop, 
     UserFactory(username="bob", roles=[Role.SOCIAL_WORKER])
     visit = VisitFactory(worker=lea, placement__resident__nickname="Pépito")
 
-    # Logout.
+    # A note's draft survives a reload too.
     login(page, live_server.url, "lea", PASSWORD)
+    note_url = f"{live_server.url}/residents/{visit.resident_id}/notes/nouvelle/"
+    page.goto(note_url)
+    _ready(page)
+    page.locator("textarea[name=text]").fill("A demandé un rendez-vous à la CAF")
+    _draft_saved(page, "rendez-vous à la CAF")
+    page.reload()
+    _ready(page)
+    expect(page.locator("textarea[name=text]")).to_have_value("A demandé un rendez-vous à la CAF")
+
+    # Logout.
     _fill_the_device(page, live_server, visit)
     with page.expect_navigation():
         page.get_by_role("button", name="Se déconnecter").click()
