@@ -168,6 +168,19 @@ def test_visits_typed_offline_are_queued_kept_and_sent_once(phone, live_server):
     assert Visit.objects.get(pk=mimi.pk).needs == "Rendez-vous CAF"
     assert page.evaluate('async () => (await AncrageOffline.store.all("drafts")).length') == 0
 
+    # Past the end of the session, the phone shows nothing it kept, and forgets it.
+    today_url = f"{live_server.url}/visites/"
+    page.goto(today_url)
+    _ready(page)
+    _kept(page, today_url)
+    page.evaluate(
+        "async () => AncrageOffline.writeMeta({...(await AncrageOffline.readMeta()), sessionEnds: 0})"
+    )
+    page.context.set_offline(True)
+    page.goto(today_url)
+    expect(page.locator("body")).to_contain_text("Pas de connexion")
+    assert page.evaluate(STORAGE)["caches"] == []
+
 
 def _refuse_posts(route):
     if route.request.method == "POST":
