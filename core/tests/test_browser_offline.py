@@ -174,7 +174,9 @@ def test_visits_typed_offline_are_queued_kept_and_sent_once(phone, live_server):
     _ready(page)
     _kept(page, today_url)
     page.evaluate(
-        "async () => AncrageOffline.writeMeta({...(await AncrageOffline.readMeta()), sessionEnds: 0})"
+        """async () => AncrageOffline.writeMeta(
+            {...(await AncrageOffline.readMeta()), sessionEnds: 0}
+        )"""
     )
     page.context.set_offline(True)
     page.goto(today_url)
