@@ -14,6 +14,7 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("favicon.ico", core_views.favicon, name="favicon"),
+    path("sw.js", core_views.service_worker, name="service_worker"),
     path("baseline/", core_views.baseline, name="baseline"),
     path(
         "connexion/",

@@ -1,3 +1,4 @@
+from core import offline as offline_storage
 from core.navigation import menu_for, menu_groups
 
 
@@ -7,3 +8,8 @@ def navigation(request):
         return {"menu": [], "menu_groups": []}
     menu = menu_for(user)
     return {"menu": menu, "menu_groups": menu_groups(menu)}
+
+
+def offline(request):
+    """What the page's script needs to keep (or wipe) the device's copy (see core.offline)."""
+    return {"offline": offline_storage.page_context(request)}

@@ -8,6 +8,7 @@ from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
 
@@ -16,6 +17,7 @@ from accounts.access import AUTHENTICATED, allow_roles
 from accounts.twofactor import second_factor_exempt
 from core.forms import save_once
 from core.navigation import cards_for
+from core.offline import OFFLINE_HEADER
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +72,26 @@ def favicon(request):
     """Browsers ask for /favicon.ico when a page (a PDF, an error) links no icon: send them to
     the static one rather than to the login page or a 404 page."""
     return HttpResponseRedirect(static("favicon.svg"))
+
+
+@second_factor_exempt
+@never_cache
+@require_GET
+@login_not_required
+def service_worker(request):
+    """The service worker, from the site's root so that it may answer for every page (issue 16).
+
+    A template, so that it names the static files by their collected (hashed) names and speaks
+    French. Never cached: a new version of the site reaches the phones on their next page.
+    """
+    response = render(
+        request,
+        "core/service_worker.js",
+        {"offline_header": OFFLINE_HEADER, "login_url": reverse("login")},
+        content_type="text/javascript; charset=utf-8",
+    )
+    response["Service-Worker-Allowed"] = "/"
+    return response
 
 
 @never_cache

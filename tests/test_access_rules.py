@@ -50,6 +50,7 @@ POLICY = {
     "home": (EVERYONE, {}),
     "healthz": ("public", {}),
     "favicon": ("public", {}),
+    "service_worker": ("public", {}),
     "baseline": (EVERYONE, {}),
     "login": ("public", {}),
     "logout": (EVERYONE, {}),

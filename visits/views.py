@@ -19,6 +19,7 @@ from django.views.generic import CreateView, UpdateView
 from accounts.policy import allow
 from core.forms import TokenAlreadyUsed, add_validation_error
 from core.http import file_response, safe_next
+from core.offline import keep_off_device
 from core.pagination import paginate
 from core.params import day_param, id_param
 from core.views import RoleViewMixin
@@ -123,7 +124,7 @@ def _render_visit(
     request, visit: Visit, form, bound, *, status: int = 200, creating=False, meanwhile=False
 ):
     can_log = form is not None
-    return render(
+    response = render(
         request,
         "visits/visit_detail.html",
         {
@@ -151,6 +152,9 @@ def _render_visit(
         },
         status=status,
     )
+    if getattr(visit, "medical_note", None):
+        keep_off_device(response)  # the medical team's text stays off the phone
+    return response
 
 
 def _already_recorded(request, visit: Visit):

@@ -21,7 +21,8 @@ from tests.factories import VisitFactory
 HTML_BUDGET = 48 * 1024  # bytes, uncompressed (the item grid of the harm-reduction material)
 HTML_COMPRESSED_BUDGET = 8 * 1024  # bytes: what each visit logged downloads
 FIRST_LOAD_BUDGET = 100 * 1024  # bytes, compressed: HTML + CSS + JS + the icon sprite
-SCRIPTS = {"bootstrap.bundle.min.js", "htmx.min.js", "ancrage.js"}
+# offline-store.js and offline.js: drafts and the queue without a connection (issue 16).
+SCRIPTS = {"bootstrap.bundle.min.js", "htmx.min.js", "ancrage.js", "offline-store.js", "offline.js"}
 
 
 def _linked_static_files(html: str) -> list[str]:
