@@ -550,6 +550,10 @@ def _visit_entry(visit: Visit) -> TimelineEntry:
         parts.insert(
             0, _("Follow-up: %(reason)s") % {"reason": visit.get_follow_up_reason_display()}
         )
+    if visit.follow_up_closed_at and visit.follow_up_handled_note:
+        parts.insert(1, _("handled: %(what)s") % {"what": visit.follow_up_handled_note})
+    elif visit.follow_up_closed_at:
+        parts.insert(1, _("handled"))
     return TimelineEntry(
         at=visit.planned_on,
         kind="visit",
