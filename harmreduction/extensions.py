@@ -9,6 +9,7 @@ from harmreduction import services
 from harmreduction.forms import VisitMaterialForm
 from harmreduction.models import (
     AdviceSession,
+    AdviceTopic,
     Location,
     LocationKind,
     Setting,
@@ -55,6 +56,9 @@ class MaterialGivenOut(VisitExtension):
             default_location=_default_location(user) if data is None else None,
         )
         form.vouchers_given = vouchers_given
+        form.advice_given = AdviceSession.objects.filter(visit=visit).first() if visit.pk else None
+        if form.advice_given is not None:
+            form.fields["advice_topics"].initial = form.advice_given.topics
         form.given_before = (
             list(SupplyDistribution.objects.filter(visit=visit).prefetch_related("lines__item"))
             if visit.pk
@@ -63,9 +67,9 @@ class MaterialGivenOut(VisitExtension):
         return form
 
     def save(self, form, *, visit, user) -> None:
-        if form.is_empty:
+        if form.is_empty and form.advice_given is None:
             return
-        if visit.outcome not in MET:
+        if not form.is_empty and visit.outcome not in MET:
             raise ValidationError(
                 _("Material, vouchers and advice can only be recorded for a person met.")
             )
@@ -86,12 +90,44 @@ class MaterialGivenOut(VisitExtension):
                 resident=visit.resident,
                 visit=visit,
             )
-        topic = form.cleaned_data.get("advice_topic")
-        if topic:
+        _record_advice(form.advice_given, form.cleaned_data.get("advice_topics") or [], visit, user)
+
+    def summary(self, form, *, visit) -> list[str]:
+        """What this submission recorded, for the confirmation message."""
+        if visit.outcome not in MET:
+            return []
+        recorded = []
+        if form.cleaned_data.get("vouchers"):
+            recorded.append(_("meal vouchers"))
+        quantities = form.quantities()
+        if quantities:
+            recorded.append(
+                ", ".join(f"{item.name} × {quantity}" for item, quantity in quantities.items())
+            )
+        topics = form.cleaned_data.get("advice_topics")
+        if topics:
+            recorded.append(
+                _("advice: %(topics)s")
+                % {"topics": ", ".join(str(AdviceTopic(topic).label) for topic in topics)}
+            )
+        return recorded
+
+
+def _record_advice(session, topics: list[str], visit, user) -> None:
+    """The visit's one advice session: created, its topics changed by a correction, or removed
+    when a correction unticks them all (the change history keeps it)."""
+    if session is None:
+        if topics:
             AdviceSession.objects.create(
                 resident=visit.resident,
+                visit=visit,
                 held_on=visit.planned_on,
-                topic=topic,
+                topics=topics,
                 setting=Setting.VISIT,
                 held_by=user,
             )
+    elif not topics:
+        session.delete()
+    elif sorted(topics) != sorted(session.topics):
+        session.topics = topics
+        session.save(update_fields=["topics"])

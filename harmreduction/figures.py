@@ -27,6 +27,7 @@ from harmreduction.models import (
     VoucherDistribution,
     VoucherStatus,
 )
+from harmreduction.models.activities import topic_counts
 
 PERIODS = {"month": TruncMonth, "year": TruncYear}
 
@@ -399,13 +400,10 @@ def activity_totals(start: datetime.date, end: datetime.date) -> ActivityFigures
     figures.overdoses = sum(figures.overdoses_by_outcome.values())
     figures.overdoses_with_naloxone = overdoses.filter(naloxone_used=True).count()
 
-    figures.advice_by_topic = dict(
-        AdviceSession.objects.filter(held_on__gte=start, held_on__lt=end)
-        .values_list("topic")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    figures.advice_sessions = sum(figures.advice_by_topic.values())
+    advice = AdviceSession.objects.filter(held_on__gte=start, held_on__lt=end)
+    # A session on several topics counts once per topic, and once among the sessions.
+    figures.advice_by_topic = dict(topic_counts(advice))
+    figures.advice_sessions = advice.count()
 
     samples = Sample.objects.aggregate(
         collected=Count("pk", filter=Q(collected_on__gte=start, collected_on__lt=end)),

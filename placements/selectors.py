@@ -469,13 +469,17 @@ def stay_entries(resident, user) -> list[LaterEntry]:
     entries = []
     stays = list(resident.placements.select_related("place__hotel").prefetch_related("absences"))
     for stay in stays:
-        entries.append(LaterEntry(stay.start, partial(_stay_start_entry, stay)))
+        entries.append(LaterEntry(stay.start, partial(_stay_start_entry, stay), "stay"))
         if stay.end and stay.exit_destination != ExitDestination.TRANSFER:
-            entries.append(LaterEntry(stay.end, partial(_stay_exit_entry, stay)))
+            entries.append(LaterEntry(stay.end, partial(_stay_exit_entry, stay), "stay"))
         for absence in stay.absences.all():
-            entries.append(LaterEntry(absence.start, partial(_absence_entry, stay, absence)))
+            entries.append(
+                LaterEntry(absence.start, partial(_absence_entry, stay, absence), "absence")
+            )
     for incident in resident.incidents.select_related("hotel"):
-        entries.append(LaterEntry(incident.occurred_on, partial(_incident_entry, incident)))
+        entries.append(
+            LaterEntry(incident.occurred_on, partial(_incident_entry, incident), "incident")
+        )
     return entries
 
 

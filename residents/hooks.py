@@ -18,10 +18,14 @@ It registers too, for the list of residents, `register_current_place_annotator(a
 annotator adds each person's place today (hotel, room, bed) and entry date to a queryset of
 residents, in the same query (no query per row); and `register_assign_place_url(finder)`: the
 "assign a place" link shown once a request is admitted, for those who may give places.
+
+The visits app registers `register_visit_dates(finder)`: the next planned visit and the last
+day the team met the person, shown at the top of the resident's page.
 """
 
+import datetime
 from collections.abc import Callable
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from django.db.models import CharField, DateField, IntegerField, QuerySet, Value
 
@@ -112,3 +116,33 @@ def assign_place_url(resident, user) -> str | None:
     """The page where `user` gives `resident` a place, or None if `user` may not. No query: the
     caller knows the person has no place (an admitted request still waiting for one)."""
     return _assign_url.function(resident, user)
+
+
+# --- The visits, at the top of the resident's page ---------------------------------------------
+
+
+class VisitDates(NamedTuple):
+    next_planned: datetime.date | None
+    last_seen: datetime.date | None
+
+
+VisitDatesFinder = Callable[..., VisitDates]
+
+
+def _no_visits_known(resident) -> VisitDates:
+    return VisitDates(None, None)
+
+
+_visit_dates: _Provided[VisitDatesFinder] = _Provided(_no_visits_known)
+
+
+def register_visit_dates(finder: VisitDatesFinder) -> VisitDatesFinder:
+    """Register the finder of a person's visit dates; returns the previous one (for tests)."""
+    return _visit_dates.register(finder)
+
+
+def visit_dates(resident) -> VisitDates:
+    """The person's next planned visit (from today on) and the last day the team met them
+    (seen, or refused at the door); None when there is none (and until the visits app answers).
+    One query."""
+    return _visit_dates.function(resident)

@@ -268,9 +268,13 @@ def file_entries(resident: Resident, user) -> list[TimelineEntry]:
 def admission_entries(resident: Resident, user) -> list[LaterEntry]:
     entries = []
     for request in resident.admission_requests.all():
-        entries.append(LaterEntry(request.received_on, partial(_admission_entry, request)))
+        entries.append(
+            LaterEntry(request.received_on, partial(_admission_entry, request), "admission")
+        )
         if request.decided_on:
-            entries.append(LaterEntry(request.decided_on, partial(_decision_entry, request)))
+            entries.append(
+                LaterEntry(request.decided_on, partial(_decision_entry, request), "admission")
+            )
     return entries
 
 
@@ -301,7 +305,9 @@ def _decision_entry(request: AdmissionRequest) -> TimelineEntry:
 
 def situation_entries(resident: Resident, user) -> list[LaterEntry]:
     return [
-        LaterEntry(assessment.assessed_on, partial(_situation_entry, resident, assessment))
+        LaterEntry(
+            assessment.assessed_on, partial(_situation_entry, resident, assessment), "situation"
+        )
         for assessment in resident.situation_assessments.all()
     ]
 
@@ -328,7 +334,9 @@ def consumption_entries(resident: Resident, user) -> list[LaterEntry]:
         Prefetch("lines", queryset=ConsumptionLine.objects.order_by("-frequency", "product"))
     )
     return [
-        LaterEntry(assessment.assessed_on, partial(_consumption_entry, resident, assessment))
+        LaterEntry(
+            assessment.assessed_on, partial(_consumption_entry, resident, assessment), "consumption"
+        )
         for assessment in assessments
     ]
 

@@ -10,7 +10,11 @@ merges the entries of all sources, newest first, and paginates them. Rules for a
 - `detail` is short plain text: the page is not the place for the full content;
 - a source with many entries may return `LaterEntry`s: the day of each entry, and a function
   that writes it (translations, links, dates). The page sorts every entry but writes only the
-  twenty it shows.
+  twenty it shows. It gives each `LaterEntry` its `kind`, so that the page can filter by kind
+  without writing every entry (an entry without one is written to learn it).
+
+The page filters the story by kind (`?type=`): `KIND_FILTERS` groups the sources' kinds under
+the French labels the team uses.
 """
 
 import datetime
@@ -18,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from core.registry import Registry
 
@@ -46,6 +51,7 @@ class LaterEntry:
 
     at: datetime.datetime | datetime.date
     describe: Callable[[], TimelineEntry]
+    kind: str = ""
 
     @property
     def sort_key(self) -> datetime.datetime:
@@ -64,9 +70,53 @@ Source = Callable[..., list[TimelineEntry | LaterEntry]]
 sources: Registry[Source] = Registry("timeline sources")
 
 
-def sorted_entries(resident, user) -> list[TimelineEntry | LaterEntry]:
-    """Every entry of every source, newest first; `described()` writes those shown."""
+@dataclass(frozen=True)
+class KindFilter:
+    """One choice of the timeline's filter: `slug` in the address, `kinds` of entries shown."""
+
+    slug: str
+    label: str
+    kinds: frozenset[str]
+
+
+KIND_FILTERS = (
+    KindFilter("visites", _("Visits"), frozenset({"visit"})),
+    KindFilter("notes", _("Notes"), frozenset({"note", "note-summary"})),
+    KindFilter("demarches", _("Steps and referrals"), frozenset({"step", "referral"})),
+    KindFilter("sejours", _("Stays"), frozenset({"stay", "absence", "incident"})),
+    KindFilter(
+        "rdr",
+        _("Harm reduction"),
+        frozenset({"advice", "sample", "overdose", "vouchers", "supplies"}),
+    ),
+    KindFilter(
+        "dossier",
+        _("File and assessments"),
+        frozenset({"file", "consent", "admission", "situation", "consumption"}),
+    ),
+)
+
+
+def kind_filter(slug: str | None) -> KindFilter | None:
+    """The filter named `slug` in the address; None (everything) for an unknown one."""
+    return next((choice for choice in KIND_FILTERS if choice.slug == slug), None)
+
+
+def sorted_entries(
+    resident, user, kinds: frozenset[str] | None = None
+) -> list[TimelineEntry | LaterEntry]:
+    """Every entry of every source (of `kinds` only, if given), newest first; `described()`
+    writes those shown."""
     entries = [entry for source in sources for entry in source(resident, user)]
+    if kinds is not None:
+        entries = [
+            entry
+            for entry in (
+                entry.describe() if isinstance(entry, LaterEntry) and not entry.kind else entry
+                for entry in entries
+            )
+            if entry.kind in kinds
+        ]
     return sorted(entries, key=lambda entry: entry.sort_key, reverse=True)
 
 

@@ -50,13 +50,18 @@ from residents.selectors import (
 TIMELINE_PER_PAGE = 20
 
 
-def _get_resident_for(user, pk: int, *, for_change: bool = False) -> Resident:
-    """The file `pk` as `user` may open it; an archived file can be read but not changed."""
+def _get_resident_for(
+    user, pk: int, *, for_change: bool = False, with_place: bool = False
+) -> Resident:
+    """The file `pk` as `user` may open it; an archived file can be read but not changed.
+    `with_place`: with the person's place today (`hooks.with_current_place`), same query."""
     if not user.has_perm("residents.edit" if for_change else "residents.read"):
         raise PermissionDenied
     residents = Resident.objects.select_related("informed_by", "created_by", "archived_by")
     if for_change:
         residents = residents.active()
+    if with_place:
+        residents = hooks.with_current_place(residents)
     return get_object_or_404(residents, pk=pk)
 
 
@@ -137,13 +142,23 @@ def _next_sort(column: str, current: str) -> str:
 @require_GET
 @allow("residents.read")
 def resident_detail(request, pk: int):
-    resident = _get_resident_for(request.user, pk)
+    resident = _get_resident_for(request.user, pk, with_place=True)
     # Read once for the timeline (admission_entries, situation_entries) and the page's summary.
     prefetch_related_objects([resident], "admission_requests", "situation_assessments")
-    page = paginate(request, timeline.sorted_entries(resident, request.user), TIMELINE_PER_PAGE)
+    shown = timeline.kind_filter(request.GET.get("type"))
+    entries = timeline.sorted_entries(
+        resident, request.user, kinds=shown.kinds if shown is not None else None
+    )
+    page = paginate(request, entries, TIMELINE_PER_PAGE)
     page.object_list = timeline.described(page.object_list)
     person_data_viewed(request, resident)
-    context = {"resident": resident, "page_obj": page}
+    context = {
+        "resident": resident,
+        "page_obj": page,
+        "kind_filters": timeline.KIND_FILTERS,
+        "shown_kind": shown,
+        "extra_query": urlencode({"type": shown.slug}) if shown is not None else "",
+    }
     if request.htmx and request.htmx.target == "timeline":
         return render(request, "residents/includes/timeline.html", context)
     latest_request = next(iter(resident.admission_requests.all()), None)
@@ -159,6 +174,7 @@ def resident_detail(request, pk: int):
         ),
         can_audit=request.user.has_perm("residents.read_access_log"),
         other_actions=actions.actions_for(resident, request.user),
+        visit_dates=hooks.visit_dates(resident),
     )
     return render(request, "residents/resident_detail.html", context)
 

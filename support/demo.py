@@ -132,6 +132,37 @@ OUTCOME_WEIGHTS = {
     ReferralOutcome.CANCELLED: 10,
 }
 REFERRAL_NOTES = ["", "", "Prévoir le ticket de métro.", "Apporter la carte vitale.", ""]
+# The practical details written for the escort, by service: where, what to bring. The meeting
+# time is three quarters of an hour before the appointment. No random draw: the rest of the
+# demo draws the same numbers as before these details existed.
+ESCORT_DETAILS = {
+    "csapa": ("CSAPA, 9 rue Pierre-Budin, Paris 18e – accueil au rez-de-chaussée",
+              "Carte Vitale, attestation de droits, ordonnance en cours"),
+    "cmp": ("CMP, 11 rue de Tanger, Paris 19e – 1er étage", "Carte Vitale, pièce d’identité"),
+    "hospital": ("Hôpital Lariboisière, 2 rue Ambroise-Paré – porte 4, consultations",
+                 "Carte Vitale, courrier du médecin, résultats d’analyses"),
+    "hepatology": ("Hôpital Bichat, 46 rue Henri-Huchard – bâtiment des consultations",
+                   "Carte Vitale, pièce d’identité"),
+    "dentist": ("Centre dentaire, 44 boulevard de la Villette, Paris 19e",
+                "Carte Vitale ou attestation AME"),
+    "gp": ("Maison de santé, 5 rue Marcadet, Paris 18e", "Carte Vitale, ordonnances"),
+    "social_services": ("Espace solidarité, 115 rue de Flandre, Paris 19e",
+                        "Pièce d’identité, justificatif de domiciliation"),
+    "housing_services": ("SIAO, 5 rue Pleyel, Saint-Denis – rez-de-chaussée",
+                         "Pièce d’identité, avis d’imposition, attestation CAF"),
+}  # fmt: skip
+ESCORT_LEAD = datetime.timedelta(minutes=45)
+
+
+def _escort(referral: Referral) -> Referral:
+    """The practical details of an accompanied referral (none for a person going alone)."""
+    details = ESCORT_DETAILS.get(referral.service)
+    if referral.accompanied_by is not None and details and referral.appointment_at:
+        referral.escort_place, referral.escort_bring = details
+        referral.escort_meet_at = (timezone.localtime(referral.appointment_at) - ESCORT_LEAD).time()
+    return referral
+
+
 QUARTER = 90
 FOLLOWERS = ["travailleur"] * 4 + ["coordination"]
 
@@ -379,6 +410,7 @@ def _referrals(rng, programme: Programme, users, today) -> list[Referral]:
                 created_at=appointment - _days(rng.randint(3, 20)),
             )
         )
+        _escort(referrals[-1])
     if programme.end is None and rng.random() < 0.25:
         service = rng.choices(services, weights)[0]
         appointment = _moment(rng, today + _days(rng.randint(1, 13)), past=False)
@@ -395,6 +427,7 @@ def _referrals(rng, programme: Programme, users, today) -> list[Referral]:
                 created_at=_moment(rng, today - _days(rng.randint(1, 10))),
             )
         )
+        _escort(referrals[-1])
     return referrals
 
 

@@ -11,6 +11,7 @@ from support.models import (
     Note,
     NoteKind,
     Referral,
+    ReferralOutcome,
     Step,
     grouped_step_kinds,
     note_kinds_for,
@@ -120,8 +121,22 @@ class ReferralForm(OneTimeTokenMixin, FixedParentMixin, forms.ModelForm):
 
     class Meta:
         model = Referral
-        fields = ["resident", "service", "appointment_at", "accompanied_by", "outcome", "notes"]
-        widgets = {"appointment_at": DateTimeInput(), "notes": forms.Textarea(attrs={"rows": 3})}
+        fields = [
+            "resident",
+            "service",
+            "appointment_at",
+            "accompanied_by",
+            "outcome",
+            "notes",
+            "escort_place",
+            "escort_meet_at",
+            "escort_bring",
+        ]
+        widgets = {
+            "appointment_at": DateTimeInput(),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "escort_meet_at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,9 +150,38 @@ class ReferralForm(OneTimeTokenMixin, FixedParentMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # The practical details are read by the worker who accompanies: the notes must not
+        # find their way there (a copy and paste of the confidential notes).
+        notes = " ".join(cleaned.get("notes", "").split()).casefold()
+        for name in ("escort_place", "escort_bring"):
+            text = " ".join(cleaned.get(name, "").split()).casefold()
+            if notes and text and (notes in text or (len(text) >= 20 and text in notes)):
+                self.add_error(
+                    name,
+                    _(
+                        "This repeats the confidential notes: the person who accompanies reads "
+                        "these details. Write only the practical ones."
+                    ),
+                )
         choice = cleaned.get("confidentiality", Confidentiality.BY_SERVICE)
         if choice == Confidentiality.BY_SERVICE:
             self.instance.is_medical = cleaned.get("service") in MEDICAL_SERVICES
         else:
             self.instance.is_medical = choice == Confidentiality.MEDICAL
         return cleaned
+
+
+class ReferralAttendanceForm(forms.Form):
+    """The worker who accompanied says whether the appointment took place."""
+
+    outcome = forms.ChoiceField(
+        label=_("Did the appointment take place?"),
+        choices=[
+            (ReferralOutcome.ATTENDED.value, _("Yes, it took place")),
+            (ReferralOutcome.MISSED.value, _("No, missed")),
+        ],
+        error_messages={
+            "required": _("Say whether the appointment took place."),
+            "invalid_choice": _("Say whether the appointment took place."),
+        },
+    )

@@ -465,6 +465,9 @@ class ReferralOutcome(models.TextChoices):
 
 
 OPEN_REFERRAL = frozenset({ReferralOutcome.PENDING, ReferralOutcome.POSTPONED})
+# Written for the worker who accompanies: where, when to meet, what to bring. Not medical
+# content, so the accompanying worker reads them even for a medical referral (see visible_to).
+ESCORT_FIELDS = ("escort_place", "escort_meet_at", "escort_bring")
 HAPPENED = frozenset({ReferralOutcome.ATTENDED, ReferralOutcome.MISSED})
 
 
@@ -475,15 +478,46 @@ class ReferralQuerySet(models.QuerySet):
 
         The medical team sees everything. The rest of the team and the manager see every
         referral, but a medical one's service and notes come back blank from the database (and
-        are not loaded): they know an appointment exists, when, and who goes. Anyone else: none.
+        are not loaded): they know an appointment exists, when, and who goes. The practical
+        details for the escort (`shown_escort_place`, `shown_escort_meet_at`,
+        `shown_escort_bring`, `escort_visible`) likewise, except for the worker who accompanies:
+        they are not medical, and that worker needs them. Anyone else: none.
         """
         if may(user, MEDICAL_READERS):
             return self.annotate(
-                detail_visible=Value(True), shown_service=F("service"), shown_notes=F("notes")
+                detail_visible=Value(True),
+                shown_service=F("service"),
+                shown_notes=F("notes"),
+                escort_visible=Value(True),
+                shown_escort_place=F("escort_place"),
+                shown_escort_meet_at=F("escort_meet_at"),
+                shown_escort_bring=F("escort_bring"),
             )
         if may(user, TEAM_READERS):
             hidden = Q(is_medical=True)
-            return self.defer("service", "notes").annotate(
+            # The practical details of a medical referral: for the one who accompanies.
+            escort_hidden = hidden & ~Q(accompanied_by=user)
+            return self.defer("service", "notes", *ESCORT_FIELDS).annotate(
+                escort_visible=Case(
+                    When(escort_hidden, then=Value(False)),
+                    default=Value(True),
+                    output_field=models.BooleanField(),
+                ),
+                shown_escort_place=Case(
+                    When(escort_hidden, then=Value("")),
+                    default=F("escort_place"),
+                    output_field=models.CharField(),
+                ),
+                shown_escort_meet_at=Case(
+                    When(escort_hidden, then=Value(None)),
+                    default=F("escort_meet_at"),
+                    output_field=models.TimeField(),
+                ),
+                shown_escort_bring=Case(
+                    When(escort_hidden, then=Value("")),
+                    default=F("escort_bring"),
+                    output_field=models.CharField(),
+                ),
                 detail_visible=Case(
                     When(hidden, then=Value(False)),
                     default=Value(True),
@@ -504,6 +538,10 @@ class ReferralQuerySet(models.QuerySet):
             detail_visible=Value(False),
             shown_service=Value("", output_field=models.CharField()),
             shown_notes=Value("", output_field=models.TextField()),
+            escort_visible=Value(False),
+            shown_escort_place=Value("", output_field=models.CharField()),
+            shown_escort_meet_at=Value(None, output_field=models.TimeField()),
+            shown_escort_bring=Value("", output_field=models.CharField()),
         ).none()
 
     def open(self):
@@ -562,6 +600,21 @@ class Referral(models.Model):
         default=ReferralOutcome.PENDING,
     )
     notes = models.TextField(_("notes"), blank=True)
+    escort_place = models.CharField(
+        _("where to go"),
+        max_length=200,
+        blank=True,
+        help_text=_("The address and the door or floor, for the person who accompanies."),
+    )
+    escort_meet_at = models.TimeField(_("meeting time"), null=True, blank=True)
+    escort_bring = models.CharField(
+        _("what to bring"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Papers, health card, prescriptions… No medical detail: write it in the notes."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -603,6 +656,15 @@ class Referral(models.Model):
         if shown:
             return ReferralService(shown).label
         return _("Medical appointment")
+
+    @property
+    def attendance_open(self) -> bool:
+        """The appointment is past and whether it took place is still to record."""
+        return (
+            self.outcome in OPEN_REFERRAL
+            and self.appointment_at is not None
+            and self.appointment_at <= timezone.now()
+        )
 
     def clean(self):
         if self.outcome in HAPPENED:

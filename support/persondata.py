@@ -2,7 +2,8 @@
 
 Kept: each note's kind, author and dates (the file active counts them), steps' kind, status
 and dates, referrals' service, appointment and outcome. Erased: the text of every note and of
-every earlier version of it, shared summaries, steps' details and referrals' notes.
+every earlier version of it, shared summaries, steps' details, referrals' notes and the
+practical details written for the escort.
 
 The right of access shows every version of the notes, the steps, the referrals, and the
 consumption outcome computed from the assessments. The text of nursing and psychiatric notes,
@@ -52,7 +53,9 @@ HELD = (
     Held(
         Referral,
         resident="resident_id",
-        erased={"notes": ""},
+        # The escort's practical details are free text (erased) but not medical: they are
+        # written for the worker who accompanies and hold nothing of the confidential notes.
+        erased={"notes": "", "escort_place": "", "escort_bring": ""},
         # For a medical referral only: see Referral.objects.visible_to.
         medical=frozenset({"service", "notes"}),
         medical_when="is_medical",

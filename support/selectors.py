@@ -39,7 +39,7 @@ def note_entries(resident: Resident, user) -> list[LaterEntry]:
     the rest of the team, without a link (its page answers 404 to them)."""
     notes = Note.objects.visible_to(user).current().filter(resident=resident)
     return [
-        LaterEntry(note.written_at, partial(_note_entry, note))
+        LaterEntry(note.written_at, partial(_note_entry, note), "note")
         for note in notes.select_related("author")
     ]
 
@@ -70,9 +70,11 @@ def step_entries(resident: Resident, user) -> list[LaterEntry]:
     url = reverse("support:resident_steps", args=[resident.pk])
     entries = []
     for step in steps:
-        entries.append(LaterEntry(step.created_at, partial(_step_started_entry, step, url)))
+        entries.append(LaterEntry(step.created_at, partial(_step_started_entry, step, url), "step"))
         if step.closed_on:
-            entries.append(LaterEntry(step.closed_on, partial(_step_closed_entry, step, url)))
+            entries.append(
+                LaterEntry(step.closed_on, partial(_step_closed_entry, step, url), "step")
+            )
     return entries
 
 
@@ -111,6 +113,7 @@ def referral_entries(resident: Resident, user) -> list[LaterEntry]:
         LaterEntry(
             referral.appointment_at or referral.created_at,
             partial(_referral_entry, referral, url),
+            "referral",
         )
         for referral in referrals
     ]

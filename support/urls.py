@@ -33,4 +33,9 @@ urlpatterns = [
         views.ReferralUpdateView.as_view(),
         name="referral_update",
     ),
+    path(
+        "orientations/<int:pk>/presence/",
+        views.referral_attendance,
+        name="referral_attendance",
+    ),
 ]

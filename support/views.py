@@ -1,23 +1,24 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
 
 from accounts.access import AUTHENTICATED, allow_roles
 from accounts.policy import allow
 from core.forms import save_once
+from core.http import safe_next
 from core.pagination import paginate
 from core.views import RoleViewMixin, SingleSubmissionMixin
 from privacy.access import PersonPageMixin, person_data_viewed
 from residents.models import Resident, open_file
 from support import services
-from support.forms import NoteForm, ReferralForm, StepForm
+from support.forms import NoteForm, ReferralAttendanceForm, ReferralForm, StepForm
 from support.models import (
     NOTE_WRITERS,
     Note,
@@ -343,6 +344,42 @@ def resident_referrals(request, resident_pk: int):
             "can_edit": request.user.has_perm("support.edit") and not resident.is_archived,
         },
     )
+
+
+@require_POST
+@allow("support.edit")
+def referral_attendance(request, pk: int):
+    """The worker who accompanies records whether the appointment took place. Only theirs:
+    another's referral answers 404, like one that does not exist."""
+    referral = get_object_or_404(
+        Referral.objects.filter(open_file("resident"), accompanied_by=request.user).select_related(
+            "resident"
+        ),
+        pk=pk,
+    )
+    back = redirect(
+        safe_next(request, reverse("support:resident_referrals", args=[referral.resident_id]))
+    )
+    form = ReferralAttendanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, form.errors["outcome"][0])
+        return back
+    referral.outcome = form.cleaned_data["outcome"]
+    try:
+        referral.full_clean(exclude=["resident", "service", "accompanied_by", "created_by"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return back
+    referral.save(update_fields=["outcome"])
+    messages.success(
+        request,
+        gettext("Recorded for %(resident)s: %(outcome)s.")
+        % {
+            "resident": referral.resident.nickname,
+            "outcome": referral.get_outcome_display().lower(),
+        },
+    )
+    return back
 
 
 class ReferralFormMixin(CaseFormMixin):

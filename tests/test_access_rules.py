@@ -131,6 +131,7 @@ POLICY = {
     "support:resident_referrals": (STAFF, {"resident_pk": "resident"}),
     "support:referral_create": (CARE, {"resident_pk": "resident"}),
     "support:referral_update": (CARE, {"pk": "referral"}),
+    "support:referral_attendance": (CARE, {"pk": "referral"}),
     "visits:today": (CARE, {}),
     "visits:visit_detail": (STAFF, {"pk": "visit"}),  # the manager reads; the care team logs
     "visits:visit_move": ({COORD}, {"pk": "visit"}),

@@ -9,6 +9,7 @@ class VisitsConfig(AppConfig):
     def ready(self):
         from core.navigation import DashboardCard, NavItem, register_card, register_menu
         from placements import hooks, signals
+        from residents import hooks as resident_hooks
         from residents import timeline
         from visits import selectors, services
 
@@ -23,6 +24,7 @@ class VisitsConfig(AppConfig):
         )
         timeline.sources.register(selectors.visit_entries)
         hooks.register_last_visit_finder(selectors.last_done_visits)
+        resident_hooks.register_visit_dates(selectors.resident_visit_dates)
         signals.stay_started.connect(services.plan_started_stay, dispatch_uid="visits.plan")
         signals.stay_ended.connect(services.cancel_after_stay, dispatch_uid="visits.cancel")
         signals.stays_started.connect(services.plan_started_stays, dispatch_uid="visits.plan_all")

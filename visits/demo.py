@@ -93,6 +93,14 @@ FOLLOW_UP_NOTES = {
     FollowUpReason.HOUSING: "L'hôtel menace de reprendre la chambre.",
     FollowUpReason.OTHER: "À voir en réunion d'équipe.",
 }
+# What was done about a follow-up, once handled (no random draw: the demo's numbers stay).
+FOLLOW_UP_HANDLED = {
+    FollowUpReason.MEDICAL: "Vue par l'infirmière le lendemain, pansement refait.",
+    FollowUpReason.PSYCHIATRIC: "Entretien avec le psychiatre, rendez-vous CMP pris.",
+    FollowUpReason.SOCIAL: "Courrier traité avec elle, dossier CAF complété.",
+    FollowUpReason.HOUSING: "Médiation avec le gérant, la chambre est gardée.",
+    FollowUpReason.OTHER: "Discuté en réunion d'équipe.",
+}
 
 
 def seed(*, rng, scale: str) -> str:
@@ -150,6 +158,9 @@ def seed(*, rng, scale: str) -> str:
         VisitMedicalNote(
             visit=visit,
             text=visit.demo_medical_note,
+            handled_text=FOLLOW_UP_HANDLED[visit.follow_up_reason]
+            if visit.follow_up_closed_at
+            else "",
             author_id=visit.logged_by_id,
             written_at=visit.logged_at,
         )
@@ -264,11 +275,14 @@ def _log(rng, visit: Visit, today: datetime.date, *, absent: bool) -> None:
         visit.follow_up_reason = rng.choice(list(FollowUpReason))
         if visit.has_medical_follow_up:
             visit.demo_medical_note = FOLLOW_UP_NOTES[visit.follow_up_reason]
+            visit.follow_up_alert_sent_at = visit.logged_at  # the medical team was e-mailed
         else:
             visit.follow_up_note = FOLLOW_UP_NOTES[visit.follow_up_reason]
         if visit.planned_on < today - 10 * DAY:
             visit.follow_up_closed_at = visit.logged_at + rng.randint(1, 6) * DAY
             visit.follow_up_closed_by_id = by
+            if not visit.has_medical_follow_up:
+                visit.follow_up_handled_note = FOLLOW_UP_HANDLED[visit.follow_up_reason]
 
 
 def _unplanned(rng, stays, monday, today, scale, absences, workers) -> list[Visit]:

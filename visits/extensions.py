@@ -13,6 +13,8 @@ an object with:
   transaction**: raise ``ValidationError`` (e.g. not enough stock) and nothing is saved — neither
   the visit nor any extension — and the page shows the message on the extension's form. ``visit``
   has its outcome: an extension may ignore a visit where the person was not met.
+- optionally ``summary(form, *, visit) -> list[str]``: what the submission recorded (short
+  French phrases), listed in the confirmation message.
 
 Register one instance from the app's AppConfig.ready() (a core.registry.Registry: the same
 name registered again replaces the earlier one)::
@@ -54,6 +56,16 @@ class BoundExtension:
     @property
     def template(self) -> str:
         return self.extension.template
+
+
+def summaries(bound: list[BoundExtension], *, visit) -> list[str]:
+    """What the extensions recorded with `visit`, for the confirmation message."""
+    recorded = []
+    for item in bound:
+        summary = getattr(item.extension, "summary", None)
+        if summary is not None:
+            recorded.extend(summary(item.form, visit=visit))
+    return recorded
 
 
 def bind(*, visit, user, data=None) -> list[BoundExtension]:

@@ -2,6 +2,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import CARE_TEAM
 from core.forms import DateInput, FixedParentMixin, OneTimeTokenMixin
 from core.validators import not_in_the_future
+from visits import tasks
 from visits.models import (
     LOGGED_BEFORE_ITS_DAY,
     MEDICAL_FOLLOW_UPS,
@@ -127,14 +129,19 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
     def save_for(self, user) -> Visit:
         """Record the outcome and the observations; reopen a follow-up whose reason changed."""
         visit = super().save(commit=False)
-        if "follow_up_reason" in self.changed_data:
+        flagged = "follow_up_reason" in self.changed_data
+        if flagged:
             visit.follow_up_closed_at = None
             visit.follow_up_closed_by = None
+            visit.follow_up_handled_note = ""
+            visit.follow_up_alert_sent_at = None
         medical_note = self.cleaned_data["follow_up_note"] if visit.has_medical_follow_up else None
         visit.record(self.cleaned_data["outcome"], by=user)
         visit.save()
         if medical_note is not None and not self.medical_note_hidden:
             self._save_medical_note(visit, medical_note, by=user)
+        if flagged and visit.has_medical_follow_up:
+            transaction.on_commit(lambda: tasks.send_medical_follow_up_alert.delay(visit.pk))
         return visit
 
     def _save_medical_note(self, visit: Visit, text: str, *, by) -> None:
@@ -144,6 +151,23 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
         VisitMedicalNote.objects.update_or_create(
             visit=visit, defaults={"text": text, "author": by, "written_at": timezone.now()}
         )
+
+
+class FollowUpCloseForm(forms.Form):
+    what_was_done = forms.CharField(
+        label=_("What was done"),
+        max_length=300,
+        error_messages={
+            "required": _("Say what was done before marking the follow-up as handled.")
+        },
+        widget=forms.TextInput(attrs={"maxlength": 300}),
+    )
+
+    def clean_what_was_done(self) -> str:
+        text = self.cleaned_data["what_was_done"].strip()
+        if not text:
+            raise forms.ValidationError(self.fields["what_was_done"].error_messages["required"])
+        return text
 
 
 class WorkerChoiceMixin(forms.Form):

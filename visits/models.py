@@ -3,7 +3,7 @@ import datetime
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -196,12 +196,20 @@ class VisitQuerySet(models.QuerySet):
 
     def with_medical_note_for(self, user):
         """Annotate `medical_note`: the note of a medical follow-up if `user` may read it (the
-        medical team, its author), else None; and `medical_note_hidden`: a note exists that
-        `user` may not read (the page says so, never what it says)."""
+        medical team, its author), else None; `medical_note_hidden`: a note exists that
+        `user` may not read (the page says so, never what it says); `medical_handled_note`: what
+        was done about it, for the medical team only."""
         notes = VisitMedicalNote.objects.filter(visit=OuterRef("pk")).exclude(text="")
         readable = notes.readable_by(user)
+        # What the medical team did about it: the medical team's only, not the flag's author.
+        handled = VisitMedicalNote.objects.filter(visit=OuterRef("pk")).exclude(handled_text="")
+        if user.has_role(*MEDICAL_TEAM):
+            handled_note = Subquery(handled.values("handled_text")[:1])
+        else:
+            handled_note = Value("", output_field=models.CharField())
         return self.annotate(
             medical_note=Subquery(readable.values("text")[:1]),
+            medical_handled_note=handled_note,
             medical_note_hidden=Exists(notes) & ~Exists(readable),
         )
 
@@ -271,6 +279,12 @@ class Visit(models.Model):
     )
     follow_up_note = models.CharField(_("about the follow-up"), max_length=300, blank=True)
     follow_up_closed_at = models.DateTimeField(_("follow-up handled at"), null=True, blank=True)
+    # When the medical team was e-mailed about a medical or psychiatric concern (once a flag).
+    follow_up_alert_sent_at = models.DateTimeField(
+        _("medical team e-mailed at"), null=True, blank=True
+    )
+    # What was done, for a follow-up that is not medical (a medical one's: VisitMedicalNote).
+    follow_up_handled_note = models.CharField(_("what was done"), max_length=300, blank=True)
     follow_up_closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -349,6 +363,11 @@ class Visit(models.Model):
                 | Q(follow_up_note=""),
                 name="visit_medical_follow_up_note_kept_apart",
             ),
+            models.CheckConstraint(
+                condition=~Q(follow_up_reason__in=sorted(MEDICAL_FOLLOW_UPS))
+                | Q(follow_up_handled_note=""),
+                name="visit_medical_follow_up_handling_kept_apart",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -404,10 +423,22 @@ class Visit(models.Model):
     def has_medical_follow_up(self) -> bool:
         return self.follow_up_reason in MEDICAL_FOLLOW_UPS
 
-    def close_follow_up(self, *, by) -> None:
+    def close_follow_up(self, *, by, what_was_done: str) -> None:
+        """Mark the follow-up handled with what was done: kept with the medical note for a
+        medical or psychiatric concern (the medical team reads it), on the visit otherwise."""
         self.follow_up_closed_at = timezone.now()
         self.follow_up_closed_by = by
-        self.save(update_fields=["follow_up_closed_at", "follow_up_closed_by"])
+        if self.has_medical_follow_up:
+            note, _created = VisitMedicalNote.objects.get_or_create(
+                visit=self, defaults={"author": by}
+            )
+            note.handled_text = what_was_done
+            note.save(update_fields=["handled_text"])
+        else:
+            self.follow_up_handled_note = what_was_done
+        self.save(
+            update_fields=["follow_up_closed_at", "follow_up_closed_by", "follow_up_handled_note"]
+        )
 
 
 # Not an outcome: the button for a planned visit the team could not make.
@@ -440,6 +471,7 @@ class VisitMedicalNote(models.Model):
         verbose_name=_("home visit"),
     )
     text = models.CharField(_("about the follow-up"), max_length=300, blank=True)
+    handled_text = models.CharField(_("what was done"), max_length=300, blank=True)
     # Empty only for a note written before notes were kept apart, whose author is not known.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

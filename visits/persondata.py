@@ -1,9 +1,10 @@
 """What the visits app holds about a person (privacy.persondata).
 
 Kept: each visit's day, hotel, workers, status and outcome (the visits figures). Erased: the
-observations written (health, room, consumption, needs) and the follow-up notes, shared or
-medical. Only a visit done is a contact. The right of access shows every visit with its
-observations; the note of a medical follow-up only in an export made by the medical team.
+observations written (health, room, consumption, needs), the follow-up notes and what was done
+about them, shared or medical. Only a visit done is a contact. The right of access shows every
+visit with its observations; the note of a medical follow-up and what was done about it only in
+an export made by the medical team.
 """
 
 from django.db.models import Q
@@ -16,7 +17,14 @@ HELD = (
     Held(
         Visit,
         resident="resident_id",
-        erased={"health": "", "room": "", "consumption": "", "needs": "", "follow_up_note": ""},
+        erased={
+            "health": "",
+            "room": "",
+            "consumption": "",
+            "needs": "",
+            "follow_up_note": "",
+            "follow_up_handled_note": "",
+        },
         contacts=("planned_on",),
         contact_rows=Q(status=VisitStatus.DONE),
         section="visits",
@@ -28,8 +36,8 @@ HELD = (
     Held(
         VisitMedicalNote,
         resident="visit__resident_id",
-        erased={"text": ""},
-        medical=frozenset({"text"}),
+        erased={"text": "", "handled_text": ""},
+        medical=frozenset({"text", "handled_text"}),
         section="visits",
     ),
 )

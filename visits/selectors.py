@@ -8,7 +8,7 @@ from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from accounts.policy import may
 from core.links import object_url
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
+from residents.hooks import VisitDates
 from residents.timeline import LaterEntry, TimelineEntry
 from visits.conflicts import week_conflicts
 from visits.models import (
@@ -223,6 +224,19 @@ def round_visits(hotel, day: datetime.date):
         .select_related("resident", "placement__place", "worker", "partner", "logged_by")
         .in_route_order()
     )
+
+
+def resident_visit_dates(resident) -> VisitDates:
+    """The next visit planned for the person from today on and the last day they were met, for
+    the top of their page (residents.hooks.visit_dates). One query."""
+    dates = Visit.objects.filter(resident=resident).aggregate(
+        next_planned=Min(
+            "planned_on",
+            filter=Q(status=VisitStatus.PLANNED, planned_on__gte=timezone.localdate()),
+        ),
+        last_seen=Max("planned_on", filter=Q(status=VisitStatus.DONE, outcome__in=MET)),
+    )
+    return VisitDates(dates["next_planned"], dates["last_seen"])
 
 
 # --- Follow-up: who was seen, who was not ---------------------------------------------------------
@@ -514,7 +528,7 @@ def visit_entries(resident, user) -> list[LaterEntry]:
         .filter(status__in=[VisitStatus.DONE, VisitStatus.MISSED])
         .select_related("hotel", "logged_by")
     )
-    return [LaterEntry(visit.planned_on, partial(_visit_entry, visit)) for visit in visits]
+    return [LaterEntry(visit.planned_on, partial(_visit_entry, visit), "visit") for visit in visits]
 
 
 def _visit_entry(visit: Visit) -> TimelineEntry:
@@ -536,6 +550,10 @@ def _visit_entry(visit: Visit) -> TimelineEntry:
         parts.insert(
             0, _("Follow-up: %(reason)s") % {"reason": visit.get_follow_up_reason_display()}
         )
+    if visit.follow_up_closed_at and visit.follow_up_handled_note:
+        parts.insert(1, _("handled: %(what)s") % {"what": visit.follow_up_handled_note})
+    elif visit.follow_up_closed_at:
+        parts.insert(1, _("handled"))
     return TimelineEntry(
         at=visit.planned_on,
         kind="visit",

@@ -28,6 +28,7 @@ from privacy.access import person_data_viewed
 from residents.models import Resident
 from visits import extensions, pdf, selectors, services
 from visits.forms import (
+    FollowUpCloseForm,
     LeaveForm,
     PeriodForm,
     RoundMoveForm,
@@ -165,6 +166,25 @@ def _already_recorded(request, visit: Visit):
     return redirect(safe_next(request, _day_url(visit.planned_on)))
 
 
+def _recorded_message(visit: Visit, recorded: list[str]) -> str:
+    """The confirmation: the outcome, then what was recorded with it (vouchers, material,
+    advice topics, the follow-up flagged), so the worker sees at once what was saved."""
+    if visit.status == VisitStatus.MISSED:
+        text = gettext("The visit to %(resident)s is recorded as not made.")
+    else:
+        text = gettext("Visit to %(resident)s recorded: %(outcome)s.")
+    text %= {"resident": visit.resident.nickname, "outcome": visit.get_outcome_display().lower()}
+    if visit.follow_up_reason:
+        recorded = [
+            *recorded,
+            gettext("follow-up flagged: %(reason)s")
+            % {"reason": visit.get_follow_up_reason_display().lower()},
+        ]
+    if recorded:
+        text += " " + gettext("Also recorded: %(what)s.") % {"what": " · ".join(recorded)}
+    return text
+
+
 def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
     """Save the outcome, the observations and every extension's form in one transaction."""
     bound = extensions.bind(visit=visit, user=request.user, data=request.POST)
@@ -200,14 +220,8 @@ def _log(request, visit: Visit, form: VisitLogForm, *, creating: bool = False):
                 request, _get_visit(visit.pk, request.user) if not creating else visit, form, bound,
                 status=400, creating=creating,
             )  # fmt: skip
-        if saved.status == VisitStatus.MISSED:
-            text = gettext("The visit to %(resident)s is recorded as not made.")
-        else:
-            text = gettext("Visit to %(resident)s recorded: %(outcome)s.")
         messages.success(
-            request,
-            text
-            % {"resident": saved.resident.nickname, "outcome": saved.get_outcome_display().lower()},
+            request, _recorded_message(saved, extensions.summaries(bound, visit=saved))
         )
         return redirect(safe_next(request, _day_url(saved.planned_on)))
     if form.has_error(NON_FIELD_ERRORS, "already_submitted"):
@@ -323,17 +337,26 @@ def alerts(request):
 @require_POST
 @allow("visits.log")
 def follow_up_close(request, pk: int):
+    """Mark a follow-up handled, saying what was done (required)."""
     visit = get_object_or_404(Visit.objects.select_related("resident"), pk=pk)
     if visit.follow_up_reason not in follow_up_reasons_for(request.user):
         raise PermissionDenied
-    if visit.needs_follow_up:
-        visit.close_follow_up(by=request.user)
-        messages.success(
-            request,
-            gettext("The follow-up for %(resident)s is marked as handled.")
-            % {"resident": visit.resident.nickname},
-        )
-    return redirect(safe_next(request, reverse("visits:alerts")))
+    back = redirect(safe_next(request, reverse("visits:alerts")))
+    if not visit.needs_follow_up:
+        return back  # handled meanwhile: nothing to add
+    form = FollowUpCloseForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors["what_was_done"]:
+            messages.error(request, error)
+        return back
+    with transaction.atomic():
+        visit.close_follow_up(by=request.user, what_was_done=form.cleaned_data["what_was_done"])
+    messages.success(
+        request,
+        gettext("The follow-up for %(resident)s is marked as handled.")
+        % {"resident": visit.resident.nickname},
+    )
+    return back
 
 
 # --- The coordinator's week -----------------------------------------------------------------------

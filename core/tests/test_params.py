@@ -43,7 +43,7 @@ def _shown_dates(url: str, today: datetime.date) -> list[str]:
             return [f"Visites du {date_format(monday, 'j F')} au {date_format(sunday, 'j F Y')}"]
         week = date_format(monday, "W")
         return [
-            f"Semaine {week}, du {date_format(monday, 'j M')} au {date_format(sunday, 'j M Y')}"
+            f"Semaine {week}, du {date_format(monday, 'j N')} au {date_format(sunday, 'j N Y')}"
         ]
 
 

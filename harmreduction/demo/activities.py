@@ -1,5 +1,8 @@
 """The demo's other harm-reduction work: collections, overdoses, advice and samples."""
 
+import datetime
+import random
+
 from harmreduction.demo.common import DAY, _at, _housed
 from harmreduction.models.activities import (
     AdviceSession,
@@ -39,12 +42,29 @@ UNEXPECTED_RESULTS = [
 ]
 
 
-def _topic(rng):
+# Talked about together with a topic, in a session on two topics.
+COMPANION_TOPICS = {
+    AdviceTopic.SAFER_SMOKING: AdviceTopic.OVERDOSE,
+    AdviceTopic.MIXING: AdviceTopic.OVERDOSE,
+    AdviceTopic.INFECTIONS: AdviceTopic.SEXUAL_HEALTH,
+    AdviceTopic.SAFER_INJECTION: AdviceTopic.INFECTIONS,
+}
+# Sessions on several topics were recorded from 2026 on (one topic a session before).
+SEVERAL_TOPICS_FROM = datetime.date(2026, 1, 1)
+
+
+def _topics(rng, held_on: datetime.date, pairs: random.Random) -> list[str]:
+    """One topic; from 2026, one session in four adds its companion topic. The second draw
+    comes from `pairs`, not `rng`, so the rest of the demo draws the same numbers as before."""
     topics, weights = zip(*ADVICE_TOPICS, strict=True)
-    return rng.choices(topics, weights)[0]
+    first = rng.choices(topics, weights)[0]
+    if held_on >= SEVERAL_TOPICS_FROM and first in COMPANION_TOPICS and pairs.random() < 0.25:
+        return [first, COMPANION_TOPICS[first]]
+    return [first]
 
 
 def _activity(rng, stays, first_week, today, team_ids) -> str:
+    pairs = random.Random(2026)
     """Collections of used material per hotel, overdoses, advice at the office, samples."""
     hotel_ids = {hotel for _resident, hotel, *_rest in stays}
     hotels = list(Hotel.objects.filter(pk__in=hotel_ids).order_by("pk"))
@@ -88,7 +108,7 @@ def _activity(rng, stays, first_week, today, team_ids) -> str:
                     AdviceSession(
                         resident_id=rng.choice(housed) if housed and rng.random() < 0.8 else None,
                         held_on=day,
-                        topic=_topic(rng),
+                        topics=_topics(rng, day, pairs),
                         setting=Setting.OFFICE,
                         held_by_id=rng.choice(team_ids),
                     )

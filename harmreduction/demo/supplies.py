@@ -2,12 +2,13 @@
 order of time (receipts, restocking of the bags, counts) and the low-stock thresholds."""
 
 import math
+import random
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from harmreduction.demo.activities import ADVICE_SHARE, _topic
+from harmreduction.demo.activities import ADVICE_SHARE, _topics
 from harmreduction.demo.common import DAY, MINUTE, _at, _housed
 from harmreduction.models.activities import AdviceSession
 from harmreduction.models.common import WEEK, Setting
@@ -110,6 +111,7 @@ def _handout_lines(rng, items) -> list[tuple]:
 
 
 def _handouts(rng, scale, stays, seen, first_week, today, team_ids, locations, items) -> list:
+    pairs = random.Random(2027)
     office, bags = locations[0], locations[1:]
     handouts = []
     for (resident_id, _monday), visits in sorted(seen.items()):
@@ -128,8 +130,9 @@ def _handouts(rng, scale, stays, seen, first_week, today, team_ids, locations, i
             if rng.random() < ADVICE_SHARE:
                 handout.advice = AdviceSession(
                     resident_id=resident_id,
+                    visit_id=visit_id,
                     held_on=timezone.localdate(logged_at),
-                    topic=_topic(rng),
+                    topics=_topics(rng, timezone.localdate(logged_at), pairs),
                     setting=Setting.VISIT,
                     held_by_id=by,
                 )

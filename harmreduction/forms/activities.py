@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, OneTimeTokenMixin
 from harmreduction.forms.common import ResidentChoiceMixin
-from harmreduction.models.activities import AdviceSession, Collection, Overdose, Sample
+from harmreduction.models.activities import (
+    AdviceSession,
+    AdviceTopic,
+    Collection,
+    Overdose,
+    Sample,
+)
 from placements.models import Hotel
 
 
@@ -41,10 +47,23 @@ class CollectionForm(OneTimeTokenMixin, forms.ModelForm):
         self.fields["hotel"].empty_label = _("At the office")
 
 
+def advice_topics_field(*, required: bool, label=None) -> forms.MultipleChoiceField:
+    """The topics of a harm-reduction talk: tick one or several."""
+    return forms.MultipleChoiceField(
+        label=label or _("Topics"),
+        choices=AdviceTopic.choices,
+        required=required,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Tick at least one topic.")},
+    )
+
+
 class AdviceSessionForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.ModelForm):
+    topics = advice_topics_field(required=True)
+
     class Meta:
         model = AdviceSession
-        fields = ["resident", "held_on", "topic", "setting", "note"]
+        fields = ["resident", "held_on", "topics", "setting", "note"]
         widgets = {"held_on": DateInput(), "setting": forms.RadioSelect}
 
     def __init__(self, *args, **kwargs):

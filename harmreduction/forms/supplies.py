@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput, OneTimeTokenMixin
+from harmreduction.forms.activities import advice_topics_field
 from harmreduction.forms.common import ResidentChoiceMixin, ResidentSearchWidget
-from harmreduction.models.activities import AdviceTopic
 from harmreduction.models.common import Setting
 from harmreduction.models.supplies import Category, Item, Location, NaloxoneTraining
 from harmreduction.selectors.supplies import by_category, catalogue
@@ -271,10 +271,8 @@ class VisitMaterialForm(ItemQuantitiesMixin, forms.Form):
 
     location = _location_field(label=_("Material taken from"), required=False)
     vouchers = forms.BooleanField(label=_("Weekly meal vouchers given"), required=False)
-    advice_topic = forms.ChoiceField(
-        label=_("Harm-reduction advice given"),
-        choices=[("", _("No advice this time")), *AdviceTopic.choices],
-        required=False,
+    advice_topics = advice_topics_field(
+        required=False, label=_("Harm-reduction advice given (none: leave unticked)")
     )
 
     def __init__(self, *args, vouchers_due: bool, default_location=None, **kwargs):
@@ -307,5 +305,5 @@ class VisitMaterialForm(ItemQuantitiesMixin, forms.Form):
         return not (
             self.quantities()
             or self.cleaned_data.get("vouchers")
-            or self.cleaned_data.get("advice_topic")
+            or self.cleaned_data.get("advice_topics")
         )

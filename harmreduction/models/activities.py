@@ -2,8 +2,10 @@
 overdoses, advice sessions and samples sent for analysis (drug checking)."""
 
 import datetime
+from collections import Counter
 
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -129,9 +131,20 @@ class AdviceTopic(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+def topic_counts(sessions) -> Counter:
+    """How many of `sessions` (a queryset) covered each topic."""
+    return Counter(
+        topic for topics in sessions.values_list("topics", flat=True) for topic in topics
+    )
+
+
 @audited(readers=CASE_FILE_HISTORY)
 class AdviceSession(models.Model):
-    """A harm-reduction talk with a person, on one topic."""
+    """A harm-reduction talk with a person, on one topic or several.
+
+    Given during a home visit, it belongs to that visit (one per visit): reopening the visit
+    shows the topics, and a correction of the visit changes them.
+    """
 
     resident = models.ForeignKey(
         "residents.Resident",
@@ -143,7 +156,18 @@ class AdviceSession(models.Model):
         help_text=_("Leave empty for someone who is not a resident."),
     )
     held_on = models.DateField(_("date"), default=timezone.localdate)
-    topic = models.CharField(_("topic"), max_length=16, choices=AdviceTopic.choices)
+    topics = ArrayField(
+        models.CharField(max_length=16, choices=AdviceTopic.choices),
+        verbose_name=_("topics"),
+    )
+    visit = models.OneToOneField(
+        "visits.Visit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="advice_session",
+        verbose_name=_("home visit"),
+    )
     setting = models.CharField(
         _("where"), max_length=8, choices=Setting.choices, default=Setting.OFFICE
     )
@@ -159,9 +183,20 @@ class AdviceSession(models.Model):
         verbose_name = _("harm-reduction advice")
         verbose_name_plural = _("harm-reduction advice")
         ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(topics__len__gt=0), name="advice_has_a_topic"),
+            models.CheckConstraint(
+                condition=Q(visit__isnull=True) | Q(setting="visit", resident__isnull=False),
+                name="advice_visit_session_is_to_its_resident",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.held_on} – {self.get_topic_display()}"
+        return f"{self.held_on} – {self.topic_labels}"
+
+    @property
+    def topic_labels(self) -> str:
+        return ", ".join(str(AdviceTopic(topic).label) for topic in self.topics)
 
     def clean(self):
         not_in_the_future(self.held_on, field="held_on")

@@ -37,7 +37,7 @@ def advice_entries(resident, user) -> list[TimelineEntry]:
         TimelineEntry(
             at=session.held_on,
             kind="advice",
-            title=_("Harm-reduction advice: %(topic)s") % {"topic": session.get_topic_display()},
+            title=_("Harm-reduction advice: %(topic)s") % {"topic": session.topic_labels},
             detail=session.note,
             icon="chat-heart",
         )

@@ -1,4 +1,4 @@
-"""Harm-reduction advice sessions, logged with their topic."""
+"""Harm-reduction advice sessions, logged with their topics."""
 
 import uuid
 
@@ -19,7 +19,7 @@ def _data(**overrides):
     data = {
         "resident": "",
         "held_on": TODAY.isoformat(),
-        "topic": "overdose",
+        "topics": ["overdose"],
         "setting": "office",
         "note": "",
         "form_token": str(uuid.uuid4()),
@@ -34,9 +34,9 @@ def test_it_records_advice_to_a_resident(client_for, nina):
         CREATE, _data(resident=person.pk, note="Mélange alcool-benzo"), follow=True
     )
     session = AdviceSession.objects.get()
-    assert (session.resident, session.topic, session.held_by, session.note) == (
+    assert (session.resident, session.topics, session.held_by, session.note) == (
         person,
-        "overdose",
+        ["overdose"],
         nina,
         "Mélange alcool-benzo",
     )
@@ -45,7 +45,7 @@ def test_it_records_advice_to_a_resident(client_for, nina):
 
 @pytest.mark.django_db
 def test_it_records_advice_to_someone_anonymous(client_for, alice):
-    client_for(alice).post(CREATE, _data(topic="safer_smoking"))
+    client_for(alice).post(CREATE, _data(topics=["safer_smoking"]))
     assert AdviceSession.objects.get().resident is None
 
 
@@ -60,7 +60,8 @@ def test_it_preselects_the_person(client_for, alice):
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"topic": ""}, "Ce champ est obligatoire."),
+        ({"topics": []}, "Cochez au moins un sujet."),
+        ({"topics": ["overdose", "astrology"]}, "astrology n’en fait pas partie"),
         ({"held_on": (TODAY + DAY).isoformat()}, "Cette date ne peut pas être dans le futur."),
     ],
 )
@@ -72,9 +73,15 @@ def test_it_explains_bad_input(client_for, alice, overrides, message):
 
 
 @pytest.mark.django_db
+def test_it_records_several_topics_at_once(client_for, alice):
+    client_for(alice).post(CREATE, _data(topics=["overdose", "mixing"]))
+    assert AdviceSession.objects.get().topics == ["overdose", "mixing"]
+
+
+@pytest.mark.django_db
 def test_it_lists_the_sessions_and_counts_the_topics(client_for, marc, alice):
     for topic in ["overdose", "overdose", "mixing"]:
-        AdviceSession.objects.create(topic=topic, held_by=alice)
+        AdviceSession.objects.create(topics=[topic], held_by=alice)
     response = client_for(marc).get(LIST)
     assert len(response.context["page_obj"]) == 3
     assert response.context["by_topic"][0] == ("Prévention des surdoses", 2)
@@ -86,7 +93,9 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice):
 
     def add(count: int) -> None:
         for _ in range(count):
-            AdviceSession.objects.create(topic="mixing", held_by=alice, resident=ResidentFactory())
+            AdviceSession.objects.create(
+                topics=["mixing"], held_by=alice, resident=ResidentFactory()
+            )
 
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as queries:

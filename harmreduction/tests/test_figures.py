@@ -180,8 +180,12 @@ def test_it_totals_the_other_activity(alice):
     Overdose.objects.create(
         occurred_on=datetime.date(2024, 4, 3), outcome="hospital", recorded_by=alice
     )
-    AdviceSession.objects.create(held_on=datetime.date(2024, 6, 1), topic="overdose", held_by=alice)
-    AdviceSession.objects.create(held_on=datetime.date(2023, 6, 1), topic="overdose", held_by=alice)
+    AdviceSession.objects.create(
+        held_on=datetime.date(2024, 6, 1), topics=["overdose"], held_by=alice
+    )
+    AdviceSession.objects.create(
+        held_on=datetime.date(2023, 6, 1), topics=["overdose"], held_by=alice
+    )
     resident = ResidentFactory()
     Sample.objects.create(
         resident=resident, collected_on=datetime.date(2023, 12, 20),
@@ -207,3 +211,15 @@ def test_it_totals_the_other_activity(alice):
         1,
     )
     assert (figures.naloxone_kits, figures.naloxone_trainings) == (0, 0)
+
+
+@pytest.mark.django_db
+def test_it_counts_a_session_on_two_topics_once_and_each_topic_once(alice):
+    day = datetime.date(2024, 6, 1)
+    AdviceSession.objects.create(held_on=day, topics=["overdose", "mixing"], held_by=alice)
+    AdviceSession.objects.create(held_on=day, topics=["overdose"], held_by=alice)
+
+    figures = activity_totals(datetime.date(2024, 1, 1), datetime.date(2025, 1, 1))
+
+    assert figures.advice_sessions == 2
+    assert figures.advice_by_topic == {"overdose": 2, "mixing": 1}

@@ -35,7 +35,7 @@ def test_it_tells_the_harm_reduction_story(alice, nina, housed, office, kit_base
     voucher_give(resident=resident, week=THIS_MONDAY, by=nina, where="visit")
     supply_give(location=office, quantities={kit_base: 2}, by=alice, resident=resident)
     naloxone_give(item=nyxoid, location=office, training="full", by=nina, resident=resident)
-    AdviceSession.objects.create(resident=resident, topic="overdose", held_by=nina)
+    AdviceSession.objects.create(resident=resident, topics=["overdose"], held_by=nina)
     SampleFactory(resident=resident, presumed_product="Crack", collected_on=TODAY)
     Overdose.objects.create(
         resident=resident, outcome="recovered", naloxone_used=True, recorded_by=nina
@@ -83,7 +83,7 @@ def test_it_runs_a_fixed_number_of_queries(alice, housed, office, kit_base, pipe
             supply_give(
                 location=office, quantities={kit_base: 1, pipe: 1}, by=alice, resident=resident
             )
-            AdviceSession.objects.create(resident=resident, topic="mixing", held_by=alice)
+            AdviceSession.objects.create(resident=resident, topics=["mixing"], held_by=alice)
             SampleFactory(resident=resident)
 
     voucher_give(resident=resident, week=LAST_MONDAY, by=alice, where="office")

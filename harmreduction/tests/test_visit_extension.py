@@ -1,5 +1,6 @@
 """The visit form's harm-reduction part: saved with the visit, in the same transaction."""
 
+import re
 import uuid
 
 import pytest
@@ -57,7 +58,14 @@ def test_it_saves_material_vouchers_and_advice_with_the_visit(
     stock(bag, {kit_base: 4, pipe: 2})
     vouchers(10)
     material = {"location": bag.pk, f"item_{kit_base.pk}": 1, f"item_{pipe.pk}": 1}
-    _post(client_for(alice), visit, vouchers="on", advice_topic="safer_smoking", **material)
+    client = client_for(alice)
+    response = _post(
+        client,
+        visit,
+        vouchers="on",
+        advice_topics=["safer_smoking", "overdose"],
+        **material,
+    )
 
     handout = SupplyDistribution.objects.get()
     assert (handout.visit, handout.resident, handout.setting, handout.location) == (
@@ -70,11 +78,19 @@ def test_it_saves_material_vouchers_and_advice_with_the_visit(
     week = VoucherDistribution.objects.get()
     assert (week.visit, week.given_where, week.recorded_by) == (visit, "visit", alice)
     advice = AdviceSession.objects.get()
-    assert (advice.resident, advice.topic, advice.setting) == (
+    assert (advice.resident, advice.visit, advice.topics, advice.setting) == (
         visit.resident,
-        "safer_smoking",
+        visit,
+        ["safer_smoking", "overdose"],
         "visit",
     )
+    message = " ".join(client.get(response.url).content.decode().split())
+    assert (
+        f"Visite à {visit.resident.nickname} enregistrée : vu·e. Enregistré aussi : tickets "
+        "service · Kit base × 1, Pipe (doseur) × 1 · conseils : Consommation à moindre risque "
+        "(crack fumé), "
+        "Prévention des surdoses."
+    ) in message, message[message.index("alert-success") :][:400]
     page = client_for(alice).get(_url(visit)).content.decode()
     assert "Déjà remis pendant cette visite" in page
     assert "Les tickets service de la semaine sont déjà remis." in page
@@ -129,3 +145,42 @@ def test_it_is_not_offered_to_the_manager(client_for, marc, visit):
     response = client_for(marc).get(_url(visit))
     assert response.context["extensions"] == []
     assert "rdr-location" not in response.content.decode()
+
+
+def _ticked(page: str, topic: str) -> bool:
+    return bool(re.search(rf'<input[^>]*value="{topic}"[^>]*checked', page)) or bool(
+        re.search(rf'<input[^>]*checked[^>]*value="{topic}"', page)
+    )
+
+
+@pytest.mark.django_db
+def test_it_shows_the_advice_recorded_when_the_visit_is_reopened(client_for, alice, visit):
+    _post(client_for(alice), visit, advice_topics=["mixing", "reducing"])
+    page = client_for(alice).get(_url(visit)).content.decode()
+    assert _ticked(page, "mixing") and _ticked(page, "reducing")
+    assert not _ticked(page, "overdose")
+    assert "Pas de conseil cette fois" not in page
+
+
+@pytest.mark.django_db
+def test_it_changes_the_topics_when_the_visit_is_corrected(client_for, alice, visit):
+    _post(client_for(alice), visit, advice_topics=["mixing"])
+    _post(client_for(alice), visit, advice_topics=["mixing", "overdose"])
+    # One session for the visit, whatever the number of corrections.
+    assert list(AdviceSession.objects.values_list("topics", flat=True)) == [["mixing", "overdose"]]
+
+
+@pytest.mark.django_db
+def test_it_removes_the_advice_a_correction_unticks(client_for, alice, visit):
+    _post(client_for(alice), visit, advice_topics=["mixing"])
+    _post(client_for(alice), visit)
+    assert not AdviceSession.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_unknown_topic_and_saves_nothing(client_for, alice, visit):
+    response = _post(client_for(alice), visit, advice_topics=["mixing", "astrology"])
+    assert response.status_code == 400
+    assert "astrology n’en fait pas partie" in response.content.decode()
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.PLANNED
+    assert not AdviceSession.objects.exists()

@@ -241,3 +241,10 @@ def test_it_sorts_by_hotel_floor_room_bed_and_name(client_for, alice, canal):
     response = client_for(alice).get(URL)
 
     assert _names(response) == ["Ailleurs", "Premier", "Deuxième A", "Deuxième B", "Sans étage"]
+
+
+@pytest.mark.django_db
+def test_it_writes_the_week_as_french_abbreviations(client_for, marc):
+    response = client_for(marc).get(URL, {"semaine": "2026-11-30"})
+    page = " ".join(response.content.decode().split())
+    assert "Semaine 49, du 30 nov. au 6 déc. 2026" in page, page[page.index("week-label") :][:300]

@@ -5,7 +5,6 @@ import datetime
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,7 +27,14 @@ from harmreduction.forms.activities import (
     SampleUpdateForm,
 )
 from harmreduction.forms.common import ResidentChoiceMixin
-from harmreduction.models.activities import AdviceSession, Collection, Overdose, Sample
+from harmreduction.models.activities import (
+    AdviceSession,
+    AdviceTopic,
+    Collection,
+    Overdose,
+    Sample,
+    topic_counts,
+)
 from harmreduction.services import activities as services
 from placements.models import Hotel
 from privacy.access import PersonPageMixin, get_for_person_view
@@ -133,19 +139,15 @@ def advice_list(request):
     sessions = AdviceSession.objects.select_related("resident", "held_by")
     today = timezone.localdate()
     year_start = today.replace(month=1, day=1)
-    by_topic = (
-        AdviceSession.objects.filter(held_on__gte=year_start)
-        .values("topic")
-        .annotate(count=Count("pk"))
-        .order_by("-count")
-    )
-    labels = dict(AdviceSession._meta.get_field("topic").choices)
+    by_topic = topic_counts(AdviceSession.objects.filter(held_on__gte=year_start))
     return render(
         request,
         "harmreduction/advice_list.html",
         {
             "page_obj": paginate(request, sessions, per_page=25),
-            "by_topic": [(labels[row["topic"]], row["count"]) for row in by_topic],
+            "by_topic": [
+                (AdviceTopic(topic).label, count) for topic, count in by_topic.most_common()
+            ],
             "year": today.year,
         },
     )

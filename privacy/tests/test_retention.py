@@ -166,7 +166,7 @@ def old_file(worker, nina):
         occurred_on=OLD, resident=resident, outcome="recovered", note=FREE_TEXT, recorded_by=worker
     )
     AdviceSession.objects.create(
-        resident=resident, held_on=OLD, topic="overdose", note=FREE_TEXT, held_by=worker
+        resident=resident, held_on=OLD, topics=["overdose"], note=FREE_TEXT, held_by=worker
     )
     SampleFactory(
         resident=resident,

@@ -205,7 +205,7 @@ BUILDERS = {
     AdviceSession: lambda rows: [
         AdviceSession.objects.create(
             resident=rows.person,
-            topic=AdviceTopic.SAFER_SMOKING,
+            topics=[AdviceTopic.SAFER_SMOKING],
             setting=Setting.OFFICE,
             held_by=UserFactory(),
         )

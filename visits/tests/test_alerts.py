@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import VisitFactory
-from visits.models import Outcome, VisitStatus
+from visits.models import Outcome, VisitMedicalNote, VisitStatus
 
 LIST = reverse("visits:alerts")
 
@@ -31,7 +31,9 @@ def test_it_lists_the_open_alerts_for_the_readers_roles(client_for, nina, alice)
 @pytest.mark.django_db
 def test_it_marks_an_alert_as_handled(client_for, nina):
     visit = _flagged("medical")
-    response = client_for(nina).post(_close_url(visit), follow=True)
+    response = client_for(nina).post(
+        _close_url(visit), {"what_was_done": "Vue au CSAPA"}, follow=True
+    )
     assert response.redirect_chain == [(LIST, 302)]
     assert "Le suivi de" in response.content.decode()
     visit.refresh_from_db()
@@ -42,8 +44,9 @@ def test_it_marks_an_alert_as_handled(client_for, nina):
 @pytest.mark.django_db
 def test_only_the_alerts_readers_may_handle_it(client_for, alice, marc):
     visit = _flagged("medical")
-    assert client_for(alice).post(_close_url(visit)).status_code == 403
-    assert client_for(marc).post(_close_url(visit)).status_code == 403
+    done = {"what_was_done": "Rien"}
+    assert client_for(alice).post(_close_url(visit), done).status_code == 403
+    assert client_for(marc).post(_close_url(visit), done).status_code == 403
     assert client_for(marc).get(LIST).status_code == 403
     visit.refresh_from_db()
     assert visit.needs_follow_up
@@ -61,7 +64,7 @@ def test_it_answers_404_and_405(client_for, nina):
 @pytest.mark.django_db
 def test_changing_the_reason_reopens_a_handled_follow_up(client_for, nina, alice):
     visit = _flagged("medical")
-    visit.close_follow_up(by=nina)
+    visit.close_follow_up(by=nina, what_was_done="Appelée")
     client = client_for(alice)
     token = (
         client.get(reverse("visits:visit_detail", args=[visit.pk]))
@@ -74,3 +77,49 @@ def test_changing_the_reason_reopens_a_handled_follow_up(client_for, nina, alice
     )
     visit.refresh_from_db()
     assert visit.follow_up_reason == "social" and visit.needs_follow_up
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("what", ["", "   "])
+def test_it_asks_what_was_done_and_closes_nothing_without_it(client_for, alice, what):
+    visit = _flagged("housing")
+    response = client_for(alice).post(_close_url(visit), {"what_was_done": what}, follow=True)
+    assert "Dites ce qui a été fait avant de marquer le suivi comme traité." in (
+        response.content.decode()
+    )
+    visit.refresh_from_db()
+    assert visit.needs_follow_up and visit.follow_up_handled_note == ""
+
+
+@pytest.mark.django_db
+def test_it_shows_what_was_done_on_the_visit_and_in_the_story(client_for, alice):
+    visit = _flagged("housing")
+    client = client_for(alice)
+    client.post(_close_url(visit), {"what_was_done": "Chauffage réparé par l’hôtel"})
+    visit.refresh_from_db()
+    assert (visit.follow_up_closed_by, visit.follow_up_handled_note) == (
+        alice,
+        "Chauffage réparé par l’hôtel",
+    )
+    page = client.get(reverse("visits:visit_detail", args=[visit.pk])).content.decode()
+    assert ": Chauffage réparé par l’hôtel</div>" in page
+    story = client.get(reverse("residents:resident_detail", args=[visit.resident_id]))
+    details = [entry.detail for entry in story.context["page_obj"] if entry.kind == "visit"]
+    assert "traité : Chauffage réparé par l’hôtel" in details[0]
+
+
+@pytest.mark.django_db
+def test_what_was_done_for_a_medical_concern_stays_with_the_medical_team(
+    client_for, nina, alice, marc
+):
+    visit = _flagged("medical")
+    client_for(nina).post(_close_url(visit), {"what_was_done": "Pansement refait, vue au CMS"})
+    visit.refresh_from_db()
+    assert visit.follow_up_handled_note == ""  # not in the visit's row, whose history marc reads
+    assert VisitMedicalNote.objects.get(visit=visit).handled_text == "Pansement refait, vue au CMS"
+    url = reverse("visits:visit_detail", args=[visit.pk])
+    assert "Pansement refait" in client_for(nina).get(url).content.decode()
+    for reader in (alice, marc):
+        page = client_for(reader).get(url).content.decode()
+        assert "Pansement refait" not in page
+        assert 'data-testid="follow-up-handled"' in page  # they see it was handled, by whom

@@ -79,3 +79,27 @@ def test_the_details_open_without_javascript_and_are_saved_with_the_outcome(
         "Vêtements chauds",
         "social",
     )
+
+
+def test_the_outcome_buttons_take_at_most_15_percent_of_a_phone_screen(tmp_path, live_server):
+    screen = {"width": 390, "height": 844}
+    lea = UserFactory(username="lea", roles=[Role.SOCIAL_WORKER])
+    visit = VisitFactory(worker=lea, placement__resident__nickname="Caramel")
+    with chromium_page(tmp_path / "profile", viewport=screen) as page:
+        login(page, live_server.url, "lea", PASSWORD)
+        page.goto(f"{live_server.url}/visites/{visit.pk}/")
+
+        bar = page.get_by_test_id("outcome-bar").bounding_box()
+        # At most 126 px: "Vu·e", then the six other outcomes side by side.
+        print(f"outcome bar: {bar['height']:.0f} px")
+        assert bar["height"] <= 0.15 * screen["height"], bar
+        assert bar["y"] + bar["height"] <= screen["height"]  # on screen, without scrolling
+        for outcome in ["seen", "absent", "refused", "empty_room", "hospitalised", "other"]:
+            button = page.get_by_test_id(f"outcome-{outcome}")
+            assert button.bounding_box()["height"] >= MIN_TAP_TARGET, outcome
+        assert page.evaluate("document.documentElement.scrollWidth") <= screen["width"]
+
+        # The last outcome is reached by sliding the row, and still records.
+        with page.expect_navigation():
+            page.get_by_test_id("outcome-not_made").click()
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.MISSED

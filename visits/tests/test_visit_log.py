@@ -77,6 +77,17 @@ def test_it_saves_the_observations_and_a_follow_up_in_the_same_submission(client
 
 
 @pytest.mark.django_db
+def test_the_confirmation_names_the_follow_up_flagged(client_for, alice, without_extensions):
+    visit = VisitFactory(worker=alice, placement__resident__nickname="Pépito")
+    client = client_for(alice)
+    data = {"form_token": _token(client, visit), "outcome": "seen", "follow_up_reason": "social"}
+    response = client.post(_url(visit), data, follow=True)
+    assert (
+        "Visite à Pépito enregistrée : vu·e. Enregistré aussi : suivi signalé : besoin social."
+    ) in " ".join(response.content.decode().split())
+
+
+@pytest.mark.django_db
 def test_it_records_a_visit_the_team_could_not_make(client_for, alice):
     visit = VisitFactory(worker=alice)
     client = client_for(alice)
