@@ -122,6 +122,11 @@ def report_xlsx(request, pk: int):
     )
 
 
+def _posted(request):
+    """The form data of a POST (even an empty one, which must not look unsent), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _redirect_with_error(request, error: ValidationError):
     for message in error.messages:
         messages.error(request, message)
@@ -135,7 +140,7 @@ def report_commentary(request, pk: int):
     report = _get_report(pk, ready=True)
     if not report.is_draft:
         return _redirect_with_error(request, ValidationError(services.ALREADY_FINAL))
-    form = CommentaryForm(request.POST or None, report=report)
+    form = CommentaryForm(_posted(request), report=report)
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -159,7 +164,7 @@ def report_finalise(request, pk: int):
     report = _get_report(pk, ready=True)
     if not report.is_draft:
         return _redirect_with_error(request, ValidationError(services.ALREADY_FINAL))
-    form = FinaliseForm(request.POST or None)
+    form = FinaliseForm(_posted(request))
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -210,7 +215,11 @@ def report_revise(request, pk: int):
 def organisation_edit(request):
     """The organisation printed on the reports, set by the manager."""
     organisation = Organisation.current()
-    form = OrganisationForm(request.POST or None, request.FILES or None, instance=organisation)
+    form = OrganisationForm(
+        _posted(request),
+        request.FILES if request.method == "POST" else None,
+        instance=organisation,
+    )
     if request.method == "POST":
         if form.is_valid():
             form.save()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from reports import exports
+from reports.figures import SECTIONS
 from reports.models import Report
 from reports.tests import dataset
 
@@ -105,7 +106,7 @@ def test_it_opens_with_a_cover_sheet():
     assert cover["Période"] == "Du 1 janvier 2025 au 31 décembre 2025"
     assert cover["Version"] == "3, projet (non finalisé)"
     # 9:30 UTC on 2 January is 10:30 in Paris, written as a date the spreadsheet reads.
-    assert cover["Généré le"] == datetime.datetime(2026, 1, 2, 10, 30)
+    assert cover["Généré le"].isoformat() == "2026-01-02T10:30:00"
     assert "sommes fonctionnent" in cover["Cellules masquées"]
 
 
@@ -124,7 +125,7 @@ def test_it_defines_each_section_with_its_method_and_commentary():
     assert rows[1][1].startswith("Une nuitée appartient au jour où elle commence")
     assert rows[1][2] == "Occupation stable malgré la fermeture d’un hôtel."
     assert rows[1][3] == "Occupation par mois"
-    assert len(rows) == 1 + 6  # a row per section of the operator's report
+    assert len(rows) == 1 + len(SECTIONS["operator"])  # a row per section
     assert all(row[2] is None for row in rows[2:])  # no commentary written there
 
 
@@ -132,7 +133,8 @@ def test_it_formats_numbers_as_shares_euros_and_days():
     book = _book(_operator_report())
 
     months = book["Occupation par mois"]
-    assert _values(months)[1] == [datetime.datetime(2025, 1, 1), 1500, 2000, 0.75]
+    first_month, *values = _values(months)[1]
+    assert (first_month.isoformat(), values) == ("2025-01-01T00:00:00", [1500, 2000, 0.75])
     assert months["A2"].number_format == "mmmm yyyy"
     assert months["B2"].number_format == "#,##0"
     assert months["D2"].number_format == "0.0 %"
@@ -167,7 +169,8 @@ def test_it_leaves_hidden_cells_empty_with_their_mark_as_a_comment():
     assert sheet["B4"].comment.text == "s"
     # A sum the user adds over the column reads numbers and empty cells only.
     assert all(
-        isinstance(cell.value, int | type(None)) for (cell,) in sheet.iter_rows(min_row=2, min_col=2)
+        isinstance(cell.value, int | type(None))
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=2)
     )
     assert book["Durée de séjour"]["B3"].value is None  # the share to housing, worked out from 3
 
