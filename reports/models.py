@@ -31,6 +31,8 @@ def validate_logo(file) -> None:
     """A logo is a PNG or JPEG image of at most 500 KB: read by Pillow, not by its file name."""
     from PIL import Image, UnidentifiedImageError
 
+    if getattr(file, "_committed", False):  # the logo already saved: checked when uploaded
+        return
     if file.size > LOGO_MAX_BYTES:
         raise ValidationError(_("The logo must weigh 500 KB at most."), code="logo_too_large")
     position = file.tell() if hasattr(file, "tell") else 0

@@ -152,3 +152,15 @@ def test_a_report_prints_the_default_name_until_the_manager_sets_one(make_report
     report = make_report("operator")
 
     assert pdf_text(report).startswith("PROJET – NON FINALISÉ CAARUD du Nord-Est Rapport")
+
+
+def test_it_keeps_the_logo_when_the_form_is_saved_again_without_one(client_for, marc):
+    client = client_for(marc)
+    client.post(URL, _data(logo=SimpleUploadedFile("logo.png", _png(), content_type="image/png")))
+    logo = Organisation.objects.get().logo.name
+
+    response = client.post(URL, _data(signatory="Alex Petit"))
+
+    assert response.status_code == 302
+    organisation = Organisation.objects.get()
+    assert (organisation.signatory, organisation.logo.name) == ("Alex Petit", logo)

@@ -5,6 +5,7 @@ import io
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -185,6 +186,21 @@ def test_a_finalised_version_no_longer_changes(client_for, marc, draft):
     assert "Cette version est finalisée" in page
     assert 'data-testid="finalised"' in page
     assert _url("report_revise", draft) in page
+
+
+def test_the_services_refuse_to_change_a_finalised_or_unbuilt_version(marc, draft):
+    Report.objects.filter(pk=draft.pk).update(status=ReportStatus.BUILDING)
+    with pytest.raises(ValidationError, match="en cours de construction"):
+        services.report_comment(report=draft, commentary={"places": "Trop tôt."})
+    Report.objects.filter(pk=draft.pk).update(status=ReportStatus.READY)
+    services.report_finalise(report=draft, by=marc)
+    _build(draft)
+    with pytest.raises(ValidationError, match="Cette version est finalisée"):
+        services.report_comment(report=draft, commentary={"places": "Trop tard."})
+    with pytest.raises(ValidationError, match="Cette version est finalisée"):
+        services.report_finalise(report=draft, by=marc)
+    draft.refresh_from_db()
+    assert (draft.commentary, draft.status) == ({}, ReportStatus.READY)
 
 
 # --- New versions ------------------------------------------------------------------------------
