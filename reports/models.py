@@ -281,6 +281,4 @@ class Report(models.Model):
 
     def retry(self) -> None:
         """Put a failed build back in the queue."""
-        self.status = ReportStatus.QUEUED
-        self.error = ""
-        self.save(update_fields=["status", "error"])
+        self.queue_again()
