@@ -1,8 +1,8 @@
 """PDF documents (WeasyPrint) built from a template and, optionally, a stylesheet of the app.
 
 The stylesheet is read from disk through the static files finders, and any other URL in the page
-is refused: a PDF builds the same without a web server and never fetches anything over the
-network.
+is refused but `data:` URLs (an image written into the page, such as the reports' logo): a PDF
+builds the same without a web server and never fetches anything over the network.
 """
 
 import logging
@@ -31,11 +31,14 @@ def _static_path(name: str) -> str:
 
 
 def _local_only_fetcher():
-    """A fetcher that refuses every URL: WeasyPrint leaves the resource out with a warning."""
+    """A fetcher that refuses every URL but `data:` ones: WeasyPrint leaves the resource out
+    with a warning."""
     from weasyprint.urls import URLFetcher
 
     class LocalOnly(URLFetcher):
         def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
             raise ValueError(f"A PDF of Ancrage fetches nothing over the network: {url}")
 
     return LocalOnly()

@@ -340,17 +340,18 @@ def collections_by_hotel(
 
 def advice_by_topic_and_setting(
     start: datetime.date, end: datetime.date
-) -> dict[tuple[str, str], int]:
-    """Advice sessions held in [start, end), per (topic, where)."""
-    return {
-        (topic, setting): count
-        for topic, setting, count in AdviceSession.objects.filter(
-            held_on__gte=start, held_on__lt=end
-        )
-        .values_list("topic", "setting")
-        .annotate(count=Count("pk"))
-        .order_by()
-    }
+) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+    """Advice sessions held in [start, end): per (topic, where) — a session on several topics
+    counts under each — and per where, each session once."""
+    by_topic: Counter = Counter()
+    sessions: Counter = Counter()
+    for topics, setting in AdviceSession.objects.filter(
+        held_on__gte=start, held_on__lt=end
+    ).values_list("topics", "setting"):
+        sessions[setting] += 1
+        for topic in set(topics):
+            by_topic[topic, setting] += 1
+    return dict(by_topic), dict(sessions)
 
 
 @dataclass

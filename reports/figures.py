@@ -728,15 +728,16 @@ def material_recipients(start: datetime.date, end: datetime.date) -> Table:
 
 def advice_by_topic(start: datetime.date, end: datetime.date) -> Table:
     """Harm-reduction advice sessions by topic and where they were held."""
-    sessions = hr_figures.advice_by_topic_and_setting(start, end)
+    by_topic, sessions = hr_figures.advice_by_topic_and_setting(start, end)
     settings_order = [Setting.VISIT, Setting.OFFICE]
     rows = []
     for topic in AdviceTopic.values:
-        by_setting = [sessions.get((topic, setting), 0) for setting in settings_order]
+        by_setting = [by_topic.get((topic, setting), 0) for setting in settings_order]
         if sum(by_setting):
             rows.append([topic, sum(by_setting), *by_setting])
-    totals = [sum(row[j] for row in rows) for j in range(1, 2 + len(settings_order))]
-    rows.append(["total", *totals])
+    # The sessions, each once: a session on several topics counts under each topic above.
+    every = [sessions.get(setting, 0) for setting in settings_order]
+    rows.append(["total", sum(every), *every])
     return _table(
         [
             ("topic", _("Topic"), "label"),
@@ -1652,7 +1653,8 @@ ARS_SECTIONS = [
         gettext_lazy(
             "Handouts: one person served at one moment, whatever the number of items; people "
             "who received material are the distinct people followed among them (anonymous "
-            "handouts name nobody). Advice sessions by topic and where they were held. Drug "
+            "handouts name nobody). Advice sessions by topic and where they were held (a session "
+            "on several topics counts under each, and once in the total). Drug "
             "checking: the results received in the period and, among them, those given back "
             "to the person before its end; apart, the results given back in the period "
             "whenever they came. Used material collected by hotel, in units (never hidden)."

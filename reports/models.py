@@ -1,8 +1,9 @@
 import datetime
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -20,6 +21,93 @@ class ReportStatus(models.TextChoices):
     BUILDING = "building", _("Building")
     READY = "ready", _("Ready")
     FAILED = "failed", _("Failed")
+
+
+LOGO_MAX_BYTES = 500 * 1024
+LOGO_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+
+
+def validate_logo(file) -> None:
+    """A logo is a PNG or JPEG image of at most 500 KB: read by Pillow, not by its file name."""
+    from PIL import Image, UnidentifiedImageError
+
+    if getattr(file, "_committed", False):  # the logo already saved: checked when uploaded
+        return
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(_("The logo must weigh 500 KB at most."), code="logo_too_large")
+    position = file.tell() if hasattr(file, "tell") else 0
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        image_format = None
+    finally:
+        file.seek(position)
+    if image_format not in LOGO_FORMATS:
+        raise ValidationError(_("The logo must be a PNG or JPEG image."), code="logo_format")
+
+
+def _logo_path(organisation: "Organisation", filename: str) -> str:
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "png"
+    return f"organisation/logo.{extension}"
+
+
+@audited()
+class Organisation(models.Model):
+    """Who publishes the reports: printed on their cover, in their footer and on the workbook's
+    cover sheet. One row, set by the manager on the organisation page (`Organisation.current`)."""
+
+    name = models.CharField(_("name"), max_length=150)
+    address = models.TextField(_("address"), blank=True, max_length=400)
+    finess = models.CharField(
+        _("FINESS number"),
+        max_length=9,
+        blank=True,
+        validators=[
+            RegexValidator(r"^[0-9][0-9AB][0-9]{7}$", _("A FINESS number has 9 characters."))
+        ],
+        help_text=_("9 characters, e.g. 750012345."),
+    )
+    signatory = models.CharField(
+        _("signatory"), max_length=150, blank=True, help_text=_("Name of the person who signs.")
+    )
+    signatory_title = models.CharField(
+        _("signatory's title"), max_length=150, blank=True, help_text=_("E.g. Head of service.")
+    )
+    logo = models.FileField(
+        _("logo"),
+        upload_to=_logo_path,
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("Optional: a PNG or JPEG image of 500 KB at most."),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisation")
+        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="organisation_one")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def current(cls) -> "Organisation":
+        """The organisation as set by the manager, or one named by REPORT_ORGANISATION (unsaved)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1, name=settings.REPORT_ORGANISATION)
+
+    def identity(self) -> dict:
+        """What a report prints of the organisation, kept with the report when it is built."""
+        return {
+            "name": self.name,
+            "address": self.address,
+            "finess": self.finess,
+            "signatory": self.signatory,
+            "signatory_title": self.signatory_title,
+            "logo": self.logo.name or "",  # a new logo is a new file: old reports keep theirs
+        }
 
 
 class ReportQuerySet(models.QuerySet):
@@ -62,6 +150,20 @@ class Report(models.Model):
     pdf = models.FileField(_("PDF"), upload_to=_pdf_path, blank=True)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     build_seconds = models.FloatField(_("build time (seconds)"), null=True, blank=True)
+    # The organisation as printed (Organisation.identity()), kept as the figures are.
+    organisation = models.JSONField(_("organisation printed"), default=dict, blank=True)
+    # The team's analysis of each section, by section key, printed beside its tables.
+    commentary = models.JSONField(_("commentary"), default=dict, blank=True)
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True, editable=False)
+    finalised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("finalised by"),
+        editable=False,
+    )
 
     objects = ReportQuerySet.as_manager()
 
@@ -102,6 +204,16 @@ class Report(models.Model):
     def is_pending(self) -> bool:
         return self.status in (ReportStatus.QUEUED, ReportStatus.BUILDING)
 
+    @property
+    def is_draft(self) -> bool:
+        """A draft until the manager finalises it: its commentary can still be written."""
+        return self.finalised_at is None
+
+    @property
+    def is_final(self) -> bool:
+        """Finalised and its final PDF built: frozen, changes make a new version."""
+        return self.finalised_at is not None
+
     @classmethod
     def request(
         cls,
@@ -111,28 +223,35 @@ class Report(models.Model):
         period_end: datetime.date,
         idempotency_key: str,
         by=None,
+        figures: dict | None = None,
     ) -> tuple["Report", bool]:
         """The report of this key, created as queued with the next version number if new.
 
+        The new version starts with the commentary of the latest one, and with `figures` when
+        given (a new version of the same figures: only its PDF is built again).
         Returns (report, created): the same key twice gives the same report.
         """
         for _attempt in range(3):
             existing = cls.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return existing, False
-            version = (
+            latest = (
                 cls.objects.filter(
                     audience=audience, period_start=period_start, period_end=period_end
-                ).aggregate(last=Max("version"))["last"]
-                or 0
-            ) + 1
+                )
+                .order_by("-version")
+                .only("version", "commentary")
+                .first()
+            )
             report = cls(
                 audience=audience,
                 period_start=period_start,
                 period_end=period_end,
                 idempotency_key=idempotency_key,
                 requested_by=by,
-                version=version,
+                version=latest.version + 1 if latest else 1,
+                commentary=dict(latest.commentary) if latest else {},
+                figures=figures or {},
             )
             report.full_clean()
             try:
@@ -154,8 +273,12 @@ class Report(models.Model):
             if self.figures.get(figure.key) is not None
         ]
 
-    def retry(self) -> None:
-        """Put a failed build back in the queue."""
+    def queue_again(self) -> None:
+        """Back in the queue to build its PDF again, from the figures it keeps if it has any."""
         self.status = ReportStatus.QUEUED
         self.error = ""
         self.save(update_fields=["status", "error"])
+
+    def retry(self) -> None:
+        """Put a failed build back in the queue."""
+        self.queue_again()

@@ -9,4 +9,8 @@ declare(
     read={Role.MANAGER, Role.COORDINATOR},
     # The manager alone generates a report, or builds a failed one again.
     generate={Role.MANAGER},
+    # The manager alone writes the team's commentary and finalises a report.
+    finalise={Role.MANAGER},
+    # The manager alone sets the organisation printed on the reports (name, FINESS, logo…).
+    configure={Role.MANAGER},
 )

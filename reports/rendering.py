@@ -3,23 +3,26 @@ and the PDF, CSV and XLSX files. Everything here reads `Report.figures`, never t
 current data, so a report always downloads as it was built.
 """
 
+import base64
 import datetime
 import io
-import re
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from babel.dates import format_date
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
 from django.utils import formats, timezone, translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
+from PIL import Image
 
-from core import pdf, spreadsheets
+from core import pdf
 from placements.models import MAINSTREAM_HOUSING
 from reports import comparison
 from reports.figures import SECTIONS, Figure, Section
+from reports.models import LOGO_FORMATS
 from support.models import DOMAIN_OF_KIND
 
 NBSP = "\u00a0"
@@ -99,7 +102,7 @@ def cell(value, kind: str, labels: dict, *, hide_small: bool) -> str:
     return str(value)
 
 
-def _kind(table: dict, column: list, row: list) -> str:
+def cell_kind(table: dict, column: list, row: list) -> str:
     kind = column[2]
     if kind == "mixed":
         return table.get("kinds", {}).get(str(row[0]), "number")
@@ -116,7 +119,7 @@ def small_cells(table: dict, *, hide_small: bool) -> Hidden:
         (i, j): SMALL
         for i, row in enumerate(table["rows"])
         for j, (value, column) in enumerate(zip(row, table["columns"], strict=True))
-        if _kind(table, column, row) == "count" and small_count(value)
+        if cell_kind(table, column, row) == "count" and small_count(value)
     }
 
 
@@ -128,7 +131,7 @@ def printed_rows(table: dict, *, hide_small: bool, hidden: Hidden | None = None)
         [
             marks[hidden[i, j]]
             if (i, j) in hidden
-            else cell(value, _kind(table, column, row), table["labels"], hide_small=False)
+            else cell(value, cell_kind(table, column, row), table["labels"], hide_small=False)
             for j, (value, column) in enumerate(zip(row, table["columns"], strict=True))
         ]
         for i, row in enumerate(table["rows"])
@@ -193,7 +196,7 @@ def _count_columns(table: dict, row: list) -> list[int]:
     return [
         j
         for j, column in enumerate(table["columns"])
-        if _kind(table, column, row) in ("count", "number") and j > 0
+        if cell_kind(table, column, row) in ("count", "number") and j > 0
     ]
 
 
@@ -654,6 +657,7 @@ class PrintedSection:
     number: int
     section: Section
     figures: list[PrintedFigure]
+    commentary: str = ""  # the team's analysis, printed beside the tables
 
 
 def printed_sections(report) -> list[PrintedSection]:
@@ -684,8 +688,57 @@ def printed_sections(report) -> list[PrintedSection]:
                     chart_for(figure, table, mask),
                 )
             )
-        sections.append(PrintedSection(index, section, figures))
+        commentary = (report.commentary or {}).get(section.key, "")
+        sections.append(PrintedSection(index, section, figures, commentary))
     return sections
+
+
+# --- The document: who publishes it, and whether it is final ----------------------------------
+
+
+def organisation_logo(name: str) -> str:
+    """The logo file kept with a report as a `data:` URL for the PDF (which fetches no file),
+    or "" when there is none or it is not a PNG or JPEG image any more."""
+    if not name:
+        return ""
+    try:
+        with default_storage.open(name, "rb") as file:
+            content = file.read()
+        with Image.open(io.BytesIO(content)) as image:
+            content_type = LOGO_FORMATS.get(image.format or "")
+    except (OSError, ValueError):  # the file went missing or is damaged: no logo
+        return ""
+    if content_type is None:
+        return ""
+    return f"data:{content_type};base64,{base64.b64encode(content).decode('ascii')}"
+
+
+def document_context(report) -> dict:
+    """The cover's and the footer's organisation (as kept with the report), and the draft mark."""
+    identity = dict(report.organisation or {})
+    identity.setdefault("name", settings.REPORT_ORGANISATION)
+    identity["name"] = identity["name"] or settings.REPORT_ORGANISATION
+    footer = " · ".join(
+        part
+        for part in (
+            identity["name"],
+            _("FINESS %(number)s") % {"number": identity["finess"]}
+            if identity.get("finess")
+            else "",
+            _("version %(version)s") % {"version": report.version},
+            _("draft") if report.is_draft else "",
+        )
+        if part
+    )
+    return {
+        "organisation": identity,
+        "logo": organisation_logo(identity.get("logo", "")),
+        "footer": footer,
+        "draft": report.is_draft,
+        "finalised_on": formats.date_format(timezone.localtime(report.finalised_at), "j F Y")
+        if report.finalised_at
+        else "",
+    }
 
 
 def report_html(report) -> str:
@@ -695,7 +748,7 @@ def report_html(report) -> str:
             {
                 "report": report,
                 "sections": printed_sections(report),
-                "organisation": settings.REPORT_ORGANISATION,
+                **document_context(report),
                 "threshold": settings.SMALL_COUNT_THRESHOLD,
                 "below": settings.SMALL_COUNT_THRESHOLD - 1,
                 "generated_on": formats.date_format(
@@ -711,7 +764,7 @@ def render_pdf(html: str) -> bytes:
     return pdf.html_to_pdf(html, stylesheet=STYLESHEET)
 
 
-# --- Spreadsheets -------------------------------------------------------------------------------
+# --- The tables stored, in the report's order (the spreadsheets: reports.exports) -------------
 
 
 def _tables(report):
@@ -722,73 +775,27 @@ def _tables(report):
                 yield figure, table
 
 
+def stored_tables(report):
+    """(figure, stored table) of each table of the report, in the report's order."""
+    yield from _tables(report)
+
+
 def table_keys(report) -> list[str]:
     return [figure.key for figure, _table in _tables(report)]
 
 
-def _export_rows(table: dict, hidden: Hidden) -> list[list]:
-    """Labels in words, values as numbers; hidden cells as in the PDF ("< 5", "s")."""
-    marks = {SMALL: f"< {settings.SMALL_COUNT_THRESHOLD}", SECONDARY: SECONDARY_MARK}
-    rows = []
-    for i, row in enumerate(table["rows"]):
-        out = []
-        for j, (value, column) in enumerate(zip(row, table["columns"], strict=True)):
-            kind = _kind(table, column, row)
-            if kind == "label":
-                out.append(table["labels"].get(str(value), str(value)))
-            elif (i, j) in hidden:
-                out.append(marks[hidden[i, j]])
-            elif kind == "euros" and value is not None:
-                out.append(value / 100)
-            elif kind in ("days", "years", "share", "change", "points") and value is not None:
-                out.append(round(value, 4))
-            else:
-                out.append(value)
-        rows.append(out)
-    return rows
+def table_csv(report, key: str, *, iso: bool = False) -> str | None:
+    """One table as CSV: see reports.exports (kept here for the callers of this module)."""
+    from reports import exports
 
-
-def table_csv(report, key: str) -> str | None:
-    for figure, table in _tables(report):
-        if figure.key == key:
-            buffer = io.StringIO()
-            writer = spreadsheets.csv_writer(buffer, delimiter=";")
-            writer.writerow([column[1] for column in table["columns"]])
-            writer.writerows(_export_rows(table, hidden_cells(report).get(key, {})))
-            return buffer.getvalue()
-    return None
-
-
-def _sheet_title(title: str, used: set[str]) -> str:
-    name = re.sub(r"[\[\]:*?/\\]", " ", title)[:31]
-    base, counter = name, 2
-    while name in used:
-        name = f"{base[:28]} {counter}"
-        counter += 1
-    used.add(name)
-    return name
+    return exports.table_csv(report, key, iso=iso)
 
 
 def workbook(report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+    """The report as a workbook: see reports.exports (kept here for the callers of this module)."""
+    from reports import exports
 
-    book = Workbook()
-    book.remove(book.active)
-    used: set[str] = set()
-    hidden = hidden_cells(report)
-    with translation.override(settings.LANGUAGE_CODE):
-        for figure, table in _tables(report):
-            sheet = book.create_sheet(_sheet_title(str(figure.title), used))
-            spreadsheets.append_row(sheet, [column[1] for column in table["columns"]])
-            for header in sheet[1]:
-                header.font = Font(bold=True)
-            for row in _export_rows(table, hidden.get(figure.key, {})):
-                spreadsheets.append_row(sheet, row)
-            sheet.column_dimensions["A"].width = 40
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return exports.workbook(report)
 
 
 def file_name(report, extension: str, key: str = "") -> str:

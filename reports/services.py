@@ -11,6 +11,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.roles import Role
 from core.mail import site_link, team_emails, templated_email
 from reports import comparison, rendering
-from reports.models import Audience, Report, ReportStatus
+from reports.models import Audience, Organisation, Report, ReportStatus
 
 logger = logging.getLogger(__name__)
 
@@ -39,12 +40,14 @@ def report_build(report_id: int, *, notify: bool = False) -> Report | None:
         report.error = ""
         report.save(update_fields=["status", "error"])
     started = time.monotonic()
-    with translation.override(settings.LANGUAGE_CODE):
-        figures = comparison.compute_with_previous(
-            report.audience, report.period_start, report.end_exclusive
-        )
-    # Stored as JSON exactly as printed: what the PDF shows is what the database keeps.
-    report.figures = json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
+    if not report.figures:  # a new version of the same figures (commentary, finalising) keeps them
+        with translation.override(settings.LANGUAGE_CODE):
+            figures = comparison.compute_with_previous(
+                report.audience, report.period_start, report.end_exclusive
+            )
+        # Stored as JSON exactly as printed: what the PDF shows is what the database keeps.
+        report.figures = json.loads(json.dumps(figures, cls=DjangoJSONEncoder))
+    report.organisation = Organisation.current().identity()
     report.built_at = timezone.now()
     pdf = rendering.render_pdf(rendering.report_html(report))
     with transaction.atomic():
@@ -79,6 +82,70 @@ def report_request(*, audience: str, start, end, key: str, by=None) -> tuple[Rep
     if created:
         transaction.on_commit(lambda: build_report.delay(report.pk))
     return report, created
+
+
+NOT_READY = _("The report is still being built: wait until it is ready.")
+ALREADY_FINAL = _(
+    "This version is finalised: it can no longer change. Make a new version to change it."
+)
+
+
+def _check_draft(report: Report) -> None:
+    if not report.is_draft:
+        raise ValidationError(ALREADY_FINAL, code="final")
+    if report.status != ReportStatus.READY:
+        raise ValidationError(NOT_READY, code="not_ready")
+
+
+def report_comment(*, report: Report, commentary: dict[str, str]) -> Report:
+    """Keep the team's commentary of a draft (by section key) and build its PDF again."""
+    from reports.tasks import build_report
+
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        _check_draft(report)
+        report.commentary = {key: text for key, text in commentary.items() if text.strip()}
+        report.save(update_fields=["commentary"])
+        report.queue_again()
+        transaction.on_commit(lambda: build_report.delay(report.pk))
+    return report
+
+
+def report_finalise(*, report: Report, by) -> Report:
+    """Freeze a draft as this version: its figures, its commentary, and its PDF, built once
+    more without the draft marks. Any later change makes a new version (report_revise)."""
+    from reports.tasks import build_report
+
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report.pk)
+        _check_draft(report)
+        report.finalised_at = timezone.now()
+        report.finalised_by = by
+        report.save(update_fields=["finalised_at", "finalised_by"])
+        report.queue_again()
+        transaction.on_commit(lambda: build_report.delay(report.pk))
+    return report
+
+
+def report_revise(*, report: Report, by) -> tuple[Report, bool]:
+    """A new draft version of a finalised report, with the same figures and commentary, for
+    the manager to change; the finalised version stays as it was. Once per version: asking
+    again gives the same new version."""
+    from reports.tasks import build_report
+
+    if not report.is_final:
+        raise ValidationError(_("Only a finalised report is revised: a draft can be changed."))
+    revision, created = Report.request(
+        audience=report.audience,
+        period_start=report.period_start,
+        period_end=report.period_end,
+        idempotency_key=f"revise-{report.pk}",
+        by=by,
+        figures=report.figures,
+    )
+    if created:
+        transaction.on_commit(lambda: build_report.delay(revision.pk))
+    return revision, created
 
 
 def report_retry(report: Report) -> None:

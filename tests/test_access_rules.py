@@ -192,6 +192,11 @@ POLICY = {
     "reports:report_pdf": ({COORD, MANAGER}, {"pk": 1}),
     "reports:report_xlsx": ({COORD, MANAGER}, {"pk": 1}),
     "reports:report_csv": ({COORD, MANAGER}, {"pk": 1, "key": "activity"}),
+    # The manager alone writes the commentary, finalises, revises and sets the organisation.
+    "reports:report_commentary": ({MANAGER}, {"pk": 1}),
+    "reports:report_finalise": ({MANAGER}, {"pk": 1}),
+    "reports:report_revise": ({MANAGER}, {"pk": 1}),  # POST only
+    "reports:organisation_edit": ({MANAGER}, {}),
     # Right of access: the coordinator and the medical team export, the manager reads who did;
     # an export's download answers its requester only (an unknown uuid: 404).
     "privacy:export_page": ({COORD, NURSE, PSY, MANAGER}, {"resident_pk": "resident"}),

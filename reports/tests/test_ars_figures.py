@@ -87,7 +87,7 @@ def visit(worker, stay, day, status):
 
 def advice(worker, resident, day, topic, setting):
     AdviceSession.objects.create(
-        resident=resident, held_on=day, topic=topic, setting=setting, held_by=worker
+        resident=resident, held_on=day, topics=[topic], setting=setting, held_by=worker
     )
 
 
@@ -426,3 +426,23 @@ def test_the_new_figures_take_as_many_queries_for_a_large_year_as_for_a_small_on
         )
         Collection.objects.create(hotel=hotel, collected_on=day, sharps_boxes=1, recorded_by=worker)
     assert queries() == small
+
+
+@pytest.mark.django_db
+def test_a_session_on_several_topics_counts_under_each_and_once_in_the_total():
+    worker = UserFactory(roles=["social_worker"])
+    AdviceSession.objects.create(
+        held_on=d(2025, 3, 1),
+        topics=["safer_smoking", "overdose"],
+        setting="office",
+        held_by=worker,
+    )
+    AdviceSession.objects.create(
+        held_on=d(2025, 3, 2), topics=["overdose"], setting="visit", held_by=worker
+    )
+    # columns: topic, sessions, during a home visit, at the office.
+    assert figures.advice_by_topic(START, END)["rows"] == [
+        ["safer_smoking", 1, 0, 1],
+        ["overdose", 2, 1, 1],
+        ["total", 2, 1, 1],
+    ]

@@ -84,8 +84,8 @@ def test_it_prints_the_mean_and_median_age_in_years():
     assert _csv_rows(report, "age_summary") == [
         ["Indicateur", "Valeur"],
         ["Âge connu", "15"],
-        ["Âge moyen", "37.4"],
-        ["Âge médian", "34.5"],
+        ["Âge moyen", "37,4"],
+        ["Âge médian", "34,5"],
     ]
     assert "Âge moyen 37,4 ans Âge médian 34,5 ans" in _text_of_pdf(report)
 

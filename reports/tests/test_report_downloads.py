@@ -50,7 +50,8 @@ def test_it_downloads_the_workbook_with_a_sheet_per_table(client_for, marc, make
 
     _check_attachment(response, "application/vnd.openxmlformats", "xlsx")
     book = load_workbook(io.BytesIO(response.content))
-    assert len(book.sheetnames) == len(report.figures)
+    assert book.sheetnames[:2] == ["Couverture", "Définitions"]
+    assert len(book.sheetnames) == 2 + len(report.figures)
     sheet = book["Places et hôtels"]
     assert [cell.value for cell in sheet[4]][:4] == ["Tous les hôtels", 3, 1085, 418]
 

@@ -14,6 +14,7 @@ SEEDERS = [
     "support.demo.seed",
     "visits.demo.seed",
     "harmreduction.demo.seed",
+    "reports.demo.seed",
 ]
 
 SCALES = {
