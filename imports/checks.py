@@ -555,6 +555,11 @@ class Checker:
                 "exit_reason",
                 _("A reason for leaving needs an exit date: give it, or leave both empty."),
             )
+        if data.get("transfer_reason") and destination != ExitDestination.TRANSFER:
+            row.problem(
+                "transfer_reason",
+                _("A reason for the transfer goes with the exit destination “Transfer”."),
+            )
         if not end and row.links.get("hotel_active") is False:
             row.problem("hotel", _("This hotel is no longer active."))
 

@@ -274,6 +274,17 @@ STAYS = Sheet(
             ),
             aliases=("demande du", "date de la demande"),
         ),
+        Column(
+            "transfer_reason",
+            _("Reason for the transfer"),
+            CHOICE,
+            help=_(
+                "Optional, for a transfer only: why the person moved to another place. Empty: "
+                "not recorded."
+            ),
+            aliases=("raison du transfert", "motif du transfert", "transfer reason"),
+            choices="transfer_reason",
+        ),
     ),
     aliases=("sejours", "stays", "hebergements", "mises a l abri", "placements", "occupation"),
     help=_("One row per stay, current or past. A transfer is two rows."),

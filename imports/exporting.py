@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from harmreduction.models import StockLevel, VoucherStock
 from imports import workbooks
 from imports.models import RowKind
-from placements.models import ExitDestination, ExitReason, Placement
+from placements.models import ExitDestination, ExitReason, Placement, TransferReason
 from residents.models import AdmissionRequest, AdmissionStatus, Gender, ReferringStructure, Resident
 
 
@@ -53,6 +53,9 @@ def export_rows() -> dict[str, list[list]]:
                 _label(ExitReason, stay.exit_reason),
                 stay.exit_comment,
                 stay.admission.received_on if stay.admission else None,
+                _label(TransferReason, stay.transfer_reason)
+                if stay.transfer_reason != TransferReason.NOT_RECORDED
+                else "",
             ]
             for stay in Placement.objects.filter(resident__anonymised_at__isnull=True)
             .select_related("place__hotel", "admission")

@@ -406,7 +406,7 @@ class _Importer:
         if destination in OLD_EXIT_DESTINATIONS:
             destination, exit_reason = OLD_EXIT_DESTINATIONS[destination]
         if destination == ExitDestination.TRANSFER:
-            transfer_reason = TransferReason.NOT_RECORDED
+            transfer_reason = data.get("transfer_reason") or TransferReason.NOT_RECORDED
         elif end is not None:
             exit_reason = data.get("exit_reason") or exit_reason or implied_exit_reason(destination)
         return Placement(

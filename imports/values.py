@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from core.params import CONTROL_CHARACTERS, FIRST_DAY, LAST_DAY
 from imports import columns
 from imports.columns import normalised
-from placements.models import ExitDestination, ExitReason
+from placements.models import ExitDestination, ExitReason, TransferReason
 from residents.models import AdmissionStatus, Gender, ReferringStructure
 
 MAX_QUANTITY = 1_000_000
@@ -92,6 +92,18 @@ CHOICES = {
             "deces": ExitReason.DEATH,
             "autre": ExitReason.OTHER,
             "inconnu": ExitReason.UNKNOWN,
+        },
+    ),
+    "transfer_reason": (
+        TransferReason,
+        {
+            "demande": TransferReason.REQUEST,
+            "a sa demande": TransferReason.REQUEST,
+            "travaux": TransferReason.WORKS,
+            "incident": TransferReason.INCIDENT,
+            "conflit": TransferReason.INCIDENT,
+            "hotel": TransferReason.HOTEL,
+            "autre": TransferReason.OTHER,
         },
     ),
     "referring_structure": (

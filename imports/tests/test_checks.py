@@ -551,3 +551,30 @@ def test_it_checks_stock_levels_against_the_catalogue():
             "Les tickets service sont comptés dans un seul stock : laissez le lieu vide.",
         )
     ]
+
+
+def test_it_reads_a_transfers_reason_and_refuses_one_on_a_stay_that_is_not_a_transfer(canal):
+    sheets = {
+        "Personnes": [PEOPLE_HEADER, ["A1", "Abdel", "", "", 1980, "H"]],
+        "Séjours": [
+            [*STAYS_HEADER, "Raison du transfert"],
+            ["A1", "Hôtel du Canal", "12", "", "01/01/2025", "01/02/2025", "Transfert", "travaux"],
+            ["A1", "Hôtel du Canal", "15", "", "01/02/2025", "01/03/2025", "rue", "travaux"],
+        ],
+    }
+    rows = check(read_upload(xlsx(sheets)))
+    assert by_row(rows, "Séjours", 2)["data"]["transfer_reason"] == "works"
+    assert problems(rows) == [
+        (
+            "Séjours",
+            2,
+            "",
+            "Le séjour qui poursuit ce transfert (ligne 3 de « Séjours ») a un problème.",
+        ),
+        (
+            "Séjours",
+            3,
+            "Raison du transfert",
+            "Une raison de transfert va avec l’orientation de sortie « Transfert ».",
+        ),
+    ]
