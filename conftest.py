@@ -58,10 +58,23 @@ def _is_transactional(item) -> bool:
     )
 
 
+def _uses_the_database(item) -> bool:
+    fixtures = getattr(item, "fixturenames", ())
+    return item.get_closest_marker("django_db") is not None or any(
+        name in fixtures for name in ("db", "transactional_db", "live_server", "django_db_setup")
+    )
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     """Every transactional test (a live server's too) restores the migrations' rows (content
     types, role groups, the seeded catalogue) instead of letting the flush re-create them with
-    new ids, which would make the next test that restores them fail on duplicates."""
+    new ids, which would make the next test that restores them fail on duplicates.
+
+    Tests that need no database run first (pytest-django runs them last): pytest-xdist hands
+    the first worker the start of the list, so it runs them while the other worker migrates the
+    template database both copy, instead of waiting for it (see tests/databases.py)."""
+    items.sort(key=_uses_the_database)
     for item in items:
         if not _is_transactional(item):
             continue
