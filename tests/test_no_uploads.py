@@ -1,8 +1,16 @@
-"""Ancrage takes one uploaded file, and stores none: the spreadsheet a coordinator imports
-(imports.forms.ImportUploadForm), read in memory only, never past 5 MB (imports.uploads), by
-content and not by name (imports.reading), and not kept after its request. Any other file field
-or upload form would need the same care: this test fails the day one appears, so that it comes
-with them."""
+"""Ancrage takes two uploaded files, and stores one:
+
+- the spreadsheet a coordinator imports (imports.forms.ImportUploadForm), read in memory only,
+  never past 5 MB (imports.uploads), by content and not by name (imports.reading), and not kept
+  after its request;
+- the organisation's logo the manager gives for the reports' cover
+  (reports.forms.OrganisationForm): read in memory like any upload, at most 500 KB, accepted only
+  when Pillow reads it as a PNG or JPEG image (reports.models.validate_logo), stored under a name
+  of the application's choosing, and only ever printed inside a report, never served as a file
+  (reports/tests/test_organisation_edit.py).
+
+Any other file field or upload form would need the same care: this test fails the day one
+appears, so that it comes with them."""
 
 from django import forms
 from django.apps import apps
@@ -16,6 +24,11 @@ GENERATED_FILES = {
     ("reports", "Report", "pdf"),
     ("reports", "ReportEvent", "pdf"),
 }  # and its history
+# The one uploaded file kept (see above).
+LOGO = {
+    ("reports", "Organisation", "logo"),
+    ("reports", "OrganisationEvent", "logo"),
+}  # and its history
 
 
 def test_no_model_stores_an_uploaded_file():
@@ -26,7 +39,7 @@ def test_no_model_stores_an_uploaded_file():
         for field in model._meta.get_fields()
         if isinstance(field, models.FileField)
     }
-    assert file_fields == GENERATED_FILES
+    assert file_fields == GENERATED_FILES | LOGO
 
 
 def _project_forms():
@@ -39,8 +52,9 @@ def _project_forms():
     return [form for form in seen if form.__module__.split(".")[0] in settings.PROJECT_APPS]
 
 
-# The only form that takes a file: the spreadsheet to import (imports/tests/test_upload.py).
-UPLOAD_FORMS = ["imports.forms.ImportUploadForm"]
+# The only forms that take a file: the spreadsheet to import (imports/tests/test_upload.py) and the
+# organisation's logo (reports/tests/test_organisation_edit.py).
+UPLOAD_FORMS = ["imports.forms.ImportUploadForm", "reports.forms.OrganisationForm"]
 
 
 def test_uploads_stay_in_memory_and_small():
@@ -58,4 +72,4 @@ def test_only_the_import_form_accepts_a_file():
         )
     ]
     assert _project_forms(), "the project's forms were not found"
-    assert with_files == UPLOAD_FORMS
+    assert sorted(with_files) == sorted(UPLOAD_FORMS)
