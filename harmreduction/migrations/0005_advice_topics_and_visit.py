@@ -38,6 +38,10 @@ LINK_VISITS = """
 def topics_from_topic(apps, schema_editor):
     schema_editor.execute(COPY_TOPIC)
     schema_editor.execute(LINK_VISITS)
+    # The rows just updated leave foreign-key checks and history events pending, and PostgreSQL
+    # refuses to alter a table that has pending trigger events: run them now.
+    schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 class Migration(migrations.Migration):
