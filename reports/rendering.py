@@ -148,14 +148,9 @@ def printed_rows(table: dict, *, hide_small: bool, hidden: Hidden | None = None)
 
 Ref = tuple[str, int, int]  # (figure key, row index, column index)
 
-# Tables whose rows (column 1) are the same people as the first figure's row: their sums.
-_PEOPLE_TOTALS = [
-    (("activity", "file_active"), ["sex", "age", "housing_at_entry", "health_cover_at_entry"]),
-    (("stays", "exits"), ["exits_by_destination", "exits_by_reason"]),
-]
-_SAME_VALUE = [(("incidents", "exclusions"), ("exits_by_reason", "exclusion"))]
 # The same count printed in two tables: (figure key, row code, column key) of each.
 _SAME_CELLS = [
+    (("incidents", "exclusions", "count"), ("exits_by_reason", "exclusion", "exits")),
     (("waiting_list_outcomes", "waiting", "requests"), ("waiting_list", "waiting_at_end", "value")),
     (("flows_by_hotel", "total", "entries"), ("entries", "total", "entries")),
     (("flows_by_hotel", "total", "exits"), ("stays", "exits", "value")),
@@ -163,6 +158,14 @@ _SAME_CELLS = [
 ]
 # The rows of a table whose column (by key) adds up to one cell of another.
 _ROWS_ADD_UP_TO = [
+    # The same people as the file active, by gender, age and situation at entry.
+    (("sex", "people"), ("activity", "file_active", "people")),
+    (("age", "people"), ("activity", "file_active", "people")),
+    (("housing_at_entry", "people"), ("activity", "file_active", "people")),
+    (("health_cover_at_entry", "people"), ("activity", "file_active", "people")),
+    # The same exits, by destination and by reason.
+    (("exits_by_destination", "exits"), ("stays", "exits", "value")),
+    (("exits_by_reason", "exits"), ("stays", "exits", "value")),
     (("length_of_stay_bands", "exits"), ("stays", "exits", "value")),
     (("flows_by_month", "entries"), ("flows_by_hotel", "total", "entries")),
     (("flows_by_month", "transfers"), ("flows_by_hotel", "total", "transfers_out")),
@@ -255,18 +258,6 @@ def _relations(figures: dict) -> tuple[list[tuple[Ref, list[Ref]]], list[tuple[R
             if str(row[0]).startswith("overdose_")
         ]
         sums.append((("harm_reduction_activity", overdoses, 1), terms))
-    for (key, code), others in _PEOPLE_TOTALS:
-        i = _row_index(figures, key, code)
-        if i is None:
-            continue
-        for other in others:
-            if figures.get(other):
-                terms = [(other, r, 1) for r in range(len(figures[other]["rows"]))]
-                sums.append(((key, i, 1), terms))
-    for (key, code), (other, other_code) in _SAME_VALUE:
-        i, r = _row_index(figures, key, code), _row_index(figures, other, other_code)
-        if i is not None and r is not None:
-            sums.append(((key, i, 1), [(other, r, 1)]))
     for cells in _SAME_CELLS:
         refs = [_cell_ref(figures, *cell) for cell in cells]
         if None not in refs:
