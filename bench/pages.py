@@ -13,6 +13,7 @@ class Page:
     name: str
     path: str | Callable[[], str]
     anonymous: bool = False  # requested without the session cookie (the login page, public pages)
+    user: str | None = None  # the demo user who requests it; None: the coordinator
 
     def resolve(self) -> str:
         return self.path() if callable(self.path) else self.path
@@ -111,6 +112,68 @@ def first_visit_of_the_busiest_round() -> str:
     return reverse("visits:visit_detail", args=[visit.pk])
 
 
+def previewed_import() -> str:
+    """The preview of a 2,000-row spreadsheet (bench/import.py's file), checked against the
+    whole scheme: the page a coordinator reads before importing. Made once, then reused while
+    its preview is valid (nothing is imported)."""
+    import importlib
+    import random
+
+    from django.urls import reverse
+
+    from accounts.models import User
+    from imports.models import BatchStatus, ImportBatch
+    from imports.reading import read_upload
+    from imports.services import import_preview
+
+    batch = (
+        ImportBatch.objects.filter(status=BatchStatus.PREVIEWED, file_name="bench.xlsx")
+        .order_by("-pk")
+        .first()
+    )
+    if batch is None or not batch.may_import:
+        spreadsheet = importlib.import_module("bench.import").spreadsheet
+        batch = import_preview(
+            parsed=read_upload(spreadsheet(random.Random(19))),
+            file_name="bench.xlsx",
+            by=User.objects.get(username="coordination"),
+        )
+    return reverse("imports:batch_detail", args=[batch.pk])
+
+
+def report_draft() -> str:
+    """The commentary page of a draft of last year's ARS report (the manager's page): every
+    section with its tables' titles. Built once (figures and PDF, a few seconds), then reused."""
+    import datetime
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from accounts.models import User
+    from reports.models import Audience, Report, ReportStatus
+    from reports.services import report_build
+
+    year = timezone.localdate().year - 1
+    report, _created = Report.request(
+        audience=Audience.ARS,
+        period_start=datetime.date(year, 1, 1),
+        period_end=datetime.date(year, 12, 31),
+        idempotency_key=f"bench-draft-{year}",
+        by=User.objects.get(username="direction"),
+    )
+    if report.status != ReportStatus.READY:
+        report_build(report.pk)
+    return reverse("reports:report_commentary", args=[report.pk])
+
+
+def todays_round_offline() -> str:
+    """ "Mes visites" of today as the demo social worker sees it: the page the service worker
+    keeps on the phone for the corridor without network (with its visit pages)."""
+    from django.urls import reverse
+
+    return reverse("visits:today")
+
+
 # Every other page's latency is divided by this one's (see README).
 BASELINE = Page("baseline", "/baseline/")
 
@@ -124,6 +187,7 @@ PAGES = [
     Page("statement_xlsx", "/hotels/releve/xlsx/"),
     Page("incident_list", "/hotels/incidents/"),
     Page("resident_list", "/residents/"),
+    Page("resident_list_places", "/residents/?sort=hotel"),  # each person's place, by hotel
     Page("resident_search", "/residents/?q=bouboul"),  # a typo: the trigram path
     Page("resident_detail", longest_resident_story),
     Page("waiting_list", "/admissions/"),
@@ -139,5 +203,9 @@ PAGES = [
     Page("stock", "/rdr/"),  # every item in every location
     Page("distribution_list", "/rdr/distributions/"),
     Page("distribution_create", "/rdr/distributions/nouvelle/"),  # the item grid, every resident
+    Page("import_preview", previewed_import),  # 2,000 rows checked against the scheme
+    Page("report_draft", report_draft, user="direction"),  # the manager writes the commentary
+    Page("service_worker", "/sw.js"),  # the offline shell: every page load asks for it
+    Page("offline_today", todays_round_offline, user="travailleur"),  # kept for offline use
     Page("login", "/connexion/", anonymous=True),
 ]

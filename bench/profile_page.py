@@ -191,8 +191,14 @@ def main(argv=None) -> int:
     headers = {"HTTP_ACCEPT_LANGUAGE": "fr"}
     if args.gzip:
         headers["HTTP_ACCEPT_ENCODING"] = "gzip, deflate, br"
-    client = Client(**headers)
-    client.force_login(User.objects.get(username=args.user))
+    clients = {}
+
+    def client_of(username: str) -> Client:
+        if username not in clients:
+            clients[username] = Client(**headers)
+            clients[username].force_login(User.objects.get(username=username))
+        return clients[username]
+
     anonymous = Client(**headers)
 
     header = f"{'page':<22}{'queries':>8}{'total':>8}{'SQL':>7}{'tmpl':>7}{'Python':>8}"
@@ -204,7 +210,7 @@ def main(argv=None) -> int:
     with connection.execute_wrapper(recorder.execute):
         for page in [BASELINE, *[p for p in pages if p != BASELINE]]:
             path = page.resolve()
-            who = anonymous if page.anonymous else client
+            who = anonymous if page.anonymous else client_of(page.user or args.user)
             for _ in range(args.warmup):
                 request_once(who, path, recorder)
             runs = [request_once(who, path, recorder) for _ in range(args.runs)]

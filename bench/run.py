@@ -507,11 +507,13 @@ def main(argv=None) -> int:
         server = start_gunicorn(env, port, args.workers, args.worker_class, log_path)
         wait_until_healthy(server, port, log_path)
         step(f"gunicorn on {HOST}:{port}, {args.workers} {args.worker_class} workers")
-        session = log_in(port, DEMO_USERNAME, DEMO_PASSWORD)
-        step(f"logged in as {DEMO_USERNAME}")
+        sessions = {}
+        for username in dict.fromkeys([DEMO_USERNAME, *(p.user for p in pages if p.user)]):
+            sessions[username] = log_in(port, username, DEMO_PASSWORD)
+            step(f"logged in as {username}")
 
         def run(label: str, page: Page) -> Measurement:
-            path = paths[page.name]
+            path, session = paths[page.name], sessions[page.user or DEMO_USERNAME]
             if args.warmup:
                 load(port, page, path, session, args.clients, args.warmup)
             measurement = load(port, page, path, session, args.clients, args.seconds)
