@@ -16,13 +16,13 @@ from core import spreadsheets
 from core.forms import save_once
 from core.http import file_response
 from core.pagination import paginate
-from imports import services, uploads, workbooks
-from imports.checks import DUPLICATE, shown_columns
+from imports import selectors, services, uploads, workbooks
+from imports.checks import shown_columns
 from imports.columns import SHEET_BY_SLUG, SHEETS
 from imports.forms import ImportRunForm, ImportUploadForm
 from imports.models import BatchStatus, ImportBatch, RowOutcome, RowStatus
 
-ROWS_PER_PAGE = 100
+ROWS_PER_PAGE = 50  # a screen or two on a laptop; the XLSX has every row
 PROBLEMS = "problemes"
 
 
@@ -58,34 +58,34 @@ def import_start(request):
     )
 
 
-def _get_batch(pk: int) -> ImportBatch:
-    return get_object_or_404(ImportBatch.objects.select_related("created_by", "imported_by"), pk=pk)
+def _get_batch(pk: int, *, with_rows: bool = True) -> ImportBatch:
+    batches = ImportBatch.objects.select_related("created_by", "imported_by")
+    return get_object_or_404(batches if with_rows else batches.defer("rows"), pk=pk)
 
 
-def _tabs(batch: ImportBatch) -> list[dict]:
+def _tabs(with_problems: int, by_kind: dict[str, int]) -> list[dict]:
     """The tables of the page: the problems, then one per kind of row the file holds."""
-    with_problems = sum(1 for row in batch.rows if row["problems"] or row["warnings"])
     tabs = []
     if with_problems:
         tabs.append({"key": PROBLEMS, "label": _("Problems"), "count": with_problems})
     for sheet in SHEETS:
-        count = sum(1 for row in batch.rows if row["kind"] == sheet.kind)
-        if count:
+        if count := by_kind.get(sheet.kind):
             tabs.append({"key": sheet.slug, "label": str(sheet.label), "count": count})
     return tabs
 
 
-def _table(request, batch: ImportBatch) -> dict:
-    tabs = _tabs(batch)
+def _table(request, batch: ImportBatch, with_problems: int, by_kind: dict[str, int]) -> dict:
+    """The current tab's page of rows, read from the database (imports.selectors)."""
+    tabs = _tabs(with_problems, by_kind)
     keys = [tab["key"] for tab in tabs]
     wanted = request.GET.get("type", "")
     current = wanted if wanted in keys else (keys[0] if keys else "")
     if current == PROBLEMS:
-        rows = [row for row in batch.rows if row["problems"] or row["warnings"]]
+        rows = selectors.BatchRows(batch.pk, count=with_problems)
         columns = []
     elif current:
         kind = SHEET_BY_SLUG[current].kind
-        rows = [row for row in batch.rows if row["kind"] == kind]
+        rows = selectors.BatchRows(batch.pk, count=by_kind[kind], kind=kind)
         columns = shown_columns(kind)
     else:
         rows, columns = [], []
@@ -125,11 +125,11 @@ def _counts(batch: ImportBatch) -> list[dict]:
 @require_http_methods(["GET", "POST"])
 @allow("imports.run")
 def batch_detail(request, pk: int):
-    batch = _get_batch(pk)
+    batch = _get_batch(pk, with_rows=False)
+    with_problems, by_kind, has_duplicates = selectors.row_counts(batch.pk)
     form = None
     status = 200
     if batch.may_import:
-        has_duplicates = any(row["status"] == DUPLICATE for row in batch.rows)
         form = ImportRunForm(
             request.POST if request.method == "POST" else None, has_duplicates=has_duplicates
         )
@@ -154,7 +154,13 @@ def batch_detail(request, pk: int):
         else:
             messages.error(request, _("This preview has expired: upload the file again."))
         return redirect("imports:batch_detail", pk=batch.pk)
-    context = {"batch": batch, "form": form, "counts": _counts(batch), **_table(request, batch)}
+    context = {
+        "batch": batch,
+        "form": form,
+        "counts": _counts(batch),
+        "has_rows": bool(by_kind),
+        **_table(request, batch, with_problems, by_kind),
+    }
     return render(request, "imports/batch_detail.html", context, status=status)
 
 

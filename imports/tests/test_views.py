@@ -244,3 +244,44 @@ def test_an_empty_template_filled_in_imports(client_for, chloe, canal):
     assert [(row["kind"], row["status"]) for row in batch.rows] == [("person", "new")]
     assert batch.notes == []
     assert client.get(batch_url).status_code == 200
+
+
+def people_file(count: int, *, bad_every: int = 0) -> bytes:
+    """`count` people, P0001… in order; every `bad_every`-th has no usage name (a problem)."""
+    rows = [PEOPLE_HEADER]
+    for i in range(1, count + 1):
+        bad = bad_every and i % bad_every == 0
+        rows.append([f"P{i:04}", "" if bad else f"Personne{i:04}", "", "", 1980, "H"])
+    return xlsx({"Personnes": rows})
+
+
+def test_the_preview_pages_the_rows_of_each_table_in_the_file_order(client_for, chloe):
+    client = client_for(chloe)
+    batch_url = upload(client, people_file(120, bad_every=40))["Location"]
+
+    problems = client.get(batch_url).content.decode()  # the problems come first
+    assert 'data-testid="problems"' in problems
+    assert problems.count('class="table-danger"') == 3  # rows 41, 81 and 121 of the sheet
+    people = client.get(batch_url, {"type": "personnes"})
+    html = people.content.decode()
+    assert '>Personnes <span class="badge text-bg-light">120</span>' in html
+    assert "Personne0001" in html and "Personne0050" in html and "Personne0051" not in html
+    assert people.context["page"].paginator.num_pages == 3
+    last = client.get(batch_url, {"type": "personnes", "page": 3}).content.decode()
+    assert "Personne0101" in last and "Personne0119" in last and "Personne0100" not in last
+
+
+def test_the_preview_reads_a_page_of_rows_whatever_the_file_size(
+    client_for, chloe, django_assert_num_queries
+):
+    client = client_for(chloe)
+    small = upload(client, people_file(30, bad_every=10))["Location"]
+    large = upload(client, people_file(300, bad_every=10))["Location"]
+    client.get(small)  # the session and the user, read once
+    with django_assert_num_queries(9) as small_queries:
+        assert client.get(small, {"type": "personnes"}).status_code == 200
+    with django_assert_num_queries(len(small_queries)):
+        page = client.get(large, {"type": "personnes"})
+    assert len(page.context["page"].object_list) == 50
+    # The page decodes its 50 rows, not the file's 300: the batch's rows are never loaded.
+    assert "rows" in page.context["batch"].get_deferred_fields()
