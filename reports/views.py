@@ -13,6 +13,7 @@ from core.http import file_response
 from core.pagination import paginate
 from reports import exports, rendering, services
 from reports.forms import (
+    COMMENTARY_MAX_LENGTH,
     CommentaryForm,
     CsvFormatForm,
     FinaliseForm,
@@ -141,20 +142,18 @@ def report_commentary(request, pk: int):
     if not report.is_draft:
         return _redirect_with_error(request, ValidationError(services.ALREADY_FINAL))
     form = CommentaryForm(_posted(request), report=report)
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.report_comment(report=report, commentary=form.cleaned_data)
-            except ValidationError as error:
-                return _redirect_with_error(request, error)
-            messages.success(
-                request, _("The commentary is saved: the PDF is being built again with it.")
-            )
-            return redirect("reports:report_list")
-        return render(
-            request, "reports/report_commentary.html", {"report": report, "form": form}, status=400
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_comment(report=report, commentary=form.cleaned_data)
+        except ValidationError as error:
+            return _redirect_with_error(request, error)
+        messages.success(
+            request, _("The commentary is saved: the PDF is being built again with it.")
         )
-    return render(request, "reports/report_commentary.html", {"report": report, "form": form})
+        return redirect("reports:report_list")
+    context = {"report": report, "form": form, "max_length": COMMENTARY_MAX_LENGTH}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/report_commentary.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

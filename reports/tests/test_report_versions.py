@@ -107,6 +107,8 @@ def test_it_refuses_a_commentary_too_long_and_saves_nothing(client_for, marc, dr
 
     assert response.status_code == 400
     assert "Assurez-vous que cette valeur comporte au plus" in response.text
+    assert response.text.count('aria-invalid="true"') == 1  # the too long text, marked
+    assert "\nCourt.</textarea>" in response.text  # what was typed is kept
     draft.refresh_from_db()
     assert draft.commentary == {}
     assert draft.status == ReportStatus.READY
