@@ -1,13 +1,12 @@
 from core import offline as offline_storage
-from core.navigation import menu_for, menu_groups
+from core.navigation import menu_for, menu_html
 
 
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"menu": [], "menu_groups": []}
-    menu = menu_for(user)
-    return {"menu": menu, "menu_groups": menu_groups(menu)}
+        return {"menu": [], "menu_html": ""}
+    return {"menu": menu_for(user), "menu_html": menu_html(user, request.path)}
 
 
 def offline(request):

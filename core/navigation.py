@@ -10,7 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.urls import resolve, reverse
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import user_may_use
@@ -104,6 +107,16 @@ def register_card(*new_cards: DashboardCard) -> None:
 _menus: dict[tuple, tuple[dict, ...]] = {}
 
 
+def _menu_key(user) -> tuple:
+    """What a user's menu depends on: their roles, and the entries registered (and the URLconf)."""
+    return (
+        menu.version,
+        settings.ROOT_URLCONF,
+        user.is_authenticated and user.is_active,
+        user.role_names if user.is_authenticated else frozenset(),
+    )
+
+
 def menu_for(user) -> list[dict]:
     """The entries `user` may open, in order.
 
@@ -111,12 +124,7 @@ def menu_for(user) -> list[dict]:
     entries (13 reverse() and resolve() calls) are worked out once for each set of roles, and
     again whenever an entry is registered or the URLconf changes.
     """
-    key = (
-        menu.version,
-        settings.ROOT_URLCONF,
-        user.is_authenticated and user.is_active,
-        user.role_names if user.is_authenticated else frozenset(),
-    )
+    key = _menu_key(user)
     if key not in _menus:
         entries = []
         for item in menu:
@@ -132,6 +140,27 @@ def menu_for(user) -> list[dict]:
                 )
         _menus[key] = tuple(entries)
     return list(_menus[key])
+
+
+# The menu's HTML, by what it depends on (see menu_html).
+_menu_html: dict[tuple, str] = {}
+
+
+def menu_html(user, path: str) -> SafeString:
+    """The menu's HTML for `user` on the page at `path`.
+
+    It depends on the user's menu (menu_for), the language, and which of its entries is the page
+    shown (marked as the current one): rendered once for each of those, then reused. Every page
+    draws the menu, and drawing it costs more than the whole of a small page's own work.
+    """
+    entries = menu_for(user)
+    current = path if any(entry["url"] == path for entry in entries) else ""
+    key = (_menu_key(user), get_language(), current)
+    if key not in _menu_html:
+        _menu_html[key] = render_to_string(
+            "includes/main_menu.html", {"menu_groups": menu_groups(entries), "current": current}
+        )
+    return _menu_html[key]
 
 
 def menu_groups(entries: list[dict]) -> list[dict]:

@@ -1,6 +1,7 @@
 """The main menu is worked out once per set of roles, and again when what it comes from changes."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.roles import Role
@@ -68,3 +69,41 @@ def test_a_deactivated_account_sees_no_menu(alice):
     alice.is_active = False
     del alice.role_names
     assert menu_for(alice) == []
+
+
+def _menu_html(client, path: str = HOME, **headers) -> str:
+    html = client.get(path, **headers).content.decode()
+    start = html.index('<ul class="navbar-nav me-auto" data-testid="main-menu">')
+    return html[start : html.index('<div class="d-flex flex-wrap align-items-center', start)]
+
+
+@pytest.mark.django_db
+def test_the_menu_is_drawn_once_per_roles_language_and_current_page(
+    client_for, alice, chloe, monkeypatch
+):
+    monkeypatch.setattr(navigation, "_menu_html", {})
+    drawn = []
+    render = navigation.render_to_string
+    monkeypatch.setattr(
+        navigation, "render_to_string", lambda *a, **k: drawn.append(a) or render(*a, **k)
+    )
+    client = client_for(alice)
+    on_home = _menu_html(client)
+    assert _menu_html(client) == on_home and len(drawn) == 1  # the same page: drawn once
+    assert 'aria-current="page"' not in on_home  # home is not in the menu
+
+    today = reverse("visits:today")
+    on_today = _menu_html(client, today)
+    assert f'class="nav-link active"\n             href="{today}"' in on_today
+    assert on_today.count('aria-current="page"') == 1
+    assert _menu_html(client, today + "?jour=2026-12-01") == on_today  # same page, other query
+    assert _menu_html(client, reverse("my_account")) == on_home  # not in the menu: as home
+    assert len(drawn) == 2
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    in_english = _menu_html(client)
+    assert in_english != on_home and len(drawn) == 3  # another language, drawn in it
+
+    coordinator_menu = _menu_html(client_for(chloe))
+    assert reverse("reports:report_list") in coordinator_menu
+    assert reverse("reports:report_list") not in on_home  # other roles: their own menu
