@@ -9,6 +9,7 @@ February 2025, by hand (see test_occupancy_by_place):
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.core.cache import cache
@@ -49,7 +50,17 @@ def test_it_shows_the_figures_of_the_month(client_for, marc, dataset):  # noqa: 
     assert _figures(statement.total) == (47, 44, 74, 1, 2)
     assert [_figures(row) for row in a.places] == [(28, 25, 28, 0, 0), (10, 10, 28, 1, 1)]
     assert a.total.rate == pytest.approx(35 / 56)
-    assert "62,5 %" in response.content.decode()
+    html = response.content.decode()
+    assert "62,5 %" in html
+
+    def cells(*figures) -> str:
+        return "".join(f'<td class="text-end">{figure}</td>' for figure in figures)
+
+    page = re.sub(r">\s+<", "><", html)
+    assert cells(38, 35, 56, "62,5 %", 1, 1) in page  # hotel A, in the table by hotel
+    assert cells(9, 9, 18, "50,0 %", 0, 1) in page  # hotel B
+    assert cells(47, 44, 74, "59,5 %", 1, 2) in page  # every hotel
+    assert cells(28, 25, 28, "89,3 %", 0, 0) in page  # the first place of A, shown first
 
 
 @pytest.mark.django_db
