@@ -2,7 +2,7 @@
 the resident timeline. Each answers in a fixed number of queries, whatever the number of places."""
 
 import datetime
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
@@ -385,52 +385,61 @@ def month_bounds(month: datetime.date) -> tuple[datetime.date, datetime.date]:
     return start, end
 
 
+# A counted place as the statement reads it: values, not a model (`room_order` takes either).
+_StatementPlace = namedtuple("_StatementPlace", "pk hotel_id hotel_name room bed")
+
+
 def monthly_statement(month: datetime.date) -> Statement:
     """Per hotel and place, for the month of `month`: nights, billable nights, available
     place-nights, occupancy, entries and exits — every figure from `placements.occupancy`.
 
     Six queries whatever the number of places and hotels: stay nights, released nights (the
     billable nights are their difference), the counted places with their hotels, outage nights,
-    entries, exits.
+    entries, exits. The places are read as values and the labels translated once: the whole
+    scheme has hundreds of places.
     """
     start, end = month_bounds(month)
     nights = occupancy.stay_nights_by_place(start, end)
     released = occupancy.released_nights_by_place(start, end)
     billable = {pk: count - released.get(pk, 0) for pk, count in nights.items()}
-    places = list(
-        occupancy.counted_places(start, end)
-        .select_related("hotel")
-        .only("room", "bed", "hotel__name")
-    )
+    places = [
+        _StatementPlace(*values)
+        for values in occupancy.counted_places(start, end).values_list(
+            "pk", "hotel_id", "hotel__name", "room", "bed"
+        )
+    ]
     available = occupancy.available_place_nights_by_place(
         start, end, place_ids=[place.pk for place in places]
     )
     entries = occupancy.entries_by_place(start, end)
     exits = occupancy.exits_by_place(start, end)
+    room_label = _("Room %(room)s%(bed)s")  # as `Place.label` reads
+    hotel_total_label = _("Total %(hotel)s")
     by_hotel: dict[int, HotelStatement] = {}
     total = StatementRow(label=_("Total"), hotel=_("All hotels"), is_total=True)
-    for place in sorted(places, key=lambda place: (place.hotel.name, *room_order(place))):
-        if place.hotel_id not in by_hotel:
-            by_hotel[place.hotel_id] = HotelStatement(
-                hotel=place.hotel,
+    for place in sorted(places, key=lambda place: (place.hotel_name, *room_order(place))):
+        hotel = by_hotel.get(place.hotel_id)
+        if hotel is None:
+            hotel = by_hotel[place.hotel_id] = HotelStatement(
+                hotel=Hotel(pk=place.hotel_id, name=place.hotel_name),
                 places=[],
                 total=StatementRow(
-                    label=_("Total %(hotel)s") % {"hotel": place.hotel.name},
-                    hotel=place.hotel.name,
+                    label=hotel_total_label % {"hotel": place.hotel_name},
+                    hotel=place.hotel_name,
                     is_total=True,
                 ),
             )
         row = StatementRow(
-            label=str(place.label),
-            hotel=place.hotel.name,
+            label=room_label % {"room": place.room, "bed": f" {place.bed}" if place.bed else ""},
+            hotel=place.hotel_name,
             nights=nights.get(place.pk, 0),
             billable=billable.get(place.pk, 0),
             available=available.get(place.pk, 0),
             entries=entries.get(place.pk, 0),
             exits=exits.get(place.pk, 0),
         )
-        by_hotel[place.hotel_id].places.append(row)
-        by_hotel[place.hotel_id].total.add(row)
+        hotel.places.append(row)
+        hotel.total.add(row)
         total.add(row)
     return Statement(start=start, end=end, hotels=list(by_hotel.values()), total=total)
 

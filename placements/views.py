@@ -22,7 +22,7 @@ from core.http import file_response
 from core.pagination import paginate
 from core.params import id_param
 from core.views import RoleViewMixin
-from placements import hooks, occupancy, selectors, services
+from placements import hooks, occupancy, selectors, services, statement_cache
 from placements.forms import (
     AbsenceForm,
     AbsenceReturnForm,
@@ -45,7 +45,6 @@ from residents.selectors import admitted_without_place, waiting_list
 
 BOARD_HOTELS_PER_PAGE = 8
 FROM, FROM_BOARD = "depuis", "tableau"  # ?depuis=tableau: a form opened from the board
-STATEMENT_HOTELS_PER_PAGE = 8
 
 
 def _get_hotel(pk: int) -> Hotel:
@@ -583,14 +582,21 @@ def _statement_cells(line: selectors.StatementRow) -> list:
 @require_GET
 @allow("placements.read")
 def statement(request):
-    """The month's figures by hotel (every hotel), then by place for a page of hotels at a
-    time, as the board pages them: the whole scheme has hundreds of places, which the files
-    (CSV, XLSX) carry in full."""
+    """The month's figures by hotel (every hotel, each a link), then by place for one hotel at a
+    time (`?hotel=`, else the first): the statement is checked and billed hotel by hotel, and the
+    whole scheme has hundreds of places, which the files (CSV, XLSX) carry in full."""
     form, month = _statement_month(request)
-    data = selectors.monthly_statement(month)
-    previous = selectors.last_month(month)
-    page_obj = paginate(request, data.hotels, per_page=STATEMENT_HOTELS_PER_PAGE)
+    data = statement_cache.monthly_statement(month)
     month_query = urlencode({"month": f"{month:%Y-%m}"}) if "month" in request.GET else ""
+    hotel_id = id_param(request.GET, "hotel")
+    index = next(
+        (index for index, hotel in enumerate(data.hotels) if hotel.hotel.pk == hotel_id), 0
+    )
+    links = [_statement_hotel_link(month_query, hotel) for hotel in data.hotels]
+
+    def neighbour(at: int) -> tuple | None:
+        return (data.hotels[at], links[at]) if 0 <= at < len(data.hotels) else None
+
     return render(
         request,
         "placements/statement.html",
@@ -598,24 +604,20 @@ def statement(request):
             "form": form,
             "month": month,
             "statement": data,
-            "hotel_links": [
-                (hotel, _statement_page_link(month_query, index, hotel))
-                for index, hotel in enumerate(data.hotels)
-            ],
-            "page_obj": page_obj,
-            "extra_query": month_query,
-            "previous_month": previous,
+            "hotel_links": list(zip(data.hotels, links, strict=True)),
+            "shown": data.hotels[index] if data.hotels else None,
+            "previous_hotel": neighbour(index - 1),
+            "next_hotel": neighbour(index + 1),
+            "previous_month": selectors.last_month(month),
             "next_month": data.end if data.end <= timezone.localdate() else None,
         },
     )
 
 
-def _statement_page_link(month_query: str, index: int, hotel: selectors.HotelStatement) -> str:
-    """The places of the index-th hotel: its page of the table by place, at the hotel."""
-    query = "&".join(
-        part for part in (month_query, f"page={index // STATEMENT_HOTELS_PER_PAGE + 1}") if part
-    )
-    return f"?{query}#statement-hotel-{hotel.hotel.pk}"
+def _statement_hotel_link(month_query: str, hotel: selectors.HotelStatement) -> str:
+    """The statement by place of `hotel`, for the same month."""
+    query = "&".join(part for part in (month_query, f"hotel={hotel.hotel.pk}") if part)
+    return f"?{query}#statement-places"
 
 
 @require_GET
@@ -623,7 +625,7 @@ def _statement_page_link(month_query: str, index: int, hotel: selectors.HotelSta
 def statement_csv(request):
     """The statement as CSV for a spreadsheet in French: semicolons, decimal commas, a BOM."""
     _form, month = _statement_month(request)
-    data = selectors.monthly_statement(month)
+    data = statement_cache.monthly_statement(month)
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = spreadsheets.csv_writer(buffer, delimiter=";")
@@ -641,7 +643,15 @@ def statement_csv(request):
 @allow("placements.read")
 def statement_xlsx(request):
     _form, month = _statement_month(request)
-    data = selectors.monthly_statement(month)
+    content = statement_cache.cached(
+        month, "xlsx", lambda: _statement_workbook(month, selectors.monthly_statement(month))
+    )
+    return file_response(
+        content, filename=f"releve-{month:%Y-%m}.xlsx", content_type=spreadsheets.XLSX
+    )
+
+
+def _statement_workbook(month: datetime.date, data: selectors.Statement) -> bytes:
     # Written row after row (write-only): the headers and the totals bold as they are written.
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"{month:%Y-%m}")
@@ -654,9 +664,7 @@ def statement_xlsx(request):
         spreadsheets.append_row(sheet, cells, bold=line.is_total)
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return file_response(
-        buffer.getvalue(), filename=f"releve-{month:%Y-%m}.xlsx", content_type=spreadsheets.XLSX
-    )
+    return buffer.getvalue()
 
 
 # --- Hotel incidents ------------------------------------------------------------------------------

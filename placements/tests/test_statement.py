@@ -9,8 +9,10 @@ February 2025, by hand (see test_occupancy_by_place):
 import csv
 import datetime
 import io
+import re
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -25,6 +27,11 @@ from tests.factories import HotelFactory, PlaceFactory, PlacementFactory
 
 URL = reverse("placements:statement")
 FEB, MARCH = datetime.date(2025, 2, 1), datetime.date(2025, 3, 1)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()  # the statement is kept (placements.statement_cache): each test builds it
 
 
 def _figures(row) -> tuple:
@@ -43,7 +50,17 @@ def test_it_shows_the_figures_of_the_month(client_for, marc, dataset):  # noqa: 
     assert _figures(statement.total) == (47, 44, 74, 1, 2)
     assert [_figures(row) for row in a.places] == [(28, 25, 28, 0, 0), (10, 10, 28, 1, 1)]
     assert a.total.rate == pytest.approx(35 / 56)
-    assert "62,5 %" in response.content.decode()
+    html = response.content.decode()
+    assert "62,5 %" in html
+
+    def cells(*figures) -> str:
+        return "".join(f'<td class="text-end">{figure}</td>' for figure in figures)
+
+    page = re.sub(r">\s+<", "><", html)
+    assert cells(38, 35, 56, "62,5 %", 1, 1) in page  # hotel A, in the table by hotel
+    assert cells(9, 9, 18, "50,0 %", 0, 1) in page  # hotel B
+    assert cells(47, 44, 74, "59,5 %", 1, 2) in page  # every hotel
+    assert cells(28, 25, 28, "89,3 %", 0, 0) in page  # the first place of A, shown first
 
 
 @pytest.mark.django_db
@@ -163,13 +180,20 @@ def test_it_keeps_a_fixed_query_budget(client_for, marc):
             assert client.get(url, {"month": f"{month:%Y-%m}"}).status_code == 200
         return len(queries)
 
+    def built_then_kept() -> list[int]:
+        cache.clear()
+        return [count_queries(url) for url in urls for _ in range(2)]
+
     urls = [URL, reverse("placements:statement_csv"), reverse("placements:statement_xlsx")]
     add_places(1, 2)
-    with_two = [count_queries(url) for url in urls]
+    with_two = built_then_kept()
     add_places(2, 24)
-    # session, user, groups; stay nights; released nights; the counted places with their
-    # hotels; outage nights; entries; exits; the session saved.
-    assert [count_queries(url) for url in urls] == with_two == [3 + 6 + 3] * 3
+    # Built: session, user, groups; the digest of the data; stay nights; released nights; the
+    # counted places with their hotels; outage nights; entries; exits; the digest again; the
+    # session saved. Kept: session, user, groups; the digest; the session saved. The CSV
+    # reads the statement the page kept.
+    built, kept = 3 + 1 + 6 + 1 + 3, 3 + 1 + 3
+    assert built_then_kept() == with_two == [built, kept, kept, kept, built, kept]
 
 
 @pytest.mark.django_db
@@ -195,17 +219,50 @@ def test_it_makes_the_totals_bold_in_the_xlsx(client_for, marc, dataset):  # noq
 
 
 @pytest.mark.django_db
-def test_it_lists_the_places_a_page_of_hotels_at_a_time(client_for, marc):
+def test_it_lists_the_places_one_hotel_at_a_time(client_for, marc):
     month = last_month()
     hotels = [HotelFactory(name=f"Hôtel {n:02}") for n in range(10)]
     for hotel in hotels:
-        PlacementFactory(place=PlaceFactory(hotel=hotel), start=month)
+        PlacementFactory(place=PlaceFactory(hotel=hotel, room=f"{hotel.pk}01"), start=month)
     client = client_for(marc)
+    month_query = f"month={month:%Y-%m}"
+
     first = client.get(URL, {"month": f"{month:%Y-%m}"})
     page = first.content.decode()
-    assert all(hotel.name in page for hotel in hotels)  # the table by hotel: every hotel
-    assert [board.hotel for board in first.context["page_obj"]] == hotels[:8]
-    assert f"?month={month:%Y-%m}&amp;page=2#statement-hotel-{hotels[9].pk}" in page
-    second = client.get(URL, {"month": f"{month:%Y-%m}", "page": 2})
-    assert [board.hotel for board in second.context["page_obj"]] == hotels[8:]
-    assert second.context["statement"].total.nights == first.context["statement"].total.nights
+    # The table by hotel: every hotel, each a link to its places.
+    for hotel in hotels:
+        assert f'href="?{month_query}&amp;hotel={hotel.pk}#statement-places"' in page
+    assert first.context["shown"].hotel == hotels[0]
+    assert f"Chambre {hotels[0].pk}01" in page and f"Chambre {hotels[1].pk}01" not in page
+    assert first.context["previous_hotel"] is None
+    assert first.context["next_hotel"][0].hotel == hotels[1]
+
+    for index, hotel in enumerate(hotels):
+        response = client.get(URL, {"month": f"{month:%Y-%m}", "hotel": hotel.pk})
+        assert response.context["shown"].hotel == hotel
+        assert f"Chambre {hotel.pk}01" in response.content.decode()
+        assert response.context["statement"].total.nights == first.context["statement"].total.nights
+        neighbours = response.context["previous_hotel"], response.context["next_hotel"]
+        assert [n[0].hotel if n else None for n in neighbours] == [
+            hotels[index - 1] if index > 0 else None,
+            hotels[index + 1] if index < 9 else None,
+        ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("hotel", ["0", "abc", "999999"])
+def test_it_shows_the_first_hotel_for_a_hotel_not_in_the_statement(client_for, marc, hotel):
+    month = last_month()
+    first, second = HotelFactory(name="A"), HotelFactory(name="B")
+    for one in (first, second):
+        PlacementFactory(place=PlaceFactory(hotel=one), start=month)
+    response = client_for(marc).get(URL, {"month": f"{month:%Y-%m}", "hotel": hotel})
+    assert response.status_code == 200
+    assert response.context["shown"].hotel == first
+
+
+@pytest.mark.django_db
+def test_it_says_so_when_no_place_counts(client_for, marc):
+    response = client_for(marc).get(URL)
+    assert response.context["shown"] is None
+    assert "Aucune place sur cette période." in response.content.decode()
