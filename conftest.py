@@ -7,6 +7,7 @@ missing they are skipped with the reason on a newcomer's machine, and fail under
 import os
 import shutil
 import socket
+import uuid
 import warnings
 from urllib.parse import urlparse
 
@@ -232,3 +233,20 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def own_cache(settings):
+    """An empty cache of this test's own, and a function that empties it again.
+
+    With REDIS_URL set, every test process writes to the same Redis database, and clearing it
+    would empty the other processes' caches in the middle of their tests: each test gets a key
+    prefix of its own instead (a new one each time the function is called).
+    """
+
+    def start_empty() -> None:
+        default = {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+        settings.CACHES = {**settings.CACHES, "default": default}
+
+    start_empty()
+    return start_empty

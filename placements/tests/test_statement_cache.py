@@ -7,7 +7,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -25,8 +24,8 @@ PAGE, XLSX = reverse("placements:statement"), reverse("placements:statement_xlsx
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
+def _empty_cache(own_cache):
+    return own_cache
 
 
 def _lines(statement) -> list[tuple]:
