@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -113,6 +114,17 @@ class Organisation(models.Model):
 class ReportQuerySet(models.QuerySet):
     def ready(self):
         return self.filter(status=ReportStatus.READY)
+
+    def listed(self):
+        """For the list of reports: without their figures (tens of KB of JSON each, decoded for
+        nothing), with the keys of the tables the figures hold (what `tables()` needs)."""
+        return self.defer("figures").annotate(
+            table_keys=RawSQL(
+                "ARRAY(SELECT key FROM jsonb_each(reports_report.figures)"
+                " WHERE jsonb_typeof(value) <> 'null')",
+                (),
+            )
+        )
 
 
 def _pdf_path(report: "Report", filename: str) -> str:
@@ -266,11 +278,15 @@ class Report(models.Model):
         """(key, title) of each table stored, in the report's order: the CSV downloads."""
         from reports.figures import SECTIONS
 
+        if hasattr(self, "table_keys"):  # listed(): the keys without the figures
+            held = set(self.table_keys)
+        else:
+            held = {key for key, table in self.figures.items() if table is not None}
         return [
             (figure.key, str(figure.title))
             for section in SECTIONS[self.audience]
             for figure in section.figures
-            if self.figures.get(figure.key) is not None
+            if figure.key in held
         ]
 
     def queue_again(self) -> None:

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,12 +33,21 @@ def _get_report(pk: int, *, ready: bool = False) -> Report:
 
 
 def _list_context(request, form=None) -> dict:
-    page = paginate(request, Report.objects.select_related("requested_by"), per_page=25)
+    page = paginate(request, Report.objects.listed().select_related("requested_by"), per_page=25)
+    for report in page.object_list:
+        if report.status == ReportStatus.READY:
+            report.csv_links = _csv_links(report)
     return {
         "page": page,
         "form": form,
         "pending": any(report.is_pending for report in page.object_list),
     }
+
+
+def _csv_links(report: Report) -> list[tuple[str, str]]:
+    """(title, address) of each table's CSV: the address is looked up once per report."""
+    address = reverse("reports:report_csv", args=[report.pk, "KEY"])
+    return [(title, address.replace("/KEY.csv", f"/{key}.csv")) for key, title in report.tables()]
 
 
 @require_GET

@@ -3,7 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reports.models import ReportStatus
+from reports.models import Report, ReportStatus
 
 URL = reverse("reports:report_list")
 
@@ -74,3 +74,22 @@ def test_its_queries_do_not_grow_with_the_reports(client_for, marc, make_report)
     fifty_more = _queries(client, 48, make_report)
 
     assert two == fifty_more
+
+
+def test_a_ready_report_offers_the_csv_of_each_table_it_holds(client_for, marc, make_report):
+    report = make_report("operator")
+    held = [key for key, table in report.figures.items() if table is not None]
+    Report.objects.filter(pk=report.pk).update(figures={**report.figures, held[0]: None})
+
+    response = client_for(marc).get(URL)
+
+    listed = response.context["page"].object_list[0]
+    assert "figures" in listed.get_deferred_fields()  # the list never decodes the figures
+    for key in held[1:]:
+        address = reverse("reports:report_csv", args=[report.pk, key])
+        assert f'href="{address}"' in response.text
+        assert f'href="{address}?format=iso"' in response.text
+    assert reverse("reports:report_csv", args=[report.pk, held[0]]) not in response.text
+    whole = Report.objects.get(pk=report.pk)  # figures read and decoded: the same tables
+    assert listed.tables() == whole.tables()
+    assert {key for key, _title in whole.tables()} == set(held[1:])
