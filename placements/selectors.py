@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -161,32 +161,37 @@ def hotel_boards(
 
     Five queries whatever the number of places (places; current stays with their residents;
     the absences covering the day; outages covering the day; open incidents), plus one if
-    another app answers `placements.hooks.last_visits`. Totals count every place of a hotel;
-    `state` only filters the places listed.
+    another app answers `placements.hooks.last_visits`. A place is out of service as
+    `occupancy.out_of_service_places` says (an outage covers the day and no stay does), read
+    from the outages and stays already loaded. Totals count every place of a hotel; `state`
+    only filters the places listed.
     """
     on = on or timezone.localdate()
     by_id = {hotel.pk: hotel for hotel in hotels}
-    out_of_service = occupancy.out_of_service_places(on).filter(pk=OuterRef("pk"))
-    places = sorted(
-        Place.objects.filter(hotel_id__in=by_id).annotate(out_of_service=Exists(out_of_service)),
-        key=room_order,
-    )
+    # The places are sorted in Python (their default ordering would join the hotels to sort by
+    # name); stays, absences and outages are looked up by place, in no order.
+    places = sorted(Place.objects.filter(hotel_id__in=by_id).order_by(), key=room_order)
     for place in places:
         place.hotel = by_id[place.hotel_id]  # already loaded
-    covering = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+    covering = _covering(on)
     stays = {
         stay.place_id: stay
         for stay in Placement.objects.current(on)
         .filter(place__hotel_id__in=by_id)
         .select_related("resident")
         .only("place_id", "resident_id", "start", "end", "resident__nickname")
-        .prefetch_related(
-            Prefetch("absences", queryset=Absence.objects.filter(covering), to_attr="away")
-        )
+        .order_by()
+    }
+    # At most one absence of a stay covers a day (absence_no_overlap_per_stay).
+    absences = {
+        absence.placement_id: absence
+        for absence in Absence.objects.filter(
+            covering, placement_id__in=[stay.pk for stay in stays.values()]
+        ).order_by()
     }
     outages = {
         outage.place_id: outage
-        for outage in PlaceOutage.objects.filter(covering, place__hotel_id__in=by_id)
+        for outage in PlaceOutage.objects.filter(covering, place__hotel_id__in=by_id).order_by()
     }
     incidents_by_place: dict[int, list[Incident]] = defaultdict(list)
     incidents_by_hotel: dict[int, list[Incident]] = defaultdict(list)
@@ -210,10 +215,11 @@ def hotel_boards(
             on=on,
         )
         if stay is not None:
-            row.absence = stay.away[0] if stay.away else None
+            row.absence = absences.get(stay.pk)
             row.state = PlaceState.HELD if row.absence else PlaceState.OCCUPIED
             row.last_visit = visits.get(stay.resident_id)
-        elif place.out_of_service:
+        elif place.pk in outages:
+            # `occupancy.out_of_service_places`: an outage covers the night and no stay does.
             row.state = PlaceState.OUT_OF_SERVICE
         totals[place.hotel_id][row.state] += 1
         totals[place.hotel_id]["total"] += 1
