@@ -10,15 +10,22 @@ had.
 import datetime
 from dataclasses import dataclass
 from functools import cached_property
+from html import escape as _escape
 
-from django.utils.formats import date_format
-from django.utils.html import conditional_escape, escape
+from django.utils.dateformat import format as format_date
+from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from core.links import object_url
 from core.templatetags.icons import icon
-from placements.selectors import BoardPlace
+from placements.selectors import BoardPlace, PlaceState
+
+
+def escape(value) -> str:
+    """As django.utils.html.escape (which calls the same function), without its lazy-string
+    wrapper, that costs more than the escaping."""
+    return _escape(str(value))
 
 
 @dataclass
@@ -31,17 +38,20 @@ class CardOptions:
     csrf_token: str = ""
 
 
-class _Words:
-    """The list's fixed words and icons, translated and escaped once."""
+class Words:
+    """The cards' fixed words, icons and days, translated, formatted and escaped once for a
+    page (in the language of the request, active while the page is written)."""
 
     def __init__(self):
         self._since: dict[int, str] = {}
         self._days: dict[datetime.date, str] = {}
+        self._short_date = get_format("SHORT_DATE_FORMAT")
+        self.states = {state: escape(label) for state, label in PlaceState.LABELS.items()}
 
     def day(self, value: datetime.date) -> str:
         """03/11/2026: a hundred cards share a few dozen days."""
         if value not in self._days:
-            self._days[value] = date_format(value, "SHORT_DATE_FORMAT")
+            self._days[value] = format_date(value, self._short_date)
         return self._days[value]
 
     @cached_property
@@ -121,13 +131,15 @@ class _Words:
         return icon("exclamation-triangle-fill")
 
 
-def place_cards(rows: list[BoardPlace], options: CardOptions) -> SafeString:
-    """The cards of `rows`, one `<article>` each, as `place_card` writes them."""
-    words = _Words()
+def place_cards(
+    rows: list[BoardPlace], options: CardOptions, words: Words | None = None
+) -> SafeString:
+    """The cards of `rows`, one `<article>` each. `words` may be shared by the lists of a page."""
+    words = words or Words()
     return mark_safe("".join(place_card(row, options, words) for row in rows))  # noqa: S308
 
 
-def place_card(row: BoardPlace, options: CardOptions, words: _Words) -> str:
+def place_card(row: BoardPlace, options: CardOptions, words: Words) -> str:
     """One card. Every value is escaped here: the result is marked safe by `place_cards`."""
     place, stay, outage = row.place, row.stay, row.outage
     dom_id = f"place-{place.pk}"
@@ -137,7 +149,7 @@ def place_card(row: BoardPlace, options: CardOptions, words: _Words) -> str:
         f'data-state="{state}" aria-labelledby="{dom_id}-label">\n'
         '  <div class="d-flex flex-wrap justify-content-between align-items-start column-gap-1">'
         f'<strong class="text-nowrap" id="{dom_id}-label">{escape(place.label)}</strong>'
-        f' <span class="badge board-state">{conditional_escape(row.state_label)}</span></div>\n'
+        f' <span class="badge board-state">{words.states[state]}</span></div>\n'
     ]
     if stay is not None:
         nickname = escape(stay.resident.nickname)
@@ -156,8 +168,7 @@ def place_card(row: BoardPlace, options: CardOptions, words: _Words) -> str:
         absence = row.absence
         if absence is not None:
             html.append(
-                f'  <div class="small mt-1">{words.walking} '
-                f"{conditional_escape(absence.get_reason_display())}"
+                f'  <div class="small mt-1">{words.walking} {escape(absence.get_reason_display())}'
             )
             if absence.planned_return:
                 planned = words.return_planned % {"date": words.day(absence.planned_return)}
@@ -204,7 +215,7 @@ def place_card(row: BoardPlace, options: CardOptions, words: _Words) -> str:
             url = object_url("placements:incident_detail", incident.pk)
             html.append(
                 f'<li><a class="text-danger-emphasis" href="{url}">{words.warning} '
-                f"{conditional_escape(incident.get_kind_display())} "
+                f"{escape(incident.kind_label)} "
                 f"({escape(words.day(incident.occurred_on))})</a></li>"
             )
         html.append("</ul>\n")

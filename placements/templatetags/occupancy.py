@@ -39,13 +39,13 @@ def place_cards(
     context, rows, *, can_assign=False, manage=False, show_last_visit=False
 ) -> SafeString:
     """{% place_cards board.places can_assign=… %}: the cards of a board's places, written in
-    Python (`placements.cards`) rather than by a template included once per card."""
-    return cards.place_cards(
-        rows,
-        cards.CardOptions(
-            can_assign=bool(can_assign),
-            manage=bool(manage),
-            show_last_visit=bool(show_last_visit),
-            csrf_token=str(context.get("csrf_token", "")) if manage else "",
-        ),
+    Python (`placements.cards`) rather than by a template included once per card. The lists
+    of one page share their translated words and formatted days."""
+    words = context.render_context.setdefault("placements.cards.Words", cards.Words())
+    options = cards.CardOptions(
+        can_assign=bool(can_assign),
+        manage=bool(manage),
+        show_last_visit=bool(show_last_visit),
+        csrf_token=str(context.get("csrf_token", "")) if manage else "",
     )
+    return cards.place_cards(rows, options, words)
