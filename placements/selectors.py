@@ -450,7 +450,17 @@ def last_month(today: datetime.date | None = None) -> datetime.date:
 
 
 def incidents_for_list(*, status: str = "open", hotel_id: int | None = None):
-    incidents = Incident.objects.select_related("hotel", "place", "resident", "created_by")
+    """The incidents of the list page, with the columns it shows of their hotel, place and
+    person (the whole file of a person is not needed to write a nickname)."""
+    incidents = Incident.objects.select_related("hotel", "place", "resident").only(
+        "occurred_on",
+        "kind",
+        "closed_on",
+        "hotel__name",
+        "place__room",
+        "place__bed",
+        "resident__nickname",
+    )
     if status == "open":
         incidents = incidents.open()
     elif status == "closed":

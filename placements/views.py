@@ -691,7 +691,7 @@ class IncidentListView(RoleViewMixin, ListView):
         context.update(
             status=self.get_status(),
             statuses=INCIDENT_STATUSES,
-            hotels=Hotel.objects.order_by("name"),
+            hotels=Hotel.objects.order_by("name").values("pk", "name"),
             hotel_id=hotel_id,
             extra_query=urlencode(extra),
         )
