@@ -43,7 +43,8 @@ from privacy.access import PersonPageMixin, person_data_viewed
 from residents.models import AdmissionRequest, AdmissionStatus, Resident
 from residents.selectors import admitted_without_place, waiting_list
 
-BOARD_HOTELS_PER_PAGE = 8
+# Six hotels a page: the programme's six on one, ~75 places at the `assore` scale (15 a hotel).
+BOARD_HOTELS_PER_PAGE = 6
 FROM, FROM_BOARD = "depuis", "tableau"  # ?depuis=tableau: a form opened from the board
 STATEMENT_HOTELS_PER_PAGE = 8
 
