@@ -159,13 +159,18 @@ def board_hotels(on: datetime.date | None = None) -> list[Hotel]:
 
 
 def hotel_boards(
-    hotels: list[Hotel], *, on: datetime.date | None = None, state: str | None = None
+    hotels: list[Hotel],
+    *,
+    on: datetime.date | None = None,
+    state: str | None = None,
+    last_visits: bool = True,
 ) -> list[HotelBoard]:
     """The state on `on` of every place of `hotels`, in bulk.
 
     Five queries whatever the number of places (places; current stays with their residents;
     the absences covering the day; outages covering the day; open incidents), plus one if
-    another app answers `placements.hooks.last_visits`. A place is out of service as
+    another app answers `placements.hooks.last_visits` (and `last_visits` is true: the hotel
+    page does not show them). A place is out of service as
     `occupancy.out_of_service_places` says (an outage covers the day and no stay does), read
     from the outages and stays already loaded. Totals count every place of a hotel; `state`
     only filters the places listed.
@@ -204,7 +209,8 @@ def hotel_boards(
             incidents_by_place[incident.place_id].append(incident)
         else:
             incidents_by_hotel[incident.hotel_id].append(incident)
-    visits = hooks.last_visits({stay.resident_id for stay in stays.values()}) or {}
+    residents = {stay.resident_id for stay in stays.values()}
+    visits = (hooks.last_visits(residents) if last_visits else None) or {}
 
     rows: dict[int, list[BoardPlace]] = defaultdict(list)
     totals: dict[int, dict[str, int]] = defaultdict(_empty_totals)

@@ -81,7 +81,7 @@ class HotelListView(RoleViewMixin, ListView):
 @allow("placements.read")
 def hotel_detail(request, pk: int):
     hotel = _get_hotel(pk)
-    (board,) = selectors.hotel_boards([hotel])
+    (board,) = selectors.hotel_boards([hotel], last_visits=False)  # the cards do not show them
     return render(
         request,
         "placements/hotel_detail.html",
