@@ -7,8 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from accounts.roles import CASE_FILE_HISTORY
 from core.audit import audited
@@ -142,7 +142,8 @@ class Place(models.Model):
 
     @property
     def label(self) -> str:
-        return _("Room %(room)s%(bed)s") % {
+        # gettext, not the lazy _: a board page writes a hundred labels.
+        return gettext("Room %(room)s%(bed)s") % {
             "room": self.room,
             "bed": f" {self.bed}" if self.bed else "",
         }
@@ -570,6 +571,15 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hotel} – {self.get_kind_display()} ({self.occurred_on})"
+
+    @property
+    def kind_label(self) -> str:
+        """`get_kind_display()` for lists: that one hashes (and so translates) every kind's
+        label on each call."""
+        try:
+            return str(IncidentKind(self.kind).label)
+        except ValueError:
+            return self.kind
 
     def clean(self):
         if self.place_id and self.hotel_id and self.place.hotel_id != self.hotel_id:

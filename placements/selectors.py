@@ -2,12 +2,15 @@
 the resident timeline. Each answers in a fixed number of queries, whatever the number of places."""
 
 import datetime
+import functools
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
-from django.db.models import Count, Exists, F, FilteredRelation, OuterRef, Prefetch, Q, Subquery
+from django.db import connection
+from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
@@ -23,6 +26,7 @@ from placements.models import (
     ExitDestination,
     Hotel,
     Incident,
+    IncidentAction,
     Place,
     Placement,
     PlaceOutage,
@@ -155,38 +159,48 @@ def board_hotels(on: datetime.date | None = None) -> list[Hotel]:
 
 
 def hotel_boards(
-    hotels: list[Hotel], *, on: datetime.date | None = None, state: str | None = None
+    hotels: list[Hotel],
+    *,
+    on: datetime.date | None = None,
+    state: str | None = None,
+    last_visits: bool = True,
 ) -> list[HotelBoard]:
     """The state on `on` of every place of `hotels`, in bulk.
 
     Five queries whatever the number of places (places; current stays with their residents;
     the absences covering the day; outages covering the day; open incidents), plus one if
-    another app answers `placements.hooks.last_visits`. Totals count every place of a hotel;
-    `state` only filters the places listed.
+    another app answers `placements.hooks.last_visits` (and `last_visits` is true: the hotel
+    page does not show them). A place is out of service as
+    `occupancy.out_of_service_places` says (an outage covers the day and no stay does), read
+    from the outages and stays already loaded. Totals count every place of a hotel; `state`
+    only filters the places listed.
     """
     on = on or timezone.localdate()
     by_id = {hotel.pk: hotel for hotel in hotels}
-    out_of_service = occupancy.out_of_service_places(on).filter(pk=OuterRef("pk"))
-    places = sorted(
-        Place.objects.filter(hotel_id__in=by_id).annotate(out_of_service=Exists(out_of_service)),
-        key=room_order,
-    )
+    # The places are sorted in Python (their default ordering would join the hotels to sort by
+    # name); stays, absences and outages are looked up by place, in no order.
+    places = sorted(Place.objects.filter(hotel_id__in=by_id).order_by(), key=room_order)
     for place in places:
         place.hotel = by_id[place.hotel_id]  # already loaded
-    covering = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
+    covering = _covering(on)
     stays = {
         stay.place_id: stay
         for stay in Placement.objects.current(on)
         .filter(place__hotel_id__in=by_id)
         .select_related("resident")
         .only("place_id", "resident_id", "start", "end", "resident__nickname")
-        .prefetch_related(
-            Prefetch("absences", queryset=Absence.objects.filter(covering), to_attr="away")
-        )
+        .order_by()
+    }
+    # At most one absence of a stay covers a day (absence_no_overlap_per_stay).
+    absences = {
+        absence.placement_id: absence
+        for absence in Absence.objects.filter(
+            covering, placement_id__in=[stay.pk for stay in stays.values()]
+        ).order_by()
     }
     outages = {
         outage.place_id: outage
-        for outage in PlaceOutage.objects.filter(covering, place__hotel_id__in=by_id)
+        for outage in PlaceOutage.objects.filter(covering, place__hotel_id__in=by_id).order_by()
     }
     incidents_by_place: dict[int, list[Incident]] = defaultdict(list)
     incidents_by_hotel: dict[int, list[Incident]] = defaultdict(list)
@@ -195,7 +209,8 @@ def hotel_boards(
             incidents_by_place[incident.place_id].append(incident)
         else:
             incidents_by_hotel[incident.hotel_id].append(incident)
-    visits = hooks.last_visits({stay.resident_id for stay in stays.values()}) or {}
+    residents = {stay.resident_id for stay in stays.values()}
+    visits = (hooks.last_visits(residents) if last_visits else None) or {}
 
     rows: dict[int, list[BoardPlace]] = defaultdict(list)
     totals: dict[int, dict[str, int]] = defaultdict(_empty_totals)
@@ -210,10 +225,11 @@ def hotel_boards(
             on=on,
         )
         if stay is not None:
-            row.absence = stay.away[0] if stay.away else None
+            row.absence = absences.get(stay.pk)
             row.state = PlaceState.HELD if row.absence else PlaceState.OCCUPIED
             row.last_visit = visits.get(stay.resident_id)
-        elif place.out_of_service:
+        elif place.pk in outages:
+            # `occupancy.out_of_service_places`: an outage covers the night and no stay does.
             row.state = PlaceState.OUT_OF_SERVICE
         totals[place.hotel_id][row.state] += 1
         totals[place.hotel_id]["total"] += 1
@@ -246,22 +262,41 @@ def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
     stay otherwise, out of service when `occupancy.out_of_service_places` lists it, else free.
     Each condition is a subquery that does not depend on the place: the database runs it once.
     """
-    on = on or timezone.localdate()
+    sql, params = _occupancy_totals_sql(on or timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        totals = dict(
+            zip((column.name for column in cursor.description), cursor.fetchone(), strict=True)
+        )
+    totals["free"] = totals["total"] - totals["occupied"] - totals["held"] - totals["out"]
+    return totals
+
+
+@functools.lru_cache(maxsize=4)
+def _occupancy_totals_sql(on: datetime.date) -> tuple[str, tuple]:
+    """The SQL of `occupancy_totals` for the day `on`, built once a day and process: the ORM
+    takes ~3 ms of CPU to build these subqueries, the board's costliest step. Only the
+    statement is kept, never a count: each call asks the database."""
     housing = Placement.objects.current(on)
     away = Absence.objects.filter(_covering(on)).values("placement_id")
     housed = Q(pk__in=housing.values("place_id"))
     held = Q(pk__in=housing.filter(pk__in=away).values("place_id"))
     out = Q(pk__in=occupancy.out_of_service_places(on).values("pk"))
-    totals = Place.objects.filter(
-        Q(hotel__active=True) | Q(hotel__in=housing.values("place__hotel_id"))
-    ).aggregate(
-        total=Count("pk"),
-        held=Count("pk", filter=held),
-        occupied=Count("pk", filter=housed & ~held),
-        out=Count("pk", filter=out),
+    totals = (
+        Place.objects.filter(Q(hotel__active=True) | Q(hotel__in=housing.values("place__hotel_id")))
+        .order_by()
+        # One group for every place: a constant is left out of GROUP BY, one row comes back.
+        .annotate(every_place=Value(1))
+        .values("every_place")
+        .annotate(
+            total=Count("pk"),
+            held=Count("pk", filter=held),
+            occupied=Count("pk", filter=housed & ~held),
+            out=Count("pk", filter=out),
+        )
+        .values("total", "held", "occupied", "out")
     )
-    totals["free"] = totals["total"] - totals["occupied"] - totals["held"] - totals["out"]
-    return totals
+    return totals.query.sql_with_params()
 
 
 def occupancy_card(request) -> dict | None:
@@ -453,14 +488,35 @@ def last_month(today: datetime.date | None = None) -> datetime.date:
 
 
 def incidents_for_list(*, status: str = "open", hotel_id: int | None = None):
-    incidents = Incident.objects.select_related("hotel", "place", "resident", "created_by")
+    """The incidents of the list page, with the columns it shows of their hotel, place and
+    person (the whole file of a person is not needed to write a nickname)."""
+    incidents = Incident.objects.select_related("hotel", "place", "resident").only(
+        "occurred_on",
+        "kind",
+        "closed_on",
+        "hotel__name",
+        "place__room",
+        "place__bed",
+        "resident__nickname",
+    )
     if status == "open":
         incidents = incidents.open()
     elif status == "closed":
         incidents = incidents.filter(closed_on__isnull=False)
     if hotel_id is not None:
         incidents = incidents.filter(hotel_id=hotel_id)
-    return incidents.annotate(action_count=Count("actions")).order_by("-occurred_on", "-pk")
+    # A count per row shown rather than a join grouped on every column: the page's 25 rows are
+    # counted, and the paginator's count needs no join.
+    actions = (
+        IncidentAction.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return incidents.annotate(action_count=Coalesce(Subquery(actions), 0)).order_by(
+        "-occurred_on", "-pk"
+    )
 
 
 # --- Timeline source of the resident page ---------------------------------------------------------

@@ -43,7 +43,8 @@ from privacy.access import PersonPageMixin, person_data_viewed
 from residents.models import AdmissionRequest, AdmissionStatus, Resident
 from residents.selectors import admitted_without_place, waiting_list
 
-BOARD_HOTELS_PER_PAGE = 8
+# Six hotels a page: the programme's six on one, ~75 places at the `assore` scale (15 a hotel).
+BOARD_HOTELS_PER_PAGE = 6
 FROM, FROM_BOARD = "depuis", "tableau"  # ?depuis=tableau: a form opened from the board
 
 
@@ -79,7 +80,7 @@ class HotelListView(RoleViewMixin, ListView):
 @allow("placements.read")
 def hotel_detail(request, pk: int):
     hotel = _get_hotel(pk)
-    (board,) = selectors.hotel_boards([hotel])
+    (board,) = selectors.hotel_boards([hotel], last_visits=False)  # the cards do not show them
     return render(
         request,
         "placements/hotel_detail.html",
@@ -699,7 +700,7 @@ class IncidentListView(RoleViewMixin, ListView):
         context.update(
             status=self.get_status(),
             statuses=INCIDENT_STATUSES,
-            hotels=Hotel.objects.order_by("name"),
+            hotels=Hotel.objects.order_by("name").values("pk", "name"),
             hotel_id=hotel_id,
             extra_query=urlencode(extra),
         )

@@ -5,7 +5,10 @@ the plural labels cost less as ngettext() here than as {% blocktranslate count %
 """
 
 from django import template
+from django.utils.safestring import SafeString
 from django.utils.translation import ngettext
+
+from placements import cards
 
 register = template.Library()
 
@@ -29,3 +32,20 @@ def state_totals(totals: dict[str, int], testid: str = "totals") -> dict:
         "of_total": ngettext("of %(n)s place", "of %(n)s places", total) % {"n": total},
         "testid": testid,
     }
+
+
+@register.simple_tag(takes_context=True)
+def place_cards(
+    context, rows, *, can_assign=False, manage=False, show_last_visit=False
+) -> SafeString:
+    """{% place_cards board.places can_assign=… %}: the cards of a board's places, written in
+    Python (`placements.cards`) rather than by a template included once per card. The lists
+    of one page share their translated words and formatted days."""
+    words = context.render_context.setdefault("placements.cards.Words", cards.Words())
+    options = cards.CardOptions(
+        can_assign=bool(can_assign),
+        manage=bool(manage),
+        show_last_visit=bool(show_last_visit),
+        csrf_token=str(context.get("csrf_token", "")) if manage else "",
+    )
+    return cards.place_cards(rows, options, words)

@@ -122,3 +122,19 @@ def test_it_shows_the_dates_of_joining_and_leaving_the_scheme(client_for, alice)
     page = " ".join(client_for(alice).get(_url(hotel)).content.decode().split())
     assert "Dans le dispositif depuis le 1 mars 2024" in page
     assert "Sorti du dispositif le 1 juillet 2025" in page
+
+
+@pytest.mark.django_db
+def test_it_does_not_ask_for_last_visits_it_does_not_show(client_for, alice):
+    from placements import hooks
+
+    stay = PlacementFactory()
+    asked = []
+    previous = hooks.last_visit_finder
+    hooks.register_last_visit_finder(lambda resident_ids: asked.append(resident_ids) or {})
+    try:
+        response = client_for(alice).get(_url(stay.place.hotel))
+    finally:
+        hooks.register_last_visit_finder(previous)
+    assert response.status_code == 200 and asked == []
+    assert 'data-testid="last-visit"' not in response.content.decode()

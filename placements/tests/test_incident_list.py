@@ -65,9 +65,25 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice, chloe):
     add(2)
     with_two = count_queries()
     add(23)  # 25 rows: one page
-    # session, user, groups; count and page of incidents with hotel, place, resident, author and
-    # action count; the hotels of the filter: nothing per row.
+    # session, user, groups; count and page of incidents with hotel, place, resident and action
+    # count; the hotels of the filter: nothing per row.
     assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_it_shows_each_incident_s_place_person_and_number_of_actions(client_for, alice, chloe):
+    place = PlaceFactory(hotel__name="Hôtel du Canal", room="12")
+    followed = IncidentFactory(
+        hotel=place.hotel, place=place, resident=ResidentFactory(nickname="Bambou")
+    )
+    for action in ("Appel", "Visite"):
+        IncidentAction.objects.create(incident=followed, action=action, handled_by=chloe)
+    IncidentFactory(hotel=place.hotel, kind="hygiene")
+    response = client_for(alice).get(URL)
+    counts = {incident.kind: incident.action_count for incident in response.context["page_obj"]}
+    assert counts == {"noise": 2, "hygiene": 0}
+    page = response.content.decode()
+    assert "Chambre 12" in page and "Bambou" in page and "Hygiène" in page
 
 
 @pytest.mark.django_db
