@@ -238,6 +238,16 @@ def overall_totals(boards: list[HotelBoard]) -> dict[str, int]:
     return totals
 
 
+# The tables `occupancy_totals` reads: the home cards built on it are cached until one changes.
+BOARD_MODELS = (
+    "placements.Hotel",
+    "placements.Place",
+    "placements.Placement",
+    "placements.Absence",
+    "placements.PlaceOutage",
+)
+
+
 def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
     """The board's overall totals counted by the database in one query, for the home card.
 
