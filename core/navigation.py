@@ -92,7 +92,9 @@ class DashboardCard:
 
     `reads` names the models ("app_label.Model") whose rows the card counts or shows, all of them
     kept in the change history (core.audit): the home page's cards are cached until one of these
-    tables changes (see `home_cards`). A card that does not say (None) is never cached.
+    tables changes (see `home_cards`). A card that does not say (None) is never cached. A column
+    the history leaves out (`Resident.search_text`, `User.last_login`) changes no version: a card
+    must not show one.
     """
 
     template: str
