@@ -7,6 +7,7 @@ or a card that is not listed there comes last, and a test fails until it is list
 """
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -23,10 +24,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
 from accounts.access import user_may_use
 from core.audit import event_models
 from core.registry import Registry
+
+logger = logging.getLogger(__name__)
 
 # The menu, left to right: its groups (a label, or None for an entry standing alone) and the URL
 # name of each entry. A group shows as a drop-down list, or as a plain link when the user may open
@@ -255,12 +259,19 @@ def home_cards(request) -> SafeString:
             timezone.localdate().isoformat(),
         )
         key = "home-cards:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-        html = cache.get(key)
+        try:
+            html = cache.get(key)
+        except RedisError:  # the home page does not need the cache to answer
+            logger.warning("home cards: the cache does not answer", exc_info=True)
+            html = key = None
         if html is not None:
             return mark_safe(html)  # noqa: S308 - rendered by our own template below
     # Rendered without the request: nothing of the request but the user's cards can reach the
     # cache (no CSRF token, no messages).
     html = render_to_string("core/home_cards.html", {"cards": cards_for(request)})
     if key is not None:
-        cache.set(key, str(html), CARDS_CACHE_SECONDS)
+        try:
+            cache.set(key, str(html), CARDS_CACHE_SECONDS)
+        except RedisError:
+            logger.warning("home cards: the cache does not answer", exc_info=True)
     return mark_safe(html)  # noqa: S308 - rendered by our own template

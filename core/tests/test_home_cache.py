@@ -11,6 +11,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 from accounts.roles import Role
 from core import navigation
@@ -173,6 +174,18 @@ def test_every_table_a_card_reads_is_declared(chloe):
         assert read <= declared, (card.template, read - declared)
         assert declared <= tracked, (card.template, declared - tracked)
     assert shown == len(navigation.cards.names())
+
+
+@pytest.mark.django_db
+def test_the_home_page_answers_when_the_cache_does_not(client_for, chloe, monkeypatch):
+    def down(*args, **kwargs):
+        raise RedisError("connection refused")
+
+    monkeypatch.setattr(navigation.cache, "get", down)
+    monkeypatch.setattr(navigation.cache, "set", down)
+    AdmissionRequestFactory()
+    page, computed = _home(client_for(chloe))
+    assert computed and _waiting(page) == 1
 
 
 @pytest.mark.django_db
