@@ -16,7 +16,7 @@ from accounts import policy
 from accounts.access import AUTHENTICATED, allow_roles
 from accounts.twofactor import second_factor_exempt
 from core.forms import save_once
-from core.navigation import cards_for
+from core.navigation import home_cards
 from core.offline import OFFLINE_HEADER
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,7 @@ class SingleSubmissionMixin:
 @require_GET
 @allow_roles(AUTHENTICATED)
 def home(request):
-    return render(request, "core/home.html", {"cards": cards_for(request)})
+    return render(request, "core/home.html", {"cards_html": home_cards(request)})
 
 
 @require_GET

@@ -27,11 +27,25 @@ class HarmreductionConfig(AppConfig):
             ),
         )
         register_card(
-            DashboardCard("harmreduction/card_vouchers.html", selectors.voucher_card),
-            DashboardCard("harmreduction/card_samples.html", selectors.sample_alert_card),
-            DashboardCard("harmreduction/card_low_stock.html", selectors.low_stock_card),
             DashboardCard(
-                "harmreduction/card_voucher_low_stock.html", selectors.voucher_low_stock_card
+                "harmreduction/card_vouchers.html",
+                selectors.voucher_card,
+                reads=("harmreduction.VoucherDistribution", "placements.Placement"),
+            ),
+            DashboardCard(
+                "harmreduction/card_samples.html",
+                selectors.sample_alert_card,
+                reads=("harmreduction.Sample", "residents.Resident"),
+            ),
+            DashboardCard(
+                "harmreduction/card_low_stock.html",
+                selectors.low_stock_card,
+                reads=("harmreduction.StockLevel", "harmreduction.Item", "harmreduction.Location"),
+            ),
+            DashboardCard(
+                "harmreduction/card_voucher_low_stock.html",
+                selectors.voucher_low_stock_card,
+                reads=("harmreduction.VoucherStock", "placements.Placement"),
             ),
         )
         for source in selectors.TIMELINE_SOURCES:

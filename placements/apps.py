@@ -16,8 +16,14 @@ class PlacementsConfig(AppConfig):
             NavItem(_("Hotels"), "placements:hotel_list", icon="building"),
         )
         register_card(
-            DashboardCard("placements/card_occupancy.html", selectors.occupancy_card),
-            DashboardCard("placements/card_places.html", selectors.places_card),
+            DashboardCard(
+                "placements/card_occupancy.html",
+                selectors.occupancy_card,
+                reads=selectors.BOARD_MODELS,
+            ),
+            DashboardCard(
+                "placements/card_places.html", selectors.places_card, reads=selectors.BOARD_MODELS
+            ),
         )
         hooks.register_without_place_filter(services.admitted_requests_without_place)
         hooks.register_current_place_annotator(selectors.residents_with_current_place)

@@ -39,10 +39,12 @@ def _covering(on: datetime.date) -> Q:
     return Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gt=on))
 
 
-def place_totals(on: datetime.date | None = None) -> dict[str, int]:
+def place_totals(
+    on: datetime.date | None = None, *, totals: dict[str, int] | None = None
+) -> dict[str, int]:
     """The manager's card: the board's places (see `occupancy_totals`), those out of service
-    (`occupancy.out_of_service_places`) and the others. One query."""
-    totals = occupancy_totals(on)
+    (`occupancy.out_of_service_places`) and the others. One query, none given `totals`."""
+    totals = totals or occupancy_totals(on)
     return {
         "total": totals["total"],
         "out_of_service": totals[PlaceState.OUT_OF_SERVICE],
@@ -53,7 +55,7 @@ def place_totals(on: datetime.date | None = None) -> dict[str, int]:
 def places_card(request) -> dict | None:
     if not may(request.user, "placements.read"):
         return None
-    return place_totals()
+    return place_totals(totals=_totals_of_the_day(request))
 
 
 # --- The occupancy board --------------------------------------------------------------------------
@@ -254,6 +256,16 @@ def overall_totals(boards: list[HotelBoard]) -> dict[str, int]:
     return totals
 
 
+# The tables `occupancy_totals` reads: the home cards built on it are cached until one changes.
+BOARD_MODELS = (
+    "placements.Hotel",
+    "placements.Place",
+    "placements.Placement",
+    "placements.Absence",
+    "placements.PlaceOutage",
+)
+
+
 def occupancy_totals(on: datetime.date | None = None) -> dict[str, int]:
     """The board's overall totals counted by the database in one query, for the home card.
 
@@ -299,11 +311,18 @@ def _occupancy_totals_sql(on: datetime.date) -> tuple[str, tuple]:
     return totals.query.sql_with_params()
 
 
+def _totals_of_the_day(request) -> dict[str, int]:
+    """Today's `occupancy_totals`, counted once for the two home cards that show them."""
+    if not hasattr(request, "_occupancy_totals"):
+        request._occupancy_totals = occupancy_totals()
+    return request._occupancy_totals
+
+
 def occupancy_card(request) -> dict | None:
     """The coordinator's home card: today's totals and the way to the board."""
     if not may(request.user, "placements.manage"):
         return None
-    totals = occupancy_totals()
+    totals = _totals_of_the_day(request)
     return {"totals": totals, "free": totals[PlaceState.FREE]}
 
 

@@ -15,7 +15,11 @@ class ResidentsConfig(AppConfig):
             NavItem(_("Waiting list"), "residents:waiting_list", icon="hourglass-split"),
         )
         register_card(
-            DashboardCard("residents/card_waiting_list.html", selectors.waiting_list_card)
+            DashboardCard(
+                "residents/card_waiting_list.html",
+                selectors.waiting_list_card,
+                reads=("residents.AdmissionRequest", "residents.Resident", "placements.Placement"),
+            )
         )
         for source in (
             selectors.file_entries,

@@ -16,10 +16,34 @@ class SupportConfig(AppConfig):
             NavItem(_("Appointments"), "support:referral_list", icon="calendar-event"),
         )
         register_card(
-            DashboardCard("support/card_steps.html", selectors.steps_card),
-            DashboardCard("support/card_appointments.html", selectors.appointments_card),
-            DashboardCard("support/card_reassessments.html", selectors.reassessments_card),
-            DashboardCard("support/card_outcomes.html", selectors.outcomes_card),
+            DashboardCard(
+                "support/card_steps.html",
+                selectors.steps_card,
+                reads=("support.Step", "residents.Resident"),
+            ),
+            DashboardCard(
+                "support/card_appointments.html",
+                selectors.appointments_card,
+                reads=("support.Referral", "residents.Resident"),
+            ),
+            DashboardCard(
+                "support/card_reassessments.html",
+                selectors.reassessments_card,
+                reads=(
+                    "residents.ConsumptionAssessment",
+                    "residents.Resident",
+                    "placements.Placement",
+                ),
+            ),
+            DashboardCard(
+                "support/card_outcomes.html",
+                selectors.outcomes_card,
+                reads=(
+                    "residents.ConsumptionAssessment",
+                    "residents.ConsumptionLine",
+                    "placements.Placement",
+                ),
+            ),
         )
         for source in (selectors.note_entries, selectors.step_entries, selectors.referral_entries):
             timeline.sources.register(source)

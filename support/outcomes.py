@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -43,11 +44,15 @@ class Outcome(models.TextChoices):
 Levels = Mapping[str, int]
 
 
+def level(product: str, frequency: int, ost_prescribed: bool) -> int:
+    """A line's level: a prescribed substitution treatment counts as 0."""
+    return 0 if product == Product.OST and ost_prescribed else frequency
+
+
 def levels_of(lines: Iterable[ConsumptionLine]) -> dict[str, int]:
-    """Product -> level for one assessment; a prescribed substitution treatment counts as 0."""
+    """Product -> level for one assessment."""
     return {
-        line.product: 0 if line.product == Product.OST and line.ost_prescribed else line.frequency
-        for line in lines
+        line.product: level(line.product, line.frequency, line.ost_prescribed) for line in lines
     }
 
 
@@ -72,6 +77,12 @@ def classify(first: Levels | None, last: Levels | None) -> Outcome:
     return Outcome.STABLE
 
 
+def _any(column: str, ids: set[int]) -> RawSQL:
+    """`column IN ids` as one array parameter: `__in` with a year's cohort (thousands of ids)
+    costs a placeholder each, prepared one by one in Python."""
+    return RawSQL(f"{column} = ANY(%s)", (sorted(ids),), output_field=models.BooleanField())
+
+
 def classify_residents(
     resident_ids: Iterable[int], start: datetime.date, end: datetime.date
 ) -> dict[int, Outcome]:
@@ -79,7 +90,7 @@ def classify_residents(
     resident_ids = set(resident_ids)
     dated = (
         ConsumptionAssessment.objects.filter(
-            resident_id__in=resident_ids, assessed_on__gte=start, assessed_on__lte=end
+            _any("resident_id", resident_ids), assessed_on__gte=start, assessed_on__lte=end
         )
         .order_by("resident_id", "assessed_on", "pk")
         .values_list("resident_id", "pk")
@@ -89,18 +100,19 @@ def classify_residents(
         ends.setdefault(resident_id, []).append(pk)
     pairs = {rid: (pks[0], pks[-1]) for rid, pks in ends.items() if len(pks) >= 2}
     wanted = {pk for pair in pairs.values() for pk in pair}
-    lines: dict[int, list[ConsumptionLine]] = {pk: [] for pk in wanted}
-    for line in ConsumptionLine.objects.filter(assessment_id__in=wanted).only(
-        "assessment_id", "product", "frequency", "ost_prescribed"
-    ):
-        lines[line.assessment_id].append(line)
+    # Tuples, not model instances: a year's cohort is thousands of lines (the manager's home card).
+    levels: dict[int, dict[str, int]] = {pk: {} for pk in wanted}
+    for assessment_id, product, frequency, ost_prescribed in ConsumptionLine.objects.filter(
+        _any("assessment_id", wanted)
+    ).values_list("assessment_id", "product", "frequency", "ost_prescribed"):
+        levels[assessment_id][product] = level(product, frequency, ost_prescribed)
     outcomes = {}
     for resident_id in resident_ids:
         if resident_id not in pairs:
             outcomes[resident_id] = Outcome.UNKNOWN
             continue
         first, last = pairs[resident_id]
-        outcomes[resident_id] = classify(levels_of(lines[first]), levels_of(lines[last]))
+        outcomes[resident_id] = classify(levels[first], levels[last])
     return outcomes
 
 

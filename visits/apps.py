@@ -18,9 +18,28 @@ class VisitsConfig(AppConfig):
             NavItem(_("Roster"), "visits:week", icon="calendar-week"),
         )
         register_card(
-            DashboardCard("visits/card_today.html", selectors.today_card),
-            DashboardCard("visits/card_follow_ups.html", selectors.follow_up_card),
-            DashboardCard("visits/card_not_seen.html", selectors.not_seen_card),
+            DashboardCard(
+                "visits/card_today.html",
+                selectors.today_card,
+                reads=("visits.Visit", "visits.StaffAvailability"),
+            ),
+            DashboardCard(
+                "visits/card_follow_ups.html",
+                selectors.follow_up_card,
+                reads=("visits.Visit", "residents.Resident", "placements.Hotel", "accounts.User"),
+            ),
+            DashboardCard(
+                "visits/card_not_seen.html",
+                selectors.not_seen_card,
+                reads=(
+                    "visits.Visit",
+                    "residents.Resident",
+                    "placements.Hotel",
+                    "placements.Place",
+                    "placements.Placement",
+                    "placements.Absence",
+                ),
+            ),
         )
         timeline.sources.register(selectors.visit_entries)
         hooks.register_last_visit_finder(selectors.last_done_visits)
