@@ -35,12 +35,6 @@ class SheetLine:
     placement: Placement
     active: VoucherDistribution | None = None
     corrections: list[VoucherDistribution] = field(default_factory=list)
-    # What the page showing the line adds (harmreduction/views/vouchers.py `_present`).
-    resident_url: str = ""
-    give_url: str = ""
-    cancel_url: str = ""
-    missed_url: str = ""
-    given_text: str = ""
 
     @property
     def resident(self):
