@@ -33,6 +33,7 @@ from harmreduction.models.common import WEEK, Setting, week_start
 from harmreduction.models.vouchers import VoucherDistribution, VoucherLedgerLine
 from harmreduction.selectors import vouchers as selectors
 from harmreduction.services import vouchers as services
+from harmreduction.views import RowUrl
 from placements.models import Hotel
 from privacy.access import person_data_viewed
 from residents.models import Resident
@@ -52,14 +53,6 @@ def _sheet_url(week: datetime.date, hotel_id: int | None = None, where: str = ""
     return f"{reverse('harmreduction:voucher_week')}?{urlencode(params)}"
 
 
-# A number no row has, reversed in place of the real one then replaced by it on each line.
-PLACEHOLDER_PK = 987654321
-
-
-def _placeholder_url(name: str) -> str:
-    return reverse(name, args=[PLACEHOLDER_PK])
-
-
 class SheetLineHtml:
     """The HTML of the sheet's lines, for the page (a hundred lines) and for the line redrawn
     alone after an htmx tick. Built in Python rather than by a template included per line: the
@@ -71,13 +64,12 @@ class SheetLineHtml:
     def __init__(self, *, week: datetime.date, here: str, is_open: bool, can_give: bool):
         self.is_open = is_open
         self.can_give = can_give
-        self.placeholder = str(PLACEHOLDER_PK)
-        self.resident_url = _placeholder_url("residents:resident_detail")
-        self.give_url = _placeholder_url("harmreduction:voucher_give")
-        self.cancel_url = _placeholder_url("harmreduction:voucher_cancel")
-        self.missed_url = (
-            f"{_placeholder_url('harmreduction:voucher_missed')}"
-            f"?semaine={week.isoformat()}&next={quote(here, safe='/')}"
+        self.resident_url = RowUrl("residents:resident_detail")
+        self.give_url = RowUrl("harmreduction:voucher_give")
+        self.cancel_url = RowUrl("harmreduction:voucher_cancel")
+        self.missed_url = RowUrl(
+            "harmreduction:voucher_missed",
+            query=f"semaine={week.isoformat()}&next={quote(here, safe='/')}",
         )
         self.words = {
             key: conditional_escape(word)
@@ -101,9 +93,6 @@ class SheetLineHtml:
         self.icon = {n: icon(n) for n in ("check2", "check2-square", "arrow-counterclockwise")}
         # A hundred lines share a few people, places and minutes: each is formatted once.
         self._people, self._places, self._times = {}, {}, {}
-
-    def _url(self, url: str, pk: int) -> str:
-        return url.replace(self.placeholder, str(pk))
 
     def _person(self, user) -> str:
         if user.pk not in self._people:
@@ -173,7 +162,7 @@ class SheetLineHtml:
     def _buttons(self, line: selectors.SheetLine, pk: int) -> str:
         words, target = self.words, f"#voucher-{pk}"
         if line.is_given:
-            cancel_url = escape(self._url(self.cancel_url, line.active.pk))
+            cancel_url = escape(self.cancel_url(line.active.pk))
             untick = self._button(
                 cancel_url,
                 target,
@@ -182,7 +171,7 @@ class SheetLineHtml:
             )
             return f'<div class="d-flex gap-2">{untick}</div>'
         give = self._button(
-            escape(self._url(self.give_url, pk)),
+            escape(self.give_url(pk)),
             target,
             f"{self.icon['check2-square']} "
             f"{words['catch_up'] if line.is_not_given else words['given']}",
@@ -190,7 +179,7 @@ class SheetLineHtml:
         )
         if line.is_not_given:
             other = self._button(
-                escape(self._url(self.cancel_url, line.active.pk)),
+                escape(self.cancel_url(line.active.pk)),
                 target,
                 words["undo"],
                 'class="btn btn-sm btn-outline-secondary"',
@@ -198,7 +187,7 @@ class SheetLineHtml:
         else:
             other = (
                 f'<a class="btn btn-outline-secondary" '
-                f'href="{escape(self._url(self.missed_url, pk))}">{words["not_given_link"]}</a>'
+                f'href="{escape(self.missed_url(pk))}">{words["not_given_link"]}</a>'
             )
         return f'<div class="d-flex gap-2">{give}{other}</div>'
 
@@ -214,7 +203,7 @@ class SheetLineHtml:
             '<span class="small text-body-secondary">· {}</span>'
             '<div class="small" data-testid="voucher-status">{}{}{}</div></div>{}</div></li>',
             pk,
-            self._url(self.resident_url, pk),
+            self.resident_url(pk),
             resident.nickname,
             line.placement.place.label,
             mark_safe(self._status(line)),  # noqa: S308 - built from escaped values
