@@ -46,6 +46,7 @@ from harmreduction.models.common import Setting
 from harmreduction.models.supplies import Category, Item, Location, LocationKind, StockLevel
 from harmreduction.selectors import supplies as selectors
 from harmreduction.services import supplies as services
+from harmreduction.views import RowUrl
 
 # --- Material: stock ------------------------------------------------------------------------------
 
@@ -316,11 +317,18 @@ def distribution_list(request):
     today = timezone.localdate()
     month = today.replace(day=1)
     this_month = figures.supply_totals(month, today + datetime.timedelta(days=1))
+    page_obj = paginate(request, handouts, per_page=25)
+    page_obj.object_list = list(page_obj.object_list)
+    selectors.describe_lines(page_obj.object_list)
+    resident_url, visit_url = RowUrl("residents:resident_detail"), RowUrl("visits:visit_detail")
+    for handout in page_obj.object_list:
+        handout.resident_url = resident_url(handout.resident_id) if handout.resident_id else ""
+        handout.visit_url = visit_url(handout.visit_id) if handout.visit_id else ""
     return render(
         request,
         "harmreduction/distribution_list.html",
         {
-            "page_obj": paginate(request, handouts, per_page=25),
+            "page_obj": page_obj,
             "locations": Location.objects.order_by("kind", "name"),
             "location_id": location_id,
             "extra_query": urlencode({"lieu": location_id}) if location_id else "",
