@@ -30,8 +30,21 @@ def test_it_flags_the_items_below_their_threshold(client_for, chloe, bag, kit_ba
     StockLevel.objects.filter(location=bag, item=kit_base).update(threshold=5)
     response = client_for(chloe).get(URL)
     assert [level.item for level in response.context["low"]] == [kit_base]
-    assert "1 article sous son seuil :" in response.content.decode()
-    assert reverse("harmreduction:stock_receipt") in response.content.decode()
+    body = response.content.decode()
+    assert "1 article sous son seuil :" in body
+    assert reverse("harmreduction:stock_receipt") in body
+    table = body[body.index('data-testid="stock-table"') :]
+    low_cell = table[table.index('<td class="text-end text-danger-emphasis fw-semibold">2 ') :]
+    assert low_cell.index("sous le seuil</span></td>") < low_cell.index("<td", 1)
+
+
+@pytest.mark.django_db
+def test_it_shows_zero_where_a_location_holds_none(client_for, alice, office, bag, kit_base, stock):
+    stock(bag, {kit_base: 6})
+    body = client_for(alice).get(URL).content.decode()
+    row = body[body.index(">Kit base <") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="text-end">0</td><td class="text-end">6</td>' in row
 
 
 @pytest.mark.django_db

@@ -10,7 +10,9 @@ from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +23,7 @@ from core.forms import save_once
 from core.http import safe_next
 from core.pagination import paginate
 from core.params import id_param
+from core.templatetags import icons
 from core.views import RoleViewMixin
 from harmreduction import figures
 from harmreduction.forms.common import (
@@ -51,6 +54,28 @@ from harmreduction.views import RowUrl
 # --- Material: stock ------------------------------------------------------------------------------
 
 
+def _present_stock_cells(groups, *, icon: str) -> None:
+    """Give each row of the stock table the `<td>` of its levels, one per location: the table
+    has a cell per item and location, and the `icon` and words marking a level below its
+    threshold are the same in each (drawn once here rather than by template tags per cell)."""
+    low_mark = format_html(
+        ' {}<span class="visually-hidden">{}</span>',
+        icons.icon(icon),
+        gettext("below the threshold"),
+    )
+    for _label, rows in groups:
+        for row in rows:
+            row.cells_html = mark_safe(  # noqa: S308 - the quantities are integers
+                "".join(
+                    f'<td class="text-end text-danger-emphasis fw-semibold">{cell.quantity}'
+                    f"{low_mark}</td>"
+                    if cell is not None and cell.is_low
+                    else f'<td class="text-end">{cell.quantity if cell is not None else 0}</td>'
+                    for cell in row.cells
+                )
+            )
+
+
 @require_GET
 @allow("harmreduction.read")
 def stock(request):
@@ -59,12 +84,14 @@ def stock(request):
     locations = list(Location.objects.active().order_by("kind", "name"))
     today = timezone.localdate()
     batches = selectors.batches_in_stock()
+    groups = selectors.stock_table(locations)
+    _present_stock_cells(groups, icon="exclamation-triangle")
     return render(
         request,
         "harmreduction/stock.html",
         {
             "locations": locations,
-            "groups": selectors.stock_table(locations),
+            "groups": groups,
             "low": list(selectors.low_levels()),
             "batches": batches,
             "expiring": selectors.expiring(batches, today),
