@@ -15,7 +15,7 @@ URL = reverse("harmreduction:voucher_week")
 
 
 def _names(response) -> list[str]:
-    return [line.resident.nickname for line in response.context["sheet"].lines]
+    return [line.nickname for line in response.context["sheet"].lines]
 
 
 @pytest.fixture
@@ -196,10 +196,10 @@ def test_it_pages_a_long_sheet_but_counts_the_whole_week(client_for, alice, cana
             resident__nickname=name, place=PlaceFactory(hotel=canal), start=LAST_MONDAY
         )
     first = client_for(alice).get(URL)
-    assert [line.resident.nickname for line in first.context["page_obj"]] == ["Aa", "Bb"]
+    assert [line.nickname for line in first.context["page_obj"]] == ["Aa", "Bb"]
     assert first.context["sheet"].due == 3
     second = client_for(alice).get(URL, {"page": 2})
-    assert [line.resident.nickname for line in second.context["page_obj"]] == ["Cc"]
+    assert [line.nickname for line in second.context["page_obj"]] == ["Cc"]
     assert "semaine=" in first.context["extra_query"]
 
 
@@ -220,7 +220,7 @@ def test_it_counts_the_lines_of_other_pages(client_for, alice, nina, canal, vouc
 
     response = client_for(alice).get(URL)
 
-    assert [line.resident.nickname for line in response.context["page_obj"]] == ["Aa"]
+    assert [line.nickname for line in response.context["page_obj"]] == ["Aa"]
     sheet = response.context["sheet"]
     assert (sheet.due, sheet.given, sheet.not_given, sheet.to_do) == (3, 1, 1, 1)
     assert sheet.vouchers_given == stays["Bb"].resident.voucher_distributions.get().quantity
@@ -302,3 +302,16 @@ def test_it_shows_each_status_of_a_line_with_its_buttons(client_for, alice, nina
     again = _line_html(body, stays["Dd"].resident_id)
     assert "corrigé par" in again and "À faire" in again
     assert body.count('data-testid="voucher-line"') == 4
+
+
+@pytest.mark.django_db
+def test_it_labels_each_line_with_its_room_as_the_place_does(client_for, alice, canal):
+    places = [PlaceFactory(hotel=canal, room="12", bed="B"), PlaceFactory(hotel=canal, room="7")]
+    for place in places:
+        PlacementFactory(place=place, start=LAST_MONDAY)
+
+    lines = client_for(alice).get(URL).context["sheet"].lines
+
+    assert sorted(line.place_label for line in lines) == sorted(place.label for place in places)
+    assert "Chambre 12 B" in {line.place_label for line in lines}
+    assert {line.hotel for line in lines} == {canal}

@@ -91,19 +91,21 @@ class SheetLineHtml:
         self.corrected_by = gettext("“%(status)s” corrected by %(by)s on %(at)s")
         # On one line for core/icons.py, which finds the icons named after `icon =`.
         self.icon = {n: icon(n) for n in ("check2", "check2-square", "arrow-counterclockwise")}
-        # A hundred lines share a few people, places and minutes: each is formatted once.
-        self._people, self._places, self._times = {}, {}, {}
+        # A hundred lines share a few people, places and days: each is formatted once.
+        self._people, self._places, self._days = {}, {}, {}
 
     def _person(self, user) -> str:
         if user.pk not in self._people:
             self._people[user.pk] = conditional_escape(user)
         return self._people[user.pk]
 
-    def _time(self, at: datetime.datetime, format: str) -> str:
-        key = (at, format)
-        if key not in self._times:
-            self._times[key] = conditional_escape(dateformat.format(timezone.localtime(at), format))
-        return self._times[key]
+    def _time(self, at: datetime.datetime, day_format: str) -> str:
+        """`at` as `day_format` then "H:i": the day part formatted once per day."""
+        local = timezone.localtime(at)
+        key = (local.date(), day_format)
+        if key not in self._days:
+            self._days[key] = conditional_escape(dateformat.format(local, day_format))
+        return f"{self._days[key]} {local:%H:%M}"
 
     def _place(self, row: VoucherDistribution) -> str:
         if row.given_where not in self._places:
@@ -117,7 +119,7 @@ class SheetLineHtml:
         if line.is_given:
             text = self.given_by % {
                 "by": self._person(row.recorded_by),
-                "at": self._time(row.recorded_at, "D j b H:i"),
+                "at": self._time(row.recorded_at, "D j b"),
                 "where": self._place(row),
             }
             catch_up = f" · <em>{words['caught_up']}</em>" if row.is_catch_up else ""
@@ -147,7 +149,7 @@ class SheetLineHtml:
             text = self.corrected_by % {
                 "status": conditional_escape(row.get_status_display().lower()),
                 "by": self._person(row.cancelled_by),
-                "at": self._time(row.cancelled_at, "D j N H:i"),
+                "at": self._time(row.cancelled_at, "D j N"),
             }
         return (
             f'<div class="text-body-secondary">{self.icon["arrow-counterclockwise"]} {text}</div>'
@@ -193,8 +195,7 @@ class SheetLineHtml:
 
     def line(self, line: selectors.SheetLine, *, error: str = "") -> SafeString:
         """One person's line: `<li id="voucher-<resident id>">`, what htmx swaps."""
-        resident = line.resident
-        pk = resident.pk
+        pk = line.resident_id
         corrections = "".join(self._correction(row) for row in line.corrections)
         return format_html(
             '<li class="list-group-item" id="voucher-{}" data-testid="voucher-line">'
@@ -204,8 +205,8 @@ class SheetLineHtml:
             '<div class="small" data-testid="voucher-status">{}{}{}</div></div>{}</div></li>',
             pk,
             self.resident_url(pk),
-            resident.nickname,
-            line.placement.place.label,
+            line.nickname,
+            line.place_label,
             mark_safe(self._status(line)),  # noqa: S308 - built from escaped values
             mark_safe(corrections),  # noqa: S308 - built from escaped values
             format_html('<div class="text-danger" role="alert">{}</div>', error) if error else "",
