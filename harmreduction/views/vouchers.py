@@ -2,6 +2,7 @@
 stock of vouchers (its ledger, receipts and removals)."""
 
 import datetime
+from html import escape as html_escape
 from urllib.parse import quote
 
 from django.conf import settings
@@ -11,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import conditional_escape, escape, format_html
+from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
@@ -128,13 +129,11 @@ class SheetLineHtml:
                 f"</span> {text}{catch_up}"
             )
         if line.is_not_given:
-            return format_html(
-                '<span class="badge text-bg-warning">{}</span> {}{} '
-                '<span class="text-body-secondary">({})</span>',
-                words["not_given"],
-                row.get_missed_reason_display(),
-                f" – {row.missed_note}" if row.missed_note else "",
-                self._person(row.recorded_by),
+            note = f" – {html_escape(row.missed_note)}" if row.missed_note else ""
+            return (
+                f'<span class="badge text-bg-warning">{words["not_given"]}</span> '
+                f"{html_escape(row.get_missed_reason_display())}{note} "
+                f'<span class="text-body-secondary">({self._person(row.recorded_by)})</span>'
             )
         if self.is_open:
             return f'<span class="badge text-bg-primary">{words["to_do"]}</span>'
@@ -164,7 +163,7 @@ class SheetLineHtml:
     def _buttons(self, line: selectors.SheetLine, pk: int) -> str:
         words, target = self.words, f"#voucher-{pk}"
         if line.is_given:
-            cancel_url = escape(self.cancel_url(line.active.pk))
+            cancel_url = html_escape(self.cancel_url(line.active.pk))
             untick = self._button(
                 cancel_url,
                 target,
@@ -173,7 +172,7 @@ class SheetLineHtml:
             )
             return f'<div class="d-flex gap-2">{untick}</div>'
         give = self._button(
-            escape(self.give_url(pk)),
+            html_escape(self.give_url(pk)),
             target,
             f"{self.icon['check2-square']} "
             f"{words['catch_up'] if line.is_not_given else words['given']}",
@@ -181,7 +180,7 @@ class SheetLineHtml:
         )
         if line.is_not_given:
             other = self._button(
-                escape(self.cancel_url(line.active.pk)),
+                html_escape(self.cancel_url(line.active.pk)),
                 target,
                 words["undo"],
                 'class="btn btn-sm btn-outline-secondary"',
@@ -189,28 +188,27 @@ class SheetLineHtml:
         else:
             other = (
                 f'<a class="btn btn-outline-secondary" '
-                f'href="{escape(self.missed_url(pk))}">{words["not_given_link"]}</a>'
+                f'href="{html_escape(self.missed_url(pk))}">{words["not_given_link"]}</a>'
             )
         return f'<div class="d-flex gap-2">{give}{other}</div>'
 
     def line(self, line: selectors.SheetLine, *, error: str = "") -> SafeString:
         """One person's line: `<li id="voucher-<resident id>">`, what htmx swaps."""
+        return mark_safe(self._line(line, error=error))  # noqa: S308 - every value is escaped
+
+    def _line(self, line: selectors.SheetLine, *, error: str = "") -> str:
         pk = line.resident_id
         corrections = "".join(self._correction(row) for row in line.corrections)
-        return format_html(
-            '<li class="list-group-item" id="voucher-{}" data-testid="voucher-line">'
+        alert = f'<div class="text-danger" role="alert">{html_escape(error)}</div>' if error else ""
+        buttons = self._buttons(line, pk) if self.can_give else ""
+        return (
+            f'<li class="list-group-item" id="voucher-{pk}" data-testid="voucher-line">'
             '<div class="d-flex flex-wrap align-items-center gap-2"><div class="flex-grow-1">'
-            '<a class="fw-semibold" href="{}">{}</a> '
-            '<span class="small text-body-secondary">· {}</span>'
-            '<div class="small" data-testid="voucher-status">{}{}{}</div></div>{}</div></li>',
-            pk,
-            self.resident_url(pk),
-            line.nickname,
-            line.place_label,
-            mark_safe(self._status(line)),  # noqa: S308 - built from escaped values
-            mark_safe(corrections),  # noqa: S308 - built from escaped values
-            format_html('<div class="text-danger" role="alert">{}</div>', error) if error else "",
-            mark_safe(self._buttons(line, pk) if self.can_give else ""),  # noqa: S308 - idem
+            f'<a class="fw-semibold" href="{html_escape(self.resident_url(pk))}">'
+            f"{html_escape(line.nickname)}</a> "
+            f'<span class="small text-body-secondary">· {html_escape(line.place_label)}</span>'
+            f'<div class="small" data-testid="voucher-status">{self._status(line)}{corrections}'
+            f"{alert}</div></div>{buttons}</div></li>"
         )
 
     def lines(self, lines) -> SafeString:
@@ -221,13 +219,10 @@ class SheetLineHtml:
             if hotel.pk != hotel_id:
                 hotel_id = hotel.pk
                 parts.append(
-                    format_html(
-                        '<li class="list-group-item list-group-item-secondary fw-semibold py-1">'
-                        "{}</li>",
-                        hotel.name,
-                    )
+                    '<li class="list-group-item list-group-item-secondary fw-semibold py-1">'
+                    f"{html_escape(hotel.name)}</li>"
                 )
-            parts.append(self.line(line))
+            parts.append(self._line(line))
         return mark_safe("".join(parts))  # noqa: S308 - each part is escaped
 
 
