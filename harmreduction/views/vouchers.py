@@ -261,9 +261,11 @@ def voucher_week(request):
         per_week=settings.VOUCHERS_PER_WEEK,
         unit_value_cents=settings.VOUCHER_UNIT_VALUE_CENTS,
     )
-    hotels = Hotel.objects.filter(
-        pk__in=selectors.housed_during(week).values("place__hotel_id")
-    ).order_by("name")
+    hotels = (
+        Hotel.objects.filter(pk__in=selectors.housed_during(week).values("place__hotel_id"))
+        .order_by("name")
+        .only("name")  # the filter's options: a hotel has a dozen more columns
+    )
     may_give = request.user.has_perm("harmreduction.give")
     query = {"semaine": week.isoformat(), "lieu": where, **({"hotel": hotel.pk} if hotel else {})}
     here = request.get_full_path()
