@@ -58,6 +58,20 @@ def test_it_leaves_inactive_items_and_locations_out_of_the_table(client_for, mar
 
 
 @pytest.mark.django_db
+def test_it_orders_the_locations_in_use_by_kind_and_name_then_the_others_by_name(client_for, marc):
+    zeta = LocationFactory(name="Zeta", kind="office")
+    alpha_bag = LocationFactory(name="Alpha", kind="visit_bag")
+    beta_office = LocationFactory(name="Beta", kind="office")
+    old_bag = LocationFactory(name="Ancien sac", kind="visit_bag", active=False)
+    old_office = LocationFactory(name="Bureau fermé", kind="office", active=False)
+
+    response = client_for(marc).get(URL)
+
+    assert response.context["locations"] == [beta_office, zeta, alpha_bag]
+    assert response.context["inactive_locations"] == [old_bag, old_office]
+
+
+@pytest.mark.django_db
 def test_it_keeps_a_fixed_query_budget_whatever_the_number_of_items(
     client_for, alice, office, bag, stock
 ):

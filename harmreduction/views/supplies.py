@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -81,7 +81,11 @@ def _present_stock_cells(groups, *, icon: str) -> None:
 def stock(request):
     """Every item's stock in each location, what is below its threshold, and the batches of
     dated material in stock (those expiring soon first)."""
-    locations = list(Location.objects.active().order_by("kind", "name"))
+    # One query: the locations in use by kind and name, then those no longer in use by name.
+    every_location = list(
+        Location.objects.order_by("-active", Case(When(active=True, then="kind")), "name")
+    )
+    locations = [location for location in every_location if location.active]
     today = timezone.localdate()
     batches = selectors.batches_in_stock()
     groups = selectors.stock_table(locations)
@@ -97,7 +101,7 @@ def stock(request):
             "expiring": selectors.expiring(batches, today),
             "warning_days": settings.STOCK_EXPIRY_WARNING_DAYS,
             "today": today,
-            "inactive_locations": Location.objects.filter(active=False).order_by("name"),
+            "inactive_locations": [loc for loc in every_location if not loc.active],
         },
     )
 
