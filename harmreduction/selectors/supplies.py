@@ -98,8 +98,9 @@ class BatchInStock:
         return self.expires_on < today
 
 
-def batches_in_stock() -> list[BatchInStock]:
-    """The delivered batches of which units remain, soonest expiry first. Two queries.
+def batches_in_stock(*, items: dict[int, Item] | None = None) -> list[BatchInStock]:
+    """The delivered batches of which units remain, soonest expiry first. Two queries, and a
+    third for their items unless `items` (by id: the catalogue a page already read) has them.
 
     The ledger does not follow a batch once it is in stock (a transfer or a handout does not say
     which batch it took), so what remains is an estimate, first expired, first out: the team hands
@@ -125,7 +126,11 @@ def batches_in_stock() -> list[BatchInStock]:
         if take > 0:
             remaining[row["item_id"]] = left - take
             found.append((row["item_id"], row["batch"], row["expires_on"], row["received"], take))
-    items = Item.objects.in_bulk({item_id for item_id, *_rest in found})
+    known = items or {}
+    wanted = {item_id for item_id, *_rest in found}
+    items = {item_id: known[item_id] for item_id in wanted if item_id in known}
+    if wanted - items.keys():
+        items.update(Item.objects.in_bulk(wanted - items.keys()))
     batches = [
         BatchInStock(items[item_id], batch, expires_on, received, take)
         for item_id, batch, expires_on, received, take in found

@@ -87,8 +87,9 @@ def stock(request):
     )
     locations = [location for location in every_location if location.active]
     today = timezone.localdate()
-    batches = selectors.batches_in_stock()
     groups = selectors.stock_table(locations)
+    catalogue = {row.item.pk: row.item for _label, rows in groups for row in rows}
+    batches = selectors.batches_in_stock(items=catalogue)
     _present_stock_cells(groups, icon="exclamation-triangle")
     return render(
         request,
