@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, DateField, F, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate, TruncMonth, TruncYear
+from django.utils import timezone
 
 from harmreduction.models import (
     CATEGORY_ORDER,
@@ -30,6 +31,16 @@ from harmreduction.models import (
 from harmreduction.models.activities import topic_counts
 
 PERIODS = {"month": TruncMonth, "year": TruncYear}
+
+
+def _moments(
+    start: datetime.date, end: datetime.date
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """[start, end) of days as moments: midnight (Paris time) of each. Filtering a timestamp
+    between them uses its index, where comparing its `__date` reads the whole table."""
+    return tuple(
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time())) for day in (start, end)
+    )
 
 
 def _trunc(per: str, expression: str):
@@ -87,7 +98,8 @@ def supply_totals(start: datetime.date, end: datetime.date, *, per: str = "month
     catalogue); used material collected back is in `activity_totals`.
     """
     figures = SupplyFigures(start=start, end=end, per=per, periods=periods(start, end, per))
-    in_period = Q(distribution__given_at__date__gte=start, distribution__given_at__date__lt=end)
+    since, until = _moments(start, end)
+    in_period = Q(distribution__given_at__gte=since, distribution__given_at__lt=until)
     rows = (
         SupplyDistributionLine.objects.filter(in_period)
         .annotate(period=_trunc(per, "distribution__given_at"))
@@ -126,9 +138,8 @@ class HandoutFigures:
 
 def handout_totals(start: datetime.date, end: datetime.date) -> HandoutFigures:
     """How many handouts, how many of them anonymous, and to how many residents."""
-    found = SupplyDistribution.objects.filter(
-        given_at__date__gte=start, given_at__date__lt=end
-    ).aggregate(
+    since, until = _moments(start, end)
+    found = SupplyDistribution.objects.filter(given_at__gte=since, given_at__lt=until).aggregate(
         handouts=Count("pk"),
         anonymous=Count("pk", filter=Q(resident__isnull=True)),
         people=Count("resident", distinct=True),

@@ -98,8 +98,9 @@ class BatchInStock:
         return self.expires_on < today
 
 
-def batches_in_stock() -> list[BatchInStock]:
-    """The delivered batches of which units remain, soonest expiry first. Two queries.
+def batches_in_stock(*, items: dict[int, Item] | None = None) -> list[BatchInStock]:
+    """The delivered batches of which units remain, soonest expiry first. Two queries, and a
+    third for their items unless `items` (by id: the catalogue a page already read) has them.
 
     The ledger does not follow a batch once it is in stock (a transfer or a handout does not say
     which batch it took), so what remains is an estimate, first expired, first out: the team hands
@@ -125,7 +126,11 @@ def batches_in_stock() -> list[BatchInStock]:
         if take > 0:
             remaining[row["item_id"]] = left - take
             found.append((row["item_id"], row["batch"], row["expires_on"], row["received"], take))
-    items = Item.objects.in_bulk({item_id for item_id, *_rest in found})
+    known = items or {}
+    wanted = {item_id for item_id, *_rest in found}
+    items = {item_id: known[item_id] for item_id in wanted if item_id in known}
+    if wanted - items.keys():
+        items.update(Item.objects.in_bulk(wanted - items.keys()))
     batches = [
         BatchInStock(items[item_id], batch, expires_on, received, take)
         for item_id, batch, expires_on, received, take in found
@@ -170,20 +175,28 @@ DISTRIBUTION_LIST_FIELDS = (
 
 
 def distributions():
-    """Material handed out, newest first, ready for a list: nothing more per row."""
+    """Material handed out, newest first, ready for a list: nothing more per row (their lines
+    come from `describe_lines`, for the rows of the page shown)."""
     return (
         SupplyDistribution.objects.select_related("resident", "location", "given_by")
         .only(*DISTRIBUTION_LIST_FIELDS)
-        .prefetch_related(
-            Prefetch(
-                "lines",
-                queryset=SupplyDistributionLine.objects.select_related("item").order_by(
-                    "item__category", "item__position", "item__name"
-                ),
-            )
-        )
         .order_by("-given_at", "-pk")
     )
+
+
+def describe_lines(handouts: list[SupplyDistribution]) -> None:
+    """Give each of `handouts` its `lines_text`, "item × quantity, …" in catalogue order. One
+    query of three columns: the lines' rows and items are not built."""
+    texts = defaultdict(list)
+    lines = (
+        SupplyDistributionLine.objects.filter(distribution__in=[h.pk for h in handouts])
+        .order_by("item__category", "item__position", "item__name")
+        .values_list("distribution_id", "item__name", "quantity")
+    )
+    for distribution_id, name, quantity in lines:
+        texts[distribution_id].append(f"{name} × {quantity}")
+    for handout in handouts:
+        handout.lines_text = ", ".join(texts[handout.pk])
 
 
 def naloxone_kits():

@@ -23,7 +23,7 @@ from harmreduction.models.vouchers import (
     euros,
 )
 from harmreduction.services.vouchers import week_is_open
-from placements.models import Placement
+from placements.models import Hotel, Placement
 from residents.models import Resident
 from residents.timeline import TimelineEntry
 
@@ -32,23 +32,15 @@ from residents.timeline import TimelineEntry
 
 @dataclass
 class SheetLine:
-    placement: Placement
+    """A person's line: their name, their room and hotel at their last stay of the week, and
+    the week's rows (the active one, if any, and those corrected)."""
+
+    resident_id: int
+    nickname: str
+    place_label: str
+    hotel: Hotel  # its id and name only, one instance for the lines of a hotel
     active: VoucherDistribution | None = None
     corrections: list[VoucherDistribution] = field(default_factory=list)
-    # What the page showing the line adds (harmreduction/views/vouchers.py `_present`).
-    resident_url: str = ""
-    give_url: str = ""
-    cancel_url: str = ""
-    missed_url: str = ""
-    given_text: str = ""
-
-    @property
-    def resident(self):
-        return self.placement.resident
-
-    @property
-    def hotel(self):
-        return self.placement.place.hotel
 
     @property
     def is_given(self) -> bool:
@@ -124,16 +116,13 @@ class VoucherSheet:
 
 
 # What a line of the sheet shows: hundreds of lines at the scale of the whole scheme, so the
-# queries load these columns only.
-SHEET_STAY_FIELDS = (
+# queries read these columns only, and build no stay, person, place or hotel.
+SHEET_STAY_COLUMNS = (
     "resident_id",
-    "place_id",
-    "start",
-    "end",
     "resident__nickname",
     "place__room",
     "place__bed",
-    "place__floor",
+    "place__hotel_id",
     "place__hotel__name",
 )
 # The sheet's order: hotel, floor (none last), room, bed, name. Compared code point by code point
@@ -167,7 +156,8 @@ def _housed(week: datetime.date, *, hotel=None, resident=None):
 
 def sheet_stays(week: datetime.date, *, hotel=None, resident=None):
     """The stay of each line of the sheet, in the sheet's order: everyone housed during `week`
-    once, at their last stay of the week (their last at `hotel` if given)."""
+    once, at their last stay of the week (their last at `hotel` if given), as the tuples of
+    `SHEET_STAY_COLUMNS`."""
     latest = (
         _housed(week, hotel=hotel, resident=resident)
         .order_by("resident_id", "-start", "-pk")
@@ -176,9 +166,8 @@ def sheet_stays(week: datetime.date, *, hotel=None, resident=None):
     )
     return (
         Placement.objects.filter(pk__in=latest)
-        .select_related("resident", "place__hotel")
-        .only(*SHEET_STAY_FIELDS)
         .order_by(*SHEET_ORDER)
+        .values_list(*SHEET_STAY_COLUMNS)
     )
 
 
@@ -209,7 +198,18 @@ def sheet_totals(week: datetime.date, *, hotel=None) -> SheetTotals:
 def _sheet_lines(week: datetime.date, stays) -> list[SheetLine]:
     """A line for each of `stays` (in their order) with its week's active row and any corrected
     one. One query for the rows, whatever the number of lines."""
-    lines = {stay.resident_id: SheetLine(stay) for stay in stays}
+    room = _("Room %(room)s%(bed)s")  # `Place.label`, translated once for all the lines
+    hotels: dict[int, Hotel] = {}
+    lines = {}
+    for resident_id, nickname, room_number, bed, hotel_id, hotel_name in stays:
+        if hotel_id not in hotels:
+            hotels[hotel_id] = Hotel(pk=hotel_id, name=hotel_name)
+        lines[resident_id] = SheetLine(
+            resident_id=resident_id,
+            nickname=nickname,
+            place_label=room % {"room": room_number, "bed": f" {bed}" if bed else ""},
+            hotel=hotels[hotel_id],
+        )
     if not lines:
         return []
     rows = (

@@ -19,7 +19,7 @@ def test_it_lists_the_handouts_with_this_months_totals(
         location=office,
         quantities={kit_base: 1, pipe: 3},
         by=alice,
-        resident=ResidentFactory(nickname="Fifi"),
+        resident=(fifi := ResidentFactory(nickname="Fifi")),
     )
     supply_give(location=bag, quantities={kit_base: 2}, by=alice)
 
@@ -28,6 +28,7 @@ def test_it_lists_the_handouts_with_this_months_totals(
     assert len(response.context["page_obj"]) == 2
     body = response.content.decode()
     assert "Fifi" in body and "Anonyme" in body
+    assert f'href="{reverse("residents:resident_detail", args=[fifi.pk])}">Fifi</a>' in body
     assert "Kit base × 1, Pipe (doseur) × 3" in body
     assert response.context["this_month"].category_totals == {"inhalation": 6}
     assert "Inhalation : 6" in body

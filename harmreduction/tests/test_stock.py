@@ -30,8 +30,21 @@ def test_it_flags_the_items_below_their_threshold(client_for, chloe, bag, kit_ba
     StockLevel.objects.filter(location=bag, item=kit_base).update(threshold=5)
     response = client_for(chloe).get(URL)
     assert [level.item for level in response.context["low"]] == [kit_base]
-    assert "1 article sous son seuil :" in response.content.decode()
-    assert reverse("harmreduction:stock_receipt") in response.content.decode()
+    body = response.content.decode()
+    assert "1 article sous son seuil :" in body
+    assert reverse("harmreduction:stock_receipt") in body
+    table = body[body.index('data-testid="stock-table"') :]
+    low_cell = table[table.index('<td class="text-end text-danger-emphasis fw-semibold">2 ') :]
+    assert low_cell.index("sous le seuil</span></td>") < low_cell.index("<td", 1)
+
+
+@pytest.mark.django_db
+def test_it_shows_zero_where_a_location_holds_none(client_for, alice, office, bag, kit_base, stock):
+    stock(bag, {kit_base: 6})
+    body = client_for(alice).get(URL).content.decode()
+    row = body[body.index(">Kit base <") :]
+    row = row[: row.index("</tr>")]
+    assert '<td class="text-end">0</td><td class="text-end">6</td>' in row
 
 
 @pytest.mark.django_db
@@ -42,6 +55,20 @@ def test_it_leaves_inactive_items_and_locations_out_of_the_table(client_for, mar
     assert closed not in response.context["locations"]
     items = [row.item for _label, rows in response.context["groups"] for row in rows]
     assert old not in items
+
+
+@pytest.mark.django_db
+def test_it_orders_the_locations_in_use_by_kind_and_name_then_the_others_by_name(client_for, marc):
+    zeta = LocationFactory(name="Zeta", kind="office")
+    alpha_bag = LocationFactory(name="Alpha", kind="visit_bag")
+    beta_office = LocationFactory(name="Beta", kind="office")
+    old_bag = LocationFactory(name="Ancien sac", kind="visit_bag", active=False)
+    old_office = LocationFactory(name="Bureau fermé", kind="office", active=False)
+
+    response = client_for(marc).get(URL)
+
+    assert response.context["locations"] == [beta_office, zeta, alpha_bag]
+    assert response.context["inactive_locations"] == [old_bag, old_office]
 
 
 @pytest.mark.django_db

@@ -112,3 +112,22 @@ def test_the_stock_page_keeps_a_fixed_query_budget_whatever_the_number_of_batche
     # session, user, groups; locations; items; levels; low levels; stock by item; dated receipts
     # by batch; their items; inactive locations: nothing per batch.
     assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_it_names_the_batches_of_items_in_and_out_of_the_catalogue(
+    client_for, alice, chloe, office, nyxoid
+):
+    retired = ItemFactory(name="Naloxone ancienne", unit="box")
+    _receive(office, nyxoid, 2, "NX-IN", 20, chloe)
+    _receive(office, retired, 3, "NX-OUT", 30, chloe)
+    retired.active = False
+    retired.save()
+
+    response = client_for(alice).get(URL)
+
+    assert [(b.item, b.batch) for b in response.context["batches"]] == [
+        (nyxoid, "NX-IN"),
+        (retired, "NX-OUT"),
+    ]
+    assert "Naloxone ancienne" in response.content.decode()

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from harmreduction.services import voucher_give, voucher_record_missed
+from harmreduction.services import voucher_cancel, voucher_give, voucher_record_missed
 from harmreduction.tests.conftest import DAY, LAST_MONDAY, THIS_MONDAY, WEEK
 from tests.factories import HotelFactory, PlaceFactory, PlacementFactory, ResidentFactory
 
@@ -15,7 +15,7 @@ URL = reverse("harmreduction:voucher_week")
 
 
 def _names(response) -> list[str]:
-    return [line.resident.nickname for line in response.context["sheet"].lines]
+    return [line.nickname for line in response.context["sheet"].lines]
 
 
 @pytest.fixture
@@ -111,7 +111,9 @@ def test_it_lets_the_manager_read_without_ticking(client_for, marc, housed):
 def test_it_closes_old_weeks(client_for, alice, housed):
     response = client_for(alice).get(URL, {"semaine": (THIS_MONDAY - 3 * WEEK).isoformat()})
     assert response.context["can_give"] is False
-    assert "Cette feuille est close" in response.content.decode()
+    body = response.content.decode()
+    assert "Cette feuille est close" in body
+    assert 'form="voucher-sheet-form"' not in body and "Non remis…" not in body
 
 
 @pytest.mark.django_db
@@ -194,10 +196,10 @@ def test_it_pages_a_long_sheet_but_counts_the_whole_week(client_for, alice, cana
             resident__nickname=name, place=PlaceFactory(hotel=canal), start=LAST_MONDAY
         )
     first = client_for(alice).get(URL)
-    assert [line.resident.nickname for line in first.context["page_obj"]] == ["Aa", "Bb"]
+    assert [line.nickname for line in first.context["page_obj"]] == ["Aa", "Bb"]
     assert first.context["sheet"].due == 3
     second = client_for(alice).get(URL, {"page": 2})
-    assert [line.resident.nickname for line in second.context["page_obj"]] == ["Cc"]
+    assert [line.nickname for line in second.context["page_obj"]] == ["Cc"]
     assert "semaine=" in first.context["extra_query"]
 
 
@@ -218,7 +220,7 @@ def test_it_counts_the_lines_of_other_pages(client_for, alice, nina, canal, vouc
 
     response = client_for(alice).get(URL)
 
-    assert [line.resident.nickname for line in response.context["page_obj"]] == ["Aa"]
+    assert [line.nickname for line in response.context["page_obj"]] == ["Aa"]
     sheet = response.context["sheet"]
     assert (sheet.due, sheet.given, sheet.not_given, sheet.to_do) == (3, 1, 1, 1)
     assert sheet.vouchers_given == stays["Bb"].resident.voucher_distributions.get().quantity
@@ -248,3 +250,68 @@ def test_it_writes_the_week_as_french_abbreviations(client_for, marc):
     response = client_for(marc).get(URL, {"semaine": "2026-11-30"})
     page = " ".join(response.content.decode().split())
     assert "Semaine 49, du 30 nov. au 6 déc. 2026" in page, page[page.index("week-label") :][:300]
+
+
+def _line_html(body: str, resident_pk: int) -> str:
+    start = body.index(f'<li class="list-group-item" id="voucher-{resident_pk}"')
+    return body[start : body.index("</li>", start) + len("</li>")]
+
+
+@pytest.mark.django_db
+def test_it_redraws_a_ticked_line_as_the_sheet_shows_it(client_for, nina, housed, vouchers):
+    vouchers(10)
+    client = client_for(nina)
+    give = reverse("harmreduction:voucher_give", args=[housed.resident_id])
+
+    redrawn = client.post(
+        give, {"week": THIS_MONDAY.isoformat(), "where": "visit"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+
+    assert redrawn == _line_html(client.get(URL).content.decode(), housed.resident_id)
+    assert "Remis" in redrawn and "Décocher" in redrawn
+
+
+@pytest.mark.django_db
+def test_it_shows_each_status_of_a_line_with_its_buttons(client_for, alice, nina, canal, vouchers):
+    vouchers(50)
+    stays = {
+        name: PlacementFactory(
+            resident__nickname=name, place=PlaceFactory(hotel=canal, room=room), start=LAST_MONDAY
+        )
+        for name, room in [("<b>Aa</b>", "1"), ("Bb", "2"), ("Cc", "3"), ("Dd", "4")]
+    }
+    voucher_give(resident=stays["Bb"].resident, week=THIS_MONDAY, by=nina, where="visit")
+    voucher_record_missed(
+        resident=stays["Cc"].resident, week=THIS_MONDAY, reason="absent", note="<i>x</i>", by=nina
+    )
+    corrected = voucher_give(
+        resident=stays["Dd"].resident, week=THIS_MONDAY, by=nina, where="visit"
+    )
+
+    voucher_cancel(distribution=corrected, by=alice)
+
+    body = client_for(alice).get(URL).content.decode()
+
+    to_do = _line_html(body, stays["<b>Aa</b>"].resident_id)
+    assert "&lt;b&gt;Aa&lt;/b&gt;" in to_do and "<b>" not in to_do
+    assert "À faire" in to_do and "Non remis…" in to_do
+    given = _line_html(body, stays["Bb"].resident_id)
+    assert "Remis" in given and "Décocher" in given and str(nina) in given
+    missed = _line_html(body, stays["Cc"].resident_id)
+    assert "Non remis" in missed and "&lt;i&gt;x&lt;/i&gt;" in missed and "Rattraper" in missed
+    again = _line_html(body, stays["Dd"].resident_id)
+    assert "corrigé par" in again and "À faire" in again
+    assert body.count('data-testid="voucher-line"') == 4
+
+
+@pytest.mark.django_db
+def test_it_labels_each_line_with_its_room_as_the_place_does(client_for, alice, canal):
+    places = [PlaceFactory(hotel=canal, room="12", bed="B"), PlaceFactory(hotel=canal, room="7")]
+    for place in places:
+        PlacementFactory(place=place, start=LAST_MONDAY)
+
+    lines = client_for(alice).get(URL).context["sheet"].lines
+
+    assert sorted(line.place_label for line in lines) == sorted(place.label for place in places)
+    assert "Chambre 12 B" in {line.place_label for line in lines}
+    assert {line.hotel for line in lines} == {canal}

@@ -6,11 +6,13 @@ import datetime
 from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -21,6 +23,7 @@ from core.forms import save_once
 from core.http import safe_next
 from core.pagination import paginate
 from core.params import id_param
+from core.templatetags import icons
 from core.views import RoleViewMixin
 from harmreduction import figures
 from harmreduction.forms.common import (
@@ -46,8 +49,31 @@ from harmreduction.models.common import Setting
 from harmreduction.models.supplies import Category, Item, Location, LocationKind, StockLevel
 from harmreduction.selectors import supplies as selectors
 from harmreduction.services import supplies as services
+from harmreduction.views import RowUrl
 
 # --- Material: stock ------------------------------------------------------------------------------
+
+
+def _present_stock_cells(groups, *, icon: str) -> None:
+    """Give each row of the stock table the `<td>` of its levels, one per location: the table
+    has a cell per item and location, and the `icon` and words marking a level below its
+    threshold are the same in each (drawn once here rather than by template tags per cell)."""
+    low_mark = format_html(
+        ' {}<span class="visually-hidden">{}</span>',
+        icons.icon(icon),
+        gettext("below the threshold"),
+    )
+    for _label, rows in groups:
+        for row in rows:
+            row.cells_html = mark_safe(  # noqa: S308 - the quantities are integers
+                "".join(
+                    f'<td class="text-end text-danger-emphasis fw-semibold">{cell.quantity}'
+                    f"{low_mark}</td>"
+                    if cell is not None and cell.is_low
+                    else f'<td class="text-end">{cell.quantity if cell is not None else 0}</td>'
+                    for cell in row.cells
+                )
+            )
 
 
 @require_GET
@@ -55,21 +81,28 @@ from harmreduction.services import supplies as services
 def stock(request):
     """Every item's stock in each location, what is below its threshold, and the batches of
     dated material in stock (those expiring soon first)."""
-    locations = list(Location.objects.active().order_by("kind", "name"))
+    # One query: the locations in use by kind and name, then those no longer in use by name.
+    every_location = list(
+        Location.objects.order_by("-active", Case(When(active=True, then="kind")), "name")
+    )
+    locations = [location for location in every_location if location.active]
     today = timezone.localdate()
-    batches = selectors.batches_in_stock()
+    groups = selectors.stock_table(locations)
+    catalogue = {row.item.pk: row.item for _label, rows in groups for row in rows}
+    batches = selectors.batches_in_stock(items=catalogue)
+    _present_stock_cells(groups, icon="exclamation-triangle")
     return render(
         request,
         "harmreduction/stock.html",
         {
             "locations": locations,
-            "groups": selectors.stock_table(locations),
+            "groups": groups,
             "low": list(selectors.low_levels()),
             "batches": batches,
             "expiring": selectors.expiring(batches, today),
             "warning_days": settings.STOCK_EXPIRY_WARNING_DAYS,
             "today": today,
-            "inactive_locations": Location.objects.filter(active=False).order_by("name"),
+            "inactive_locations": [loc for loc in every_location if not loc.active],
         },
     )
 
@@ -316,11 +349,18 @@ def distribution_list(request):
     today = timezone.localdate()
     month = today.replace(day=1)
     this_month = figures.supply_totals(month, today + datetime.timedelta(days=1))
+    page_obj = paginate(request, handouts, per_page=25)
+    page_obj.object_list = list(page_obj.object_list)
+    selectors.describe_lines(page_obj.object_list)
+    resident_url, visit_url = RowUrl("residents:resident_detail"), RowUrl("visits:visit_detail")
+    for handout in page_obj.object_list:
+        handout.resident_url = resident_url(handout.resident_id) if handout.resident_id else ""
+        handout.visit_url = visit_url(handout.visit_id) if handout.visit_id else ""
     return render(
         request,
         "harmreduction/distribution_list.html",
         {
-            "page_obj": paginate(request, handouts, per_page=25),
+            "page_obj": page_obj,
             "locations": Location.objects.order_by("kind", "name"),
             "location_id": location_id,
             "extra_query": urlencode({"lieu": location_id}) if location_id else "",

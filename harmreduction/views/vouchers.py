@@ -2,6 +2,7 @@
 stock of vouchers (its ledger, receipts and removals)."""
 
 import datetime
+from html import escape as html_escape
 from urllib.parse import quote
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,6 +23,7 @@ from core.forms import add_validation_error
 from core.http import file_response, safe_next
 from core.pagination import paginate
 from core.params import day_param, id_param, parse_day
+from core.templatetags.icons import icon
 from harmreduction import pdf
 from harmreduction.forms.vouchers import (
     VoucherMissedForm,
@@ -32,6 +34,7 @@ from harmreduction.models.common import WEEK, Setting, week_start
 from harmreduction.models.vouchers import VoucherDistribution, VoucherLedgerLine
 from harmreduction.selectors import vouchers as selectors
 from harmreduction.services import vouchers as services
+from harmreduction.views import RowUrl
 from placements.models import Hotel
 from privacy.access import person_data_viewed
 from residents.models import Resident
@@ -51,53 +54,176 @@ def _sheet_url(week: datetime.date, hotel_id: int | None = None, where: str = ""
     return f"{reverse('harmreduction:voucher_week')}?{urlencode(params)}"
 
 
-# A number no row has, reversed in place of the real one then replaced by it on each line.
-PLACEHOLDER_PK = 987654321
+class SheetLineHtml:
+    """The HTML of the sheet's lines, for the page (a hundred lines) and for the line redrawn
+    alone after an htmx tick. Built in Python rather than by a template included per line: the
+    template's nodes cost more than everything else on a 100-line page. So each word is
+    translated once, each address reversed once (with a placeholder id), each person, place and
+    minute formatted once. Every button posts the sheet's one form (`voucher-sheet-form`:
+    token, week, place, return address) to its own address."""
 
+    def __init__(self, *, week: datetime.date, here: str, is_open: bool, can_give: bool):
+        self.is_open = is_open
+        self.can_give = can_give
+        self.resident_url = RowUrl("residents:resident_detail")
+        self.give_url = RowUrl("harmreduction:voucher_give")
+        self.cancel_url = RowUrl("harmreduction:voucher_cancel")
+        self.missed_url = RowUrl(
+            "harmreduction:voucher_missed",
+            query=f"semaine={week.isoformat()}&next={quote(here, safe='/')}",
+        )
+        self.words = {
+            key: conditional_escape(word)
+            for key, word in {
+                "given": gettext("Given"),
+                "caught_up": gettext("caught up"),
+                "not_given": gettext("Not given"),
+                "to_do": gettext("To do"),
+                "not_recorded": gettext("Not recorded"),
+                "untick_confirm": gettext("Untick: the vouchers were not given?"),
+                "untick": gettext("Untick"),
+                "catch_up": gettext("Catch up"),
+                "undo": gettext("Undo"),
+                "not_given_link": gettext("Not given…"),
+            }.items()
+        }
+        self.given_by = gettext("by %(by)s on %(at)s, %(where)s")
+        self.caught_up_after = gettext("Not given (%(reason)s), then caught up")
+        self.corrected_by = gettext("“%(status)s” corrected by %(by)s on %(at)s")
+        # On one line for core/icons.py, which finds the icons named after `icon =`.
+        self.icon = {n: icon(n) for n in ("check2", "check2-square", "arrow-counterclockwise")}
+        # A hundred lines share a few people, places and days: each is formatted once.
+        self._people, self._places, self._days = {}, {}, {}
 
-def _placeholder_url(name: str) -> str:
-    return reverse(name, args=[PLACEHOLDER_PK])
+    def _person(self, user) -> str:
+        if user.pk not in self._people:
+            self._people[user.pk] = conditional_escape(user)
+        return self._people[user.pk]
 
+    def _time(self, at: datetime.datetime, day_format: str) -> str:
+        """`at` as `day_format` then "H:i": the day part formatted once per day."""
+        local = timezone.localtime(at)
+        key = (local.date(), day_format)
+        if key not in self._days:
+            self._days[key] = conditional_escape(dateformat.format(local, day_format))
+        return f"{self._days[key]} {local:%H:%M}"
 
-def _present(lines, *, week: datetime.date, here: str) -> None:
-    """Give each line shown its links and its "given by" text. Each address is reversed once
-    and each text translated once: `{% url %}` and `{% blocktranslate %}` on every line cost
-    more than the rest of a 100-line page."""
-    placeholder = str(PLACEHOLDER_PK)
-    resident_url = _placeholder_url("residents:resident_detail")
-    give_url = _placeholder_url("harmreduction:voucher_give")
-    cancel_url = _placeholder_url("harmreduction:voucher_cancel")
-    missed_url = (
-        f"{_placeholder_url('harmreduction:voucher_missed')}"
-        f"?semaine={week.isoformat()}&next={quote(here, safe='/')}"
-    )
-    given_by = gettext("by %(by)s on %(at)s, %(where)s")
-    # A hundred lines share a few people, places and minutes: each is formatted once.
-    people, places, times = {}, {}, {}
-    for line in lines:
-        pk = str(line.resident.pk)
-        line.resident_url = resident_url.replace(placeholder, pk)
-        line.give_url = give_url.replace(placeholder, pk)
-        line.missed_url = missed_url.replace(placeholder, pk)
-        row = line.active
-        if row is not None:
-            line.cancel_url = cancel_url.replace(placeholder, str(row.pk))
-        if line.is_given:
-            if row.recorded_by_id not in people:
-                people[row.recorded_by_id] = conditional_escape(row.recorded_by)
-            if row.given_where not in places:
-                places[row.given_where] = conditional_escape(row.get_given_where_display().lower())
-            if row.recorded_at not in times:
-                at = dateformat.format(timezone.localtime(row.recorded_at), "D j b H:i")
-                times[row.recorded_at] = conditional_escape(at)
-            line.given_text = mark_safe(  # noqa: S308 - every value is escaped
-                given_by
-                % {
-                    "by": people[row.recorded_by_id],
-                    "at": times[row.recorded_at],
-                    "where": places[row.given_where],
-                }
+    def _place(self, row: VoucherDistribution) -> str:
+        if row.given_where not in self._places:
+            self._places[row.given_where] = conditional_escape(
+                row.get_given_where_display().lower()
             )
+        return self._places[row.given_where]
+
+    def _status(self, line: selectors.SheetLine) -> str:
+        words, row = self.words, line.active
+        if line.is_given:
+            text = self.given_by % {
+                "by": self._person(row.recorded_by),
+                "at": self._time(row.recorded_at, "D j b"),
+                "where": self._place(row),
+            }
+            catch_up = f" · <em>{words['caught_up']}</em>" if row.is_catch_up else ""
+            return (
+                f'<span class="badge text-bg-success">{self.icon["check2"]} {words["given"]}'
+                f"</span> {text}{catch_up}"
+            )
+        if line.is_not_given:
+            note = f" – {html_escape(row.missed_note)}" if row.missed_note else ""
+            return (
+                f'<span class="badge text-bg-warning">{words["not_given"]}</span> '
+                f"{html_escape(row.get_missed_reason_display())}{note} "
+                f'<span class="text-body-secondary">({self._person(row.recorded_by)})</span>'
+            )
+        if self.is_open:
+            return f'<span class="badge text-bg-primary">{words["to_do"]}</span>'
+        return f'<span class="badge text-bg-light border">{words["not_recorded"]}</span>'
+
+    def _correction(self, row: VoucherDistribution) -> str:
+        if row.cancel_kind == "caught_up":
+            text = self.caught_up_after % {
+                "reason": conditional_escape(row.get_missed_reason_display())
+            }
+        else:
+            text = self.corrected_by % {
+                "status": conditional_escape(row.get_status_display().lower()),
+                "by": self._person(row.cancelled_by),
+                "at": self._time(row.cancelled_at, "D j N"),
+            }
+        return (
+            f'<div class="text-body-secondary">{self.icon["arrow-counterclockwise"]} {text}</div>'
+        )
+
+    def _button(self, url: str, target: str, label: str, attrs: str) -> str:
+        return (
+            f'<button type="submit" form="voucher-sheet-form" formaction="{url}" '
+            f'hx-post="{url}" hx-target="{target}" hx-swap="outerHTML" {attrs}>{label}</button>'
+        )
+
+    def _buttons(self, line: selectors.SheetLine, pk: int) -> str:
+        words, target = self.words, f"#voucher-{pk}"
+        if line.is_given:
+            cancel_url = html_escape(self.cancel_url(line.active.pk))
+            untick = self._button(
+                cancel_url,
+                target,
+                words["untick"],
+                f'hx-confirm="{words["untick_confirm"]}" class="btn btn-sm btn-outline-secondary"',
+            )
+            return f'<div class="d-flex gap-2">{untick}</div>'
+        give = self._button(
+            html_escape(self.give_url(pk)),
+            target,
+            f"{self.icon['check2-square']} "
+            f"{words['catch_up'] if line.is_not_given else words['given']}",
+            f'class="btn btn-success" data-testid="give-{pk}"',
+        )
+        if line.is_not_given:
+            other = self._button(
+                html_escape(self.cancel_url(line.active.pk)),
+                target,
+                words["undo"],
+                'class="btn btn-sm btn-outline-secondary"',
+            )
+        else:
+            other = (
+                f'<a class="btn btn-outline-secondary" '
+                f'href="{html_escape(self.missed_url(pk))}">{words["not_given_link"]}</a>'
+            )
+        return f'<div class="d-flex gap-2">{give}{other}</div>'
+
+    def line(self, line: selectors.SheetLine, *, error: str = "") -> SafeString:
+        """One person's line: `<li id="voucher-<resident id>">`, what htmx swaps."""
+        return mark_safe(self._line(line, error=error))  # noqa: S308 - every value is escaped
+
+    def _line(self, line: selectors.SheetLine, *, error: str = "") -> str:
+        pk = line.resident_id
+        corrections = "".join(self._correction(row) for row in line.corrections)
+        alert = f'<div class="text-danger" role="alert">{html_escape(error)}</div>' if error else ""
+        buttons = self._buttons(line, pk) if self.can_give else ""
+        return (
+            f'<li class="list-group-item" id="voucher-{pk}" data-testid="voucher-line">'
+            '<div class="d-flex flex-wrap align-items-center gap-2"><div class="flex-grow-1">'
+            f'<a class="fw-semibold" href="{html_escape(self.resident_url(pk))}">'
+            f"{html_escape(line.nickname)}</a> "
+            f'<span class="small text-body-secondary">· {html_escape(line.place_label)}</span>'
+            f'<div class="small" data-testid="voucher-status">{self._status(line)}{corrections}'
+            f"{alert}</div></div>{buttons}</div></li>"
+        )
+
+    def lines(self, lines) -> SafeString:
+        """The lines of a page, each hotel's headed by its name."""
+        parts, hotel_id = [], None
+        for line in lines:
+            hotel = line.hotel
+            if hotel.pk != hotel_id:
+                hotel_id = hotel.pk
+                parts.append(
+                    '<li class="list-group-item list-group-item-secondary fw-semibold py-1">'
+                    f"{html_escape(hotel.name)}</li>"
+                )
+            parts.append(self._line(line))
+        return mark_safe("".join(parts))  # noqa: S308 - each part is escaped
 
 
 def _sheet(week: datetime.date, hotel=None, resident=None):
@@ -135,13 +261,16 @@ def voucher_week(request):
         per_week=settings.VOUCHERS_PER_WEEK,
         unit_value_cents=settings.VOUCHER_UNIT_VALUE_CENTS,
     )
-    hotels = Hotel.objects.filter(
-        pk__in=selectors.housed_during(week).values("place__hotel_id")
-    ).order_by("name")
-    can_give = request.user.has_perm("harmreduction.give")
+    hotels = (
+        Hotel.objects.filter(pk__in=selectors.housed_during(week).values("place__hotel_id"))
+        .order_by("name")
+        .only("name")  # the filter's options: a hotel has a dozen more columns
+    )
+    may_give = request.user.has_perm("harmreduction.give")
     query = {"semaine": week.isoformat(), "lieu": where, **({"hotel": hotel.pk} if hotel else {})}
     here = request.get_full_path()
-    _present(page_obj, week=week, here=here)
+    can_give = may_give and sheet.is_open
+    lines = SheetLineHtml(week=week, here=here, is_open=sheet.is_open, can_give=can_give)
     return render(
         request,
         "harmreduction/voucher_week.html",
@@ -153,14 +282,15 @@ def voucher_week(request):
             "hotels": hotels,
             "where": where,
             "where_choices": Setting.choices,
-            "can_give": can_give and sheet.is_open,
+            "can_give": can_give,
+            "lines_html": lines.lines(page_obj),
             "this_week": this_week,
             "previous_url": _sheet_url(week - WEEK, hotel and hotel.pk, where),
             "next_url": _sheet_url(week + WEEK, hotel and hotel.pk, where),
             "this_week_url": _sheet_url(this_week, hotel and hotel.pk, where),
             "last_week_due": (
                 selectors.residents_still_due(week - WEEK, hotel=hotel)
-                if can_give and week == this_week
+                if may_give and week == this_week
                 else 0
             ),
             "last_week_url": _sheet_url(week - WEEK, hotel and hotel.pk, where),
@@ -198,19 +328,8 @@ def _line_response(request, resident: Resident, week: datetime.date, *, error: s
         if line is None:
             return HttpResponse(error, status=400)
         here = safe_next(request, _sheet_url(week))
-        _present([line], week=week, here=here)
-        return render(
-            request,
-            "harmreduction/includes/voucher_line.html",
-            {
-                "line": line,
-                "sheet": sheet,
-                "can_give": sheet.is_open,
-                "where": request.POST.get("where", Setting.VISIT),
-                "here": here,
-                "error": error,
-            },
-        )
+        lines = SheetLineHtml(week=week, here=here, is_open=sheet.is_open, can_give=sheet.is_open)
+        return HttpResponse(lines.line(line, error=error))
     if error:
         messages.error(request, error)
     return redirect(f"{safe_next(request, _sheet_url(week))}#voucher-{resident.pk}")
