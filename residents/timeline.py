@@ -11,7 +11,11 @@ merges the entries of all sources, newest first, and paginates them. Rules for a
 - a source with many entries may return `LaterEntry`s: the day of each entry, and a function
   that writes it (translations, links, dates). The page sorts every entry but writes only the
   twenty it shows. It gives each `LaterEntry` its `kind`, so that the page can filter by kind
-  without writing every entry (an entry without one is written to learn it).
+  without writing every entry (an entry without one is written to learn it);
+- a source whose rows are long to read may also fetch only their days and primary keys, and
+  give each `LaterEntry` its `pk` and the `Rows` of the source (the queryset of the full rows):
+  the page fetches the rows of the entries it shows in one query per source, then calls
+  `describe(row)`.
 
 The page filters the story by kind (`?type=`): `KIND_FILTERS` groups the sources' kinds under
 the French labels the team uses.
@@ -45,17 +49,41 @@ class TimelineEntry:
         return _sort_key(self.at)
 
 
+class Rows:
+    """The full rows of one source, read in one query for the entries shown only."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset
+        self._rows: dict = {}
+
+    def fetch(self, pks) -> None:
+        missing = set(pks).difference(self._rows)
+        if missing:
+            self._rows.update(self.queryset.in_bulk(missing))
+
+    def __getitem__(self, pk):
+        if pk not in self._rows:
+            self.fetch([pk])
+        return self._rows[pk]
+
+
 @dataclass(frozen=True)
 class LaterEntry:
-    """An entry known by its day or time, written by `describe()` only if it is shown."""
+    """An entry known by its day or time, written by `describe()` only if it is shown; with
+    `rows`, `describe` receives the row `pk` of `rows`."""
 
     at: datetime.datetime | datetime.date
-    describe: Callable[[], TimelineEntry]
+    describe: Callable[..., TimelineEntry]
     kind: str = ""
+    rows: Rows | None = None
+    pk: int | None = None
 
     @property
     def sort_key(self) -> datetime.datetime:
         return _sort_key(self.at)
+
+    def write(self) -> TimelineEntry:
+        return self.describe() if self.rows is None else self.describe(self.rows[self.pk])
 
 
 def _sort_key(at: datetime.datetime | datetime.date) -> datetime.datetime:
@@ -112,7 +140,7 @@ def sorted_entries(
         entries = [
             entry
             for entry in (
-                entry.describe() if isinstance(entry, LaterEntry) and not entry.kind else entry
+                entry.write() if isinstance(entry, LaterEntry) and not entry.kind else entry
                 for entry in entries
             )
             if entry.kind in kinds
@@ -121,7 +149,14 @@ def sorted_entries(
 
 
 def described(entries) -> list[TimelineEntry]:
-    return [entry.describe() if isinstance(entry, LaterEntry) else entry for entry in entries]
+    """`entries` written out, with one query per source whose rows are fetched late."""
+    wanted: dict[Rows, list[int]] = {}
+    for entry in entries:
+        if isinstance(entry, LaterEntry) and entry.rows is not None:
+            wanted.setdefault(entry.rows, []).append(entry.pk)
+    for rows, pks in wanted.items():
+        rows.fetch(pks)
+    return [entry.write() if isinstance(entry, LaterEntry) else entry for entry in entries]
 
 
 def entries_for(resident, user) -> list[TimelineEntry]:

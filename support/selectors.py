@@ -15,7 +15,7 @@ from accounts.policy import may
 from core.pagination import first_rows_with_total
 from placements.models import Placement
 from residents.models import ConsumptionAssessment, Resident, open_file
-from residents.timeline import LaterEntry, TimelineEntry
+from residents.timeline import LaterEntry, Rows, TimelineEntry
 from support.models import Note, Referral, Step
 from support.outcomes import outcome_summary
 
@@ -38,9 +38,10 @@ def note_entries(resident: Resident, user) -> list[LaterEntry]:
     """The current version of each note `user` may read; only the summary of a medical note for
     the rest of the team, without a link (its page answers 404 to them)."""
     notes = Note.objects.visible_to(user).current().filter(resident=resident)
+    rows = Rows(notes.select_related("author"))
     return [
-        LaterEntry(note.written_at, partial(_note_entry, note), "note")
-        for note in notes.select_related("author")
+        LaterEntry(written_at, _note_entry, "note", rows, pk)
+        for pk, written_at in notes.values_list("pk", "written_at")
     ]
 
 
@@ -66,15 +67,15 @@ def _note_entry(note: Note) -> TimelineEntry:
 
 
 def step_entries(resident: Resident, user) -> list[LaterEntry]:
-    steps = Step.objects.visible_to(user).filter(resident=resident).select_related("followed_by")
+    steps = Step.objects.visible_to(user).filter(resident=resident)
+    rows = Rows(steps.select_related("followed_by"))
     url = reverse("support:resident_steps", args=[resident.pk])
+    started, closed = partial(_step_started_entry, url=url), partial(_step_closed_entry, url=url)
     entries = []
-    for step in steps:
-        entries.append(LaterEntry(step.created_at, partial(_step_started_entry, step, url), "step"))
-        if step.closed_on:
-            entries.append(
-                LaterEntry(step.closed_on, partial(_step_closed_entry, step, url), "step")
-            )
+    for pk, created_at, closed_on in steps.values_list("pk", "created_at", "closed_on"):
+        entries.append(LaterEntry(created_at, started, "step", rows, pk))
+        if closed_on:
+            entries.append(LaterEntry(closed_on, closed, "step", rows, pk))
     return entries
 
 
@@ -105,17 +106,15 @@ def _step_closed_entry(step: Step, url: str) -> TimelineEntry:
 def referral_entries(resident: Resident, user) -> list[LaterEntry]:
     """Each referral at its appointment (or when recorded, without one); a medical referral's
     service and notes for the medical team only."""
-    referrals = (
-        Referral.objects.visible_to(user).filter(resident=resident).select_related("accompanied_by")
-    )
+    referrals = Referral.objects.visible_to(user).filter(resident=resident)
+    rows = Rows(referrals.select_related("accompanied_by"))
     url = reverse("support:resident_referrals", args=[resident.pk])
+    describe = partial(_referral_entry, url=url)
     return [
-        LaterEntry(
-            referral.appointment_at or referral.created_at,
-            partial(_referral_entry, referral, url),
-            "referral",
+        LaterEntry(appointment_at or created_at, describe, "referral", rows, pk)
+        for pk, appointment_at, created_at in referrals.values_list(
+            "pk", "appointment_at", "created_at"
         )
-        for referral in referrals
     ]
 
 
