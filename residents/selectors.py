@@ -23,7 +23,7 @@ from residents.models import (
     open_file,
 )
 from residents.priority import PriorityScore
-from residents.timeline import LaterEntry, TimelineEntry
+from residents.timeline import Days, LaterEntry, Rows, TimelineEntry
 
 
 class ResidentStatus(models.TextChoices):
@@ -329,16 +329,15 @@ def _situation_entry(resident: Resident, assessment) -> TimelineEntry:
     )
 
 
-def consumption_entries(resident: Resident, user) -> list[LaterEntry]:
-    assessments = resident.consumption_assessments.prefetch_related(
-        Prefetch("lines", queryset=ConsumptionLine.objects.order_by("-frequency", "product"))
-    )
-    return [
-        LaterEntry(
-            assessment.assessed_on, partial(_consumption_entry, resident, assessment), "consumption"
+def consumption_entries(resident: Resident, user) -> list[Days]:
+    assessments = resident.consumption_assessments.all()
+    rows = Rows(
+        assessments.prefetch_related(
+            Prefetch("lines", queryset=ConsumptionLine.objects.order_by("-frequency", "product"))
         )
-        for assessment in assessments
-    ]
+    )
+    describe = partial(_consumption_entry, resident)
+    return [Days(assessments, "assessed_on", "consumption", describe, rows)]
 
 
 def _consumption_entry(resident: Resident, assessment) -> TimelineEntry:

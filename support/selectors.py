@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Window
+from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Q, Window
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -15,7 +16,7 @@ from accounts.policy import may
 from core.pagination import first_rows_with_total
 from placements.models import Placement
 from residents.models import ConsumptionAssessment, Resident, open_file
-from residents.timeline import LaterEntry, Rows, TimelineEntry
+from residents.timeline import Days, Rows, TimelineEntry
 from support.models import Note, Referral, Step
 from support.outcomes import outcome_summary
 
@@ -34,15 +35,11 @@ def _short(text: str) -> str:
 # --- Timeline sources ----------------------------------------------------------------------------
 
 
-def note_entries(resident: Resident, user) -> list[LaterEntry]:
+def note_entries(resident: Resident, user) -> list[Days]:
     """The current version of each note `user` may read; only the summary of a medical note for
     the rest of the team, without a link (its page answers 404 to them)."""
     notes = Note.objects.visible_to(user).current().filter(resident=resident)
-    rows = Rows(notes.select_related("author"))
-    return [
-        LaterEntry(written_at, _note_entry, "note", rows, pk)
-        for pk, written_at in notes.values_list("pk", "written_at")
-    ]
+    return [Days(notes, "written_at", "note", _note_entry, Rows(notes.select_related("author")))]
 
 
 def _note_entry(note: Note) -> TimelineEntry:
@@ -66,17 +63,20 @@ def _note_entry(note: Note) -> TimelineEntry:
     )
 
 
-def step_entries(resident: Resident, user) -> list[LaterEntry]:
+def step_entries(resident: Resident, user) -> list[Days]:
     steps = Step.objects.visible_to(user).filter(resident=resident)
     rows = Rows(steps.select_related("followed_by"))
     url = reverse("support:resident_steps", args=[resident.pk])
-    started, closed = partial(_step_started_entry, url=url), partial(_step_closed_entry, url=url)
-    entries = []
-    for pk, created_at, closed_on in steps.values_list("pk", "created_at", "closed_on"):
-        entries.append(LaterEntry(created_at, started, "step", rows, pk))
-        if closed_on:
-            entries.append(LaterEntry(closed_on, closed, "step", rows, pk))
-    return entries
+    return [
+        Days(steps, "created_at", "step", partial(_step_started_entry, url=url), rows),
+        Days(
+            steps.filter(closed_on__isnull=False),
+            "closed_on",
+            "step",
+            partial(_step_closed_entry, url=url),
+            rows,
+        ),
+    ]
 
 
 def _step_started_entry(step: Step, url: str) -> TimelineEntry:
@@ -103,19 +103,15 @@ def _step_closed_entry(step: Step, url: str) -> TimelineEntry:
     )
 
 
-def referral_entries(resident: Resident, user) -> list[LaterEntry]:
+def referral_entries(resident: Resident, user) -> list[Days]:
     """Each referral at its appointment (or when recorded, without one); a medical referral's
     service and notes for the medical team only."""
     referrals = Referral.objects.visible_to(user).filter(resident=resident)
     rows = Rows(referrals.select_related("accompanied_by"))
     url = reverse("support:resident_referrals", args=[resident.pk])
     describe = partial(_referral_entry, url=url)
-    return [
-        LaterEntry(appointment_at or created_at, describe, "referral", rows, pk)
-        for pk, appointment_at, created_at in referrals.values_list(
-            "pk", "appointment_at", "created_at"
-        )
-    ]
+    at = Coalesce("appointment_at", "created_at", output_field=DateTimeField())
+    return [Days(referrals, at, "referral", describe, rows)]
 
 
 def _referral_entry(referral: Referral, url: str) -> TimelineEntry:

@@ -20,7 +20,7 @@ from core.links import object_url
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
 from residents.hooks import VisitDates
-from residents.timeline import LaterEntry, Rows, TimelineEntry
+from residents.timeline import Days, Rows, TimelineEntry
 from visits.conflicts import week_conflicts
 from visits.models import (
     MET,
@@ -520,17 +520,14 @@ def follow_ups_for(user):
 # --- Timeline source of the resident page ---------------------------------------------------------
 
 
-def visit_entries(resident, user) -> list[LaterEntry]:
+def visit_entries(resident, user) -> list[Days]:
     """Visits made or not made, one entry each, with their observations. One query for the
     days, one for the visits shown."""
     visits = Visit.objects.filter(resident=resident).filter(
         status__in=[VisitStatus.DONE, VisitStatus.MISSED]
     )
     rows = Rows(visits.select_related("hotel", "logged_by"))
-    return [
-        LaterEntry(planned_on, _visit_entry, "visit", rows, pk)
-        for pk, planned_on in visits.values_list("pk", "planned_on")
-    ]
+    return [Days(visits, "planned_on", "visit", _visit_entry, rows)]
 
 
 def _visit_entry(visit: Visit) -> TimelineEntry:

@@ -25,7 +25,7 @@ from harmreduction.models.vouchers import (
 from harmreduction.services.vouchers import week_is_open
 from placements.models import Placement
 from residents.models import Resident
-from residents.timeline import LaterEntry, Rows, TimelineEntry
+from residents.timeline import Days, Rows, TimelineEntry
 
 # --- The weekly voucher sheet ---------------------------------------------------------------------
 
@@ -427,16 +427,23 @@ def voucher_low_stock_card(request) -> dict | None:
 # --- The resident's timeline ----------------------------------------------------------------------
 
 
-def voucher_entries(resident, user) -> list[LaterEntry]:
-    """Each week's vouchers, given or not (a corrected line is left out). One query for the
-    days, one for the rows shown."""
+def voucher_entries(resident, user) -> list[Days]:
+    """Each week's vouchers, given (when recorded) or not (at the end of the week); a corrected
+    line is left out. Read with the other sources' days, then the rows shown."""
     active = resident.voucher_distributions.active()
     rows = Rows(active.select_related("recorded_by"))
-    entries = []
-    for pk, week, status, recorded_at in active.values_list("pk", "week", "status", "recorded_at"):
-        at = recorded_at if status == VoucherStatus.GIVEN else week + datetime.timedelta(days=6)
-        entries.append(LaterEntry(at, _voucher_entry, "vouchers", rows, pk))
-    return entries
+    given = Q(status=VoucherStatus.GIVEN)
+    return [
+        Days(active.filter(given), "recorded_at", "vouchers", _voucher_entry, rows),
+        Days(
+            active.exclude(given),
+            "week",
+            "vouchers",
+            _voucher_entry,
+            rows,
+            shift=datetime.timedelta(days=6),
+        ),
+    ]
 
 
 def _voucher_entry(row: VoucherDistribution) -> TimelineEntry:
