@@ -92,12 +92,36 @@ def residents_for_list(
         residents = residents.search(query)
     else:
         residents = residents.order_by("nickname", "pk")
-    residents = hooks.with_current_place(residents).annotate(status=_status())
+    residents = _with_place_and_status(residents)
     if status in ResidentStatus.values:
         residents = residents.filter(status=status)
     if sort in LIST_ORDERS:
         residents = residents.order_by(*LIST_ORDERS[sort])
-    return residents
+    return SearchResults(residents) if query.strip() else residents
+
+
+def _with_place_and_status(residents):
+    return hooks.with_current_place(residents).annotate(status=_status())
+
+
+class SearchResults:
+    """The residents found by a search, for the paginator: the ids of all of them in their
+    order, in one query, then the rows of the page shown by their ids.
+
+    The similarity of the search is computed on every file (no index answers it): once here,
+    where a queryset would compute it twice, to count and to show the page.
+    """
+
+    def __init__(self, residents):
+        self.ids = list(residents.values_list("pk", flat=True))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: slice) -> list[Resident]:
+        ids = self.ids[index]
+        found = _with_place_and_status(Resident.objects.filter(pk__in=ids)).in_bulk()
+        return [found[pk] for pk in ids if pk in found]
 
 
 # --- Duplicates, for many people at once -------------------------------------------------------
