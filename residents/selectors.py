@@ -19,6 +19,7 @@ from residents.models import (
     AdmissionStatus,
     ConsumptionLine,
     Frequency,
+    ReferringStructure,
     Resident,
     open_file,
 )
@@ -200,6 +201,11 @@ class WaitingRow:
     @property
     def url(self) -> str:
         return object_url("residents:admission_detail", self.request.pk)
+
+    @property
+    def referred_by(self) -> str:
+        """The structure's label (get_referring_structure_display() rebuilds the choices)."""
+        return ReferringStructure(self.request.referring_structure).label
 
 
 def admitted_without_place_queryset():

@@ -381,6 +381,7 @@ def waiting_list_view(request):
     for admission in admitted:
         admission.score = admission.priority()
         admission.assign_url = hooks.assign_place_url(admission.resident, request.user)
+        admission.detail_url = object_url("residents:admission_detail", admission.pk)
     return render(
         request,
         "residents/admissionrequest_list.html",
