@@ -548,10 +548,14 @@ def resident_actions(resident, user) -> list:
     """ "Assign a place" on the page of a person without a current stay, for the coordinator."""
     from residents.actions import ResidentAction
 
-    if (
-        not may(user, "placements.manage")
-        or Placement.objects.current().filter(resident=resident).exists()
-    ):
+    if not may(user, "placements.manage"):
+        return []
+    if hasattr(resident, "current_place_id"):
+        # Read with the person (residents.hooks.with_current_place): the stay covering today.
+        housed = resident.current_place_id is not None
+    else:
+        housed = Placement.objects.current().filter(resident=resident).exists()
+    if housed:
         return []
     url = reverse("placements:resident_assign", args=[resident.pk])
     return [ResidentAction(_("Assign a place"), url, icon="key")]
