@@ -6,7 +6,6 @@ import functools
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from functools import partial
 
 from django.db import connection
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery, Value
@@ -31,7 +30,7 @@ from placements.models import (
     Placement,
     PlaceOutage,
 )
-from residents.timeline import LaterEntry, TimelineEntry
+from residents.timeline import Days, Rows, TimelineEntry
 
 
 def _covering(on: datetime.date) -> Q:
@@ -545,26 +544,26 @@ def _short(text: str) -> str:
     return Truncator(text).chars(140)
 
 
-def stay_entries(resident, user) -> list[LaterEntry]:
-    """Entries, transfers and exits, absences and hotel incidents about the person.
-
-    Three queries: the stays with their places, their absences, the incidents.
-    """
-    entries = []
-    stays = list(resident.placements.select_related("place__hotel").prefetch_related("absences"))
-    for stay in stays:
-        entries.append(LaterEntry(stay.start, partial(_stay_start_entry, stay), "stay"))
-        if stay.end and stay.exit_destination != ExitDestination.TRANSFER:
-            entries.append(LaterEntry(stay.end, partial(_stay_exit_entry, stay), "stay"))
-        for absence in stay.absences.all():
-            entries.append(
-                LaterEntry(absence.start, partial(_absence_entry, stay, absence), "absence")
-            )
-    for incident in resident.incidents.select_related("hotel"):
-        entries.append(
-            LaterEntry(incident.occurred_on, partial(_incident_entry, incident), "incident")
-        )
-    return entries
+def stay_entries(resident, user) -> list[Days]:
+    """Entries, transfers and exits, absences and hotel incidents about the person: their days
+    read with the other sources', one query for each kind of row shown."""
+    stays = resident.placements.all()
+    stay_rows = Rows(stays.select_related("place__hotel"))
+    exits = stays.filter(end__isnull=False).exclude(exit_destination=ExitDestination.TRANSFER)
+    absences = Absence.objects.filter(placement__resident=resident)
+    incidents = resident.incidents.all()
+    return [
+        Days(stays, "start", "stay", _stay_start_entry, stay_rows),
+        Days(exits, "end", "stay", _stay_exit_entry, stay_rows),
+        Days(absences, "start", "absence", _absence_entry, Rows(absences)),
+        Days(
+            incidents,
+            "occurred_on",
+            "incident",
+            _incident_entry,
+            Rows(incidents.select_related("hotel")),
+        ),
+    ]
 
 
 def _stay_start_entry(stay: Placement) -> TimelineEntry:
@@ -595,7 +594,7 @@ def _stay_exit_entry(stay: Placement) -> TimelineEntry:
     )
 
 
-def _absence_entry(stay: Placement, absence: Absence) -> TimelineEntry:
+def _absence_entry(absence: Absence) -> TimelineEntry:
     parts = []
     if absence.end:
         parts.append(_("back on %(date)s") % {"date": _day(absence.end)})
@@ -608,7 +607,7 @@ def _absence_entry(stay: Placement, absence: Absence) -> TimelineEntry:
         kind="absence",
         title=_("Away: %(reason)s") % {"reason": absence.get_reason_display()},
         detail=" · ".join(parts),
-        url=reverse("placements:placement_detail", args=[stay.pk]),
+        url=reverse("placements:placement_detail", args=[absence.placement_id]),
         icon="person-walking",
     )
 
@@ -633,10 +632,14 @@ def resident_actions(resident, user) -> list:
     """ "Assign a place" on the page of a person without a current stay, for the coordinator."""
     from residents.actions import ResidentAction
 
-    if (
-        not may(user, "placements.manage")
-        or Placement.objects.current().filter(resident=resident).exists()
-    ):
+    if not may(user, "placements.manage"):
+        return []
+    if hasattr(resident, "current_place_id"):
+        # Read with the person (residents.hooks.with_current_place): the stay covering today.
+        housed = resident.current_place_id is not None
+    else:
+        housed = Placement.objects.current().filter(resident=resident).exists()
+    if housed:
         return []
     url = reverse("placements:resident_assign", args=[resident.pk])
     return [ResidentAction(_("Assign a place"), url, icon="key")]

@@ -19,11 +19,12 @@ from residents.models import (
     AdmissionStatus,
     ConsumptionLine,
     Frequency,
+    ReferringStructure,
     Resident,
     open_file,
 )
 from residents.priority import PriorityScore
-from residents.timeline import LaterEntry, TimelineEntry
+from residents.timeline import Days, LaterEntry, Rows, TimelineEntry
 
 
 class ResidentStatus(models.TextChoices):
@@ -92,12 +93,36 @@ def residents_for_list(
         residents = residents.search(query)
     else:
         residents = residents.order_by("nickname", "pk")
-    residents = hooks.with_current_place(residents).annotate(status=_status())
+    residents = _with_place_and_status(residents)
     if status in ResidentStatus.values:
         residents = residents.filter(status=status)
     if sort in LIST_ORDERS:
         residents = residents.order_by(*LIST_ORDERS[sort])
-    return residents
+    return SearchResults(residents) if query.strip() else residents
+
+
+def _with_place_and_status(residents):
+    return hooks.with_current_place(residents).annotate(status=_status())
+
+
+class SearchResults:
+    """The residents found by a search, for the paginator: the ids of all of them in their
+    order, in one query, then the rows of the page shown by their ids.
+
+    The similarity of the search is computed on every file (no index answers it): once here,
+    where a queryset would compute it twice, to count and to show the page.
+    """
+
+    def __init__(self, residents):
+        self.ids = list(residents.values_list("pk", flat=True))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, index: slice) -> list[Resident]:
+        ids = self.ids[index]
+        found = _with_place_and_status(Resident.objects.filter(pk__in=ids)).in_bulk()
+        return [found[pk] for pk in ids if pk in found]
 
 
 # --- Duplicates, for many people at once -------------------------------------------------------
@@ -176,6 +201,11 @@ class WaitingRow:
     @property
     def url(self) -> str:
         return object_url("residents:admission_detail", self.request.pk)
+
+    @property
+    def referred_by(self) -> str:
+        """The structure's label (get_referring_structure_display() rebuilds the choices)."""
+        return ReferringStructure(self.request.referring_structure).label
 
 
 def admitted_without_place_queryset():
@@ -329,16 +359,15 @@ def _situation_entry(resident: Resident, assessment) -> TimelineEntry:
     )
 
 
-def consumption_entries(resident: Resident, user) -> list[LaterEntry]:
-    assessments = resident.consumption_assessments.prefetch_related(
-        Prefetch("lines", queryset=ConsumptionLine.objects.order_by("-frequency", "product"))
-    )
-    return [
-        LaterEntry(
-            assessment.assessed_on, partial(_consumption_entry, resident, assessment), "consumption"
+def consumption_entries(resident: Resident, user) -> list[Days]:
+    assessments = resident.consumption_assessments.all()
+    rows = Rows(
+        assessments.prefetch_related(
+            Prefetch("lines", queryset=ConsumptionLine.objects.order_by("-frequency", "product"))
         )
-        for assessment in assessments
-    ]
+    )
+    describe = partial(_consumption_entry, resident)
+    return [Days(assessments, "assessed_on", "consumption", describe, rows)]
 
 
 def _consumption_entry(resident: Resident, assessment) -> TimelineEntry:

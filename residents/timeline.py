@@ -11,7 +11,14 @@ merges the entries of all sources, newest first, and paginates them. Rules for a
 - a source with many entries may return `LaterEntry`s: the day of each entry, and a function
   that writes it (translations, links, dates). The page sorts every entry but writes only the
   twenty it shows. It gives each `LaterEntry` its `kind`, so that the page can filter by kind
-  without writing every entry (an entry without one is written to learn it).
+  without writing every entry (an entry without one is written to learn it);
+- a source whose rows are long to read may also fetch only their days and primary keys, and
+  give each `LaterEntry` its `pk` and the `Rows` of the source (the queryset of the full rows):
+  the page fetches the rows of the entries it shows in one query per source, then calls
+  `describe(row)`;
+- better still, a source may return `Days`: a queryset of its rows and the field of their day
+  or time, without running it. The page reads the days of every source's `Days` in one query
+  (UNION ALL of their primary keys and days), then each shown entry's row as above.
 
 The page filters the story by kind (`?type=`): `KIND_FILTERS` groups the sources' kinds under
 the French labels the team uses.
@@ -21,6 +28,9 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.db import models
+from django.db.models import Expression, F, QuerySet, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -45,17 +55,41 @@ class TimelineEntry:
         return _sort_key(self.at)
 
 
+class Rows:
+    """The full rows of one source, read in one query for the entries shown only."""
+
+    def __init__(self, queryset):
+        self.queryset = queryset.order_by()
+        self._rows: dict = {}
+
+    def fetch(self, pks) -> None:
+        missing = set(pks).difference(self._rows)
+        if missing:
+            self._rows.update(self.queryset.in_bulk(missing))
+
+    def __getitem__(self, pk):
+        if pk not in self._rows:
+            self.fetch([pk])
+        return self._rows[pk]
+
+
 @dataclass(frozen=True)
 class LaterEntry:
-    """An entry known by its day or time, written by `describe()` only if it is shown."""
+    """An entry known by its day or time, written by `describe()` only if it is shown; with
+    `rows`, `describe` receives the row `pk` of `rows`."""
 
     at: datetime.datetime | datetime.date
-    describe: Callable[[], TimelineEntry]
+    describe: Callable[..., TimelineEntry]
     kind: str = ""
+    rows: Rows | None = None
+    pk: int | None = None
 
     @property
     def sort_key(self) -> datetime.datetime:
         return _sort_key(self.at)
+
+    def write(self) -> TimelineEntry:
+        return self.describe() if self.rows is None else self.describe(self.rows[self.pk])
 
 
 def _sort_key(at: datetime.datetime | datetime.date) -> datetime.datetime:
@@ -66,7 +100,79 @@ def _sort_key(at: datetime.datetime | datetime.date) -> datetime.datetime:
     return timezone.make_aware(end_of_day)
 
 
-Source = Callable[..., list[TimelineEntry | LaterEntry]]
+@dataclass(frozen=True, eq=False)
+class Days:
+    """Entries of `kind`, one for each row of `queryset`, at its field `at` (a name, or an
+    expression of a date or a time) plus `shift`: their days are read with every other source's
+    in one query; `describe(row)` writes one from its row of `rows` if it is shown."""
+
+    queryset: QuerySet
+    at: str | Expression
+    kind: str
+    describe: Callable[..., TimelineEntry]
+    rows: Rows
+    shift: datetime.timedelta | None = None
+
+    def is_timed(self) -> bool:
+        field = (
+            self.queryset.model._meta.get_field(self.at)
+            if isinstance(self.at, str)
+            else self.at.output_field
+        )
+        return isinstance(field, models.DateTimeField)
+
+    def days_query(self, number: int) -> QuerySet:
+        """(number, pk, time, day) of each row: a time or a day, the other one empty."""
+        at = F(self.at) if isinstance(self.at, str) else self.at
+        timed = self.is_timed()
+        nothing = Cast(Value(None), models.DateField() if timed else models.DateTimeField())
+        return (
+            self.queryset.order_by()
+            .annotate(
+                timeline_source=Value(number),
+                timeline_pk=F("pk"),
+                timeline_time=at if timed else nothing,
+                timeline_day=nothing if timed else at,
+            )
+            .values_list("timeline_source", "timeline_pk", "timeline_time", "timeline_day")
+        )
+
+    def entry(self, pk, time, day) -> LaterEntry:
+        at = time if time is not None else day
+        if self.shift:
+            at += self.shift
+        return LaterEntry(at, self.describe, self.kind, self.rows, pk)
+
+
+def read_days(days: list[Days]) -> dict[Days, list[LaterEntry]]:
+    """The entries of each `Days`, all read in one query."""
+    entries: dict[Days, list[LaterEntry]] = {one: [] for one in days}
+    if days:
+        queries = [one.days_query(number) for number, one in enumerate(days)]
+        union = queries[0].union(*queries[1:], all=True) if len(queries) > 1 else queries[0]
+        for number, pk, time, day in union:
+            entries[days[number]].append(days[number].entry(pk, time, day))
+    return entries
+
+
+def _read(found: list, wanted=lambda days: True) -> list[TimelineEntry | LaterEntry]:
+    """`found` with its `Days` (those `wanted`) read, in their place."""
+    read = read_days([item for item in found if isinstance(item, Days) and wanted(item)])
+    entries = []
+    for item in found:
+        if not isinstance(item, Days):
+            entries.append(item)
+        elif item in read:
+            entries.extend(read[item])
+    return entries
+
+
+def source_entries(source, resident, user) -> list[TimelineEntry | LaterEntry]:
+    """The entries of one source, its `Days` read."""
+    return _read(source(resident, user))
+
+
+Source = Callable[..., list[TimelineEntry | LaterEntry | Days]]
 sources: Registry[Source] = Registry("timeline sources")
 
 
@@ -107,12 +213,13 @@ def sorted_entries(
 ) -> list[TimelineEntry | LaterEntry]:
     """Every entry of every source (of `kinds` only, if given), newest first; `described()`
     writes those shown."""
-    entries = [entry for source in sources for entry in source(resident, user)]
+    found = [item for source in sources for item in source(resident, user)]
+    entries = _read(found, lambda days: kinds is None or days.kind in kinds)
     if kinds is not None:
         entries = [
             entry
             for entry in (
-                entry.describe() if isinstance(entry, LaterEntry) and not entry.kind else entry
+                entry.write() if isinstance(entry, LaterEntry) and not entry.kind else entry
                 for entry in entries
             )
             if entry.kind in kinds
@@ -121,7 +228,14 @@ def sorted_entries(
 
 
 def described(entries) -> list[TimelineEntry]:
-    return [entry.describe() if isinstance(entry, LaterEntry) else entry for entry in entries]
+    """`entries` written out, with one query per source whose rows are fetched late."""
+    wanted: dict[Rows, list[int]] = {}
+    for entry in entries:
+        if isinstance(entry, LaterEntry) and entry.rows is not None:
+            wanted.setdefault(entry.rows, []).append(entry.pk)
+    for rows, pks in wanted.items():
+        rows.fetch(pks)
+    return [entry.write() if isinstance(entry, LaterEntry) else entry for entry in entries]
 
 
 def entries_for(resident, user) -> list[TimelineEntry]:

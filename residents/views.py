@@ -13,6 +13,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from accounts.policy import allow
 from core import audit
+from core.links import object_url
 from core.pagination import paginate
 from core.params import parse_id
 from core.views import RoleViewMixin, SingleSubmissionMixin
@@ -78,6 +79,14 @@ def _get_admission_for(user, pk: int, *, for_change: bool = False) -> AdmissionR
 # --- Case files ----------------------------------------------------------------------------------
 
 
+# The colour of each status on the list (the others: grey).
+STATUS_BADGES = {
+    ResidentStatus.HOUSED: "text-bg-success",
+    ResidentStatus.ADMITTED: "text-bg-info",
+    ResidentStatus.WAITING: "text-bg-primary",
+}
+
+
 class ResidentListView(RoleViewMixin, ListView):
     """Case files with each person's hotel, room and status; filtered by status, sorted by
     name, hotel or entry date (?status=, ?sort=), with the search and the pagination."""
@@ -117,6 +126,8 @@ class ResidentListView(RoleViewMixin, ListView):
         page.object_list = list(page.object_list)
         for resident in page.object_list:
             resident.status_label = ResidentStatus(resident.status).label
+            resident.status_badge = STATUS_BADGES.get(resident.status, "text-bg-secondary")
+            resident.detail_url = object_url("residents:resident_detail", resident.pk)
         sort = self._sort()
         context.update(
             query=query,
@@ -370,6 +381,7 @@ def waiting_list_view(request):
     for admission in admitted:
         admission.score = admission.priority()
         admission.assign_url = hooks.assign_place_url(admission.resident, request.user)
+        admission.detail_url = object_url("residents:admission_detail", admission.pk)
     return render(
         request,
         "residents/admissionrequest_list.html",

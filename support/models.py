@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.policy import may
 from accounts.roles import CASE_FILE_HISTORY, MEDICAL_TEAM
 from core.audit import audited
+from core.links import object_url
 
 # Readers of what the whole team shares (social notes, shared summaries, steps, the fact of an
 # appointment) and of what only the medical team reads: permissions of support/policy.py.
@@ -382,6 +383,22 @@ class Step(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STEP
 
+    @property
+    def status_badge(self) -> str:
+        """The colour of the status's badge: open, obtained, else closed."""
+        if self.is_open:
+            return "text-bg-primary"
+        return "text-bg-success" if self.status == StepStatus.OBTAINED else "text-bg-secondary"
+
+    # The addresses the lists of steps write on each row (core.links: no reverse() per row).
+    @property
+    def resident_steps_url(self) -> str:
+        return object_url("support:resident_steps", self.resident_id)
+
+    @property
+    def update_url(self) -> str:
+        return object_url("support:step_update", self.pk)
+
     def is_overdue(self, on: datetime.date | None = None) -> bool:
         return bool(self.is_open and self.due_on and self.due_on < (on or timezone.localdate()))
 
@@ -656,6 +673,19 @@ class Referral(models.Model):
         if shown:
             return ReferralService(shown).label
         return _("Medical appointment")
+
+    # The addresses the lists of referrals write on each row (core.links: no reverse() per row).
+    @property
+    def resident_referrals_url(self) -> str:
+        return object_url("support:resident_referrals", self.resident_id)
+
+    @property
+    def update_url(self) -> str:
+        return object_url("support:referral_update", self.pk)
+
+    @property
+    def attendance_url(self) -> str:
+        return object_url("support:referral_attendance", self.pk)
 
     @property
     def attendance_open(self) -> bool:

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, Window
+from django.db.models import Count, DateTimeField, Exists, Max, OuterRef, Q, Window
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -15,7 +16,7 @@ from accounts.policy import may
 from core.pagination import first_rows_with_total
 from placements.models import Placement
 from residents.models import ConsumptionAssessment, Resident, open_file
-from residents.timeline import LaterEntry, TimelineEntry
+from residents.timeline import Days, Rows, TimelineEntry
 from support.models import Note, Referral, Step
 from support.outcomes import outcome_summary
 
@@ -34,14 +35,11 @@ def _short(text: str) -> str:
 # --- Timeline sources ----------------------------------------------------------------------------
 
 
-def note_entries(resident: Resident, user) -> list[LaterEntry]:
+def note_entries(resident: Resident, user) -> list[Days]:
     """The current version of each note `user` may read; only the summary of a medical note for
     the rest of the team, without a link (its page answers 404 to them)."""
     notes = Note.objects.visible_to(user).current().filter(resident=resident)
-    return [
-        LaterEntry(note.written_at, partial(_note_entry, note), "note")
-        for note in notes.select_related("author")
-    ]
+    return [Days(notes, "written_at", "note", _note_entry, Rows(notes.select_related("author")))]
 
 
 def _note_entry(note: Note) -> TimelineEntry:
@@ -65,17 +63,20 @@ def _note_entry(note: Note) -> TimelineEntry:
     )
 
 
-def step_entries(resident: Resident, user) -> list[LaterEntry]:
-    steps = Step.objects.visible_to(user).filter(resident=resident).select_related("followed_by")
+def step_entries(resident: Resident, user) -> list[Days]:
+    steps = Step.objects.visible_to(user).filter(resident=resident)
+    rows = Rows(steps.select_related("followed_by"))
     url = reverse("support:resident_steps", args=[resident.pk])
-    entries = []
-    for step in steps:
-        entries.append(LaterEntry(step.created_at, partial(_step_started_entry, step, url), "step"))
-        if step.closed_on:
-            entries.append(
-                LaterEntry(step.closed_on, partial(_step_closed_entry, step, url), "step")
-            )
-    return entries
+    return [
+        Days(steps, "created_at", "step", partial(_step_started_entry, url=url), rows),
+        Days(
+            steps.filter(closed_on__isnull=False),
+            "closed_on",
+            "step",
+            partial(_step_closed_entry, url=url),
+            rows,
+        ),
+    ]
 
 
 def _step_started_entry(step: Step, url: str) -> TimelineEntry:
@@ -102,21 +103,15 @@ def _step_closed_entry(step: Step, url: str) -> TimelineEntry:
     )
 
 
-def referral_entries(resident: Resident, user) -> list[LaterEntry]:
+def referral_entries(resident: Resident, user) -> list[Days]:
     """Each referral at its appointment (or when recorded, without one); a medical referral's
     service and notes for the medical team only."""
-    referrals = (
-        Referral.objects.visible_to(user).filter(resident=resident).select_related("accompanied_by")
-    )
+    referrals = Referral.objects.visible_to(user).filter(resident=resident)
+    rows = Rows(referrals.select_related("accompanied_by"))
     url = reverse("support:resident_referrals", args=[resident.pk])
-    return [
-        LaterEntry(
-            referral.appointment_at or referral.created_at,
-            partial(_referral_entry, referral, url),
-            "referral",
-        )
-        for referral in referrals
-    ]
+    describe = partial(_referral_entry, url=url)
+    at = Coalesce("appointment_at", "created_at", output_field=DateTimeField())
+    return [Days(referrals, at, "referral", describe, rows)]
 
 
 def _referral_entry(referral: Referral, url: str) -> TimelineEntry:

@@ -4,7 +4,6 @@ the resident timeline. Each runs a fixed number of queries, whatever the number 
 import datetime
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -21,7 +20,7 @@ from core.links import object_url
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
 from residents.hooks import VisitDates
-from residents.timeline import LaterEntry, TimelineEntry
+from residents.timeline import Days, Rows, TimelineEntry
 from visits.conflicts import week_conflicts
 from visits.models import (
     MET,
@@ -521,14 +520,14 @@ def follow_ups_for(user):
 # --- Timeline source of the resident page ---------------------------------------------------------
 
 
-def visit_entries(resident, user) -> list[LaterEntry]:
-    """Visits made or not made, one entry each, with their observations. One query."""
-    visits = (
-        Visit.objects.filter(resident=resident)
-        .filter(status__in=[VisitStatus.DONE, VisitStatus.MISSED])
-        .select_related("hotel", "logged_by")
+def visit_entries(resident, user) -> list[Days]:
+    """Visits made or not made, one entry each, with their observations. One query for the
+    days, one for the visits shown."""
+    visits = Visit.objects.filter(resident=resident).filter(
+        status__in=[VisitStatus.DONE, VisitStatus.MISSED]
     )
-    return [LaterEntry(visit.planned_on, partial(_visit_entry, visit), "visit") for visit in visits]
+    rows = Rows(visits.select_related("hotel", "logged_by"))
+    return [Days(visits, "planned_on", "visit", _visit_entry, rows)]
 
 
 def _visit_entry(visit: Visit) -> TimelineEntry:

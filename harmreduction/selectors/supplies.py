@@ -23,7 +23,7 @@ from harmreduction.models.supplies import (
     SupplyDistributionLine,
 )
 from residents.models import open_file
-from residents.timeline import TimelineEntry
+from residents.timeline import Days, Rows, TimelineEntry
 
 # --- Material: stock ------------------------------------------------------------------------------
 
@@ -241,38 +241,41 @@ def low_stock_card(request) -> dict | None:
 # --- The resident's timeline ----------------------------------------------------------------------
 
 
-def supply_entries(resident, user) -> list[TimelineEntry]:
-    """Material handed out (naloxone kits with their training). Three queries."""
-    handouts = resident.supply_distributions.select_related("location").prefetch_related(
-        Prefetch(
-            "lines",
-            queryset=SupplyDistributionLine.objects.select_related("item", "naloxone_kit"),
-        )
-    )
-    entries = []
-    for handout in handouts:
-        parts, kits = [], []
-        for line in handout.lines.all():
-            parts.append(f"{line.item.name} × {line.quantity}")
-            kit = getattr(line, "naloxone_kit", None)
-            if kit is not None:
-                kits.append(kit)
-        if kits:
-            title = _("Naloxone kit given")
-            parts.append(kits[0].get_training_display())
-            icon = "heart-pulse"
-        else:
-            title = _("Harm-reduction material given (%(where)s)") % {
-                "where": handout.get_setting_display().lower()
-            }
-            icon = "bag-heart"
-        entries.append(
-            TimelineEntry(
-                at=handout.given_at,
-                kind="supplies",
-                title=title,
-                detail=", ".join(parts),
-                icon=icon,
+def supply_entries(resident, user) -> list[Days]:
+    """Material handed out (naloxone kits with their training): the days read with the other
+    sources', two queries for the handouts shown."""
+    handouts = resident.supply_distributions.all()
+    rows = Rows(
+        handouts.select_related("location").prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=SupplyDistributionLine.objects.select_related("item", "naloxone_kit"),
             )
         )
-    return entries
+    )
+    return [Days(handouts, "given_at", "supplies", _supply_entry, rows)]
+
+
+def _supply_entry(handout) -> TimelineEntry:
+    parts, kits = [], []
+    for line in handout.lines.all():
+        parts.append(f"{line.item.name} × {line.quantity}")
+        kit = getattr(line, "naloxone_kit", None)
+        if kit is not None:
+            kits.append(kit)
+    if kits:
+        title = _("Naloxone kit given")
+        parts.append(kits[0].get_training_display())
+        icon = "heart-pulse"
+    else:
+        title = _("Harm-reduction material given (%(where)s)") % {
+            "where": handout.get_setting_display().lower()
+        }
+        icon = "bag-heart"
+    return TimelineEntry(
+        at=handout.given_at,
+        kind="supplies",
+        title=title,
+        detail=", ".join(parts),
+        icon=icon,
+    )

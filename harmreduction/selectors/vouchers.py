@@ -25,7 +25,7 @@ from harmreduction.models.vouchers import (
 from harmreduction.services.vouchers import week_is_open
 from placements.models import Hotel, Placement
 from residents.models import Resident
-from residents.timeline import TimelineEntry
+from residents.timeline import Days, Rows, TimelineEntry
 
 # --- The weekly voucher sheet ---------------------------------------------------------------------
 
@@ -427,35 +427,47 @@ def voucher_low_stock_card(request) -> dict | None:
 # --- The resident's timeline ----------------------------------------------------------------------
 
 
-def voucher_entries(resident, user) -> list[TimelineEntry]:
-    """Each week's vouchers, given or not (a corrected line is left out). One query."""
-    sheet_url = reverse("harmreduction:voucher_week")
-    entries = []
-    for row in resident.voucher_distributions.active().select_related("recorded_by"):
-        number = row.week.isocalendar().week
-        if row.is_given:
-            title = _("Meal vouchers of week %(number)s given") % {"number": number}
-            detail = _("%(count)s vouchers (%(value)s), %(where)s, by %(by)s") % {
-                "count": row.quantity,
-                "value": row.value_display,
-                "where": row.get_given_where_display().lower(),
-                "by": row.recorded_by,
-            }
-            at, icon = row.recorded_at, "ticket-perforated"
-        else:
-            title = _("Meal vouchers of week %(number)s not given") % {"number": number}
-            detail = row.get_missed_reason_display() + (
-                f" – {row.missed_note}" if row.missed_note else ""
-            )
-            at, icon = row.week + datetime.timedelta(days=6), "ticket"
-        entries.append(
-            TimelineEntry(
-                at=at,
-                kind="vouchers",
-                title=title,
-                detail=detail,
-                url=f"{sheet_url}?semaine={row.week.isoformat()}",
-                icon=icon,
-            )
+def voucher_entries(resident, user) -> list[Days]:
+    """Each week's vouchers, given (when recorded) or not (at the end of the week); a corrected
+    line is left out. Read with the other sources' days, then the rows shown."""
+    active = resident.voucher_distributions.active()
+    rows = Rows(active.select_related("recorded_by"))
+    given = Q(status=VoucherStatus.GIVEN)
+    return [
+        Days(active.filter(given), "recorded_at", "vouchers", _voucher_entry, rows),
+        Days(
+            active.exclude(given),
+            "week",
+            "vouchers",
+            _voucher_entry,
+            rows,
+            shift=datetime.timedelta(days=6),
+        ),
+    ]
+
+
+def _voucher_entry(row: VoucherDistribution) -> TimelineEntry:
+    number = row.week.isocalendar().week
+    if row.is_given:
+        title = _("Meal vouchers of week %(number)s given") % {"number": number}
+        detail = _("%(count)s vouchers (%(value)s), %(where)s, by %(by)s") % {
+            "count": row.quantity,
+            "value": row.value_display,
+            "where": row.get_given_where_display().lower(),
+            "by": row.recorded_by,
+        }
+        at, icon = row.recorded_at, "ticket-perforated"
+    else:
+        title = _("Meal vouchers of week %(number)s not given") % {"number": number}
+        detail = row.get_missed_reason_display() + (
+            f" – {row.missed_note}" if row.missed_note else ""
         )
-    return entries
+        at, icon = row.week + datetime.timedelta(days=6), "ticket"
+    return TimelineEntry(
+        at=at,
+        kind="vouchers",
+        title=title,
+        detail=detail,
+        url=f"{reverse('harmreduction:voucher_week')}?semaine={row.week.isoformat()}",
+        icon=icon,
+    )

@@ -21,3 +21,18 @@ def test_it_offers_nothing_to_a_housed_person_or_to_other_roles(client_for, chlo
     other = ResidentFactory()
     page = client_for(alice).get(reverse("residents:resident_detail", args=[other.pk]))
     assert reverse("placements:resident_assign", args=[other.pk]) not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_knows_who_is_housed_with_or_without_the_place_read_with_the_person(chloe):
+    from placements.selectors import resident_actions
+    from residents import hooks
+    from residents.models import Resident
+
+    housed = PlacementFactory().resident
+    other = ResidentFactory()
+    with_place = hooks.with_current_place(Resident.objects.all()).in_bulk([housed.pk, other.pk])
+    for person in (with_place[housed.pk], Resident.objects.get(pk=housed.pk)):
+        assert resident_actions(person, chloe) == []
+    for person in (with_place[other.pk], Resident.objects.get(pk=other.pk)):
+        assert [action.icon for action in resident_actions(person, chloe)] == ["key"]

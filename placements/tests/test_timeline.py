@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from placements.models import Absence, ExitDestination
 from placements.selectors import stay_entries
-from residents.timeline import entries_for
+from residents.timeline import described, entries_for, source_entries
 from tests.factories import (
     HotelFactory,
     IncidentFactory,
@@ -87,7 +87,7 @@ def test_it_reads_in_a_fixed_number_of_queries(alice):
 
     def count_queries() -> int:
         with CaptureQueriesContext(connection) as queries:
-            stay_entries(resident, alice)
+            described(source_entries(stay_entries, resident, alice))
         return len(queries)
 
     PlacementFactory(
@@ -103,5 +103,7 @@ def test_it_reads_in_a_fixed_number_of_queries(alice):
             placement=stay, start=start + DAY, end=start + 3 * DAY, reason="travel"
         )
         IncidentFactory(hotel=stay.place.hotel, resident=resident)
-    # stays with their places and hotels, their absences, the incidents: nothing per entry.
-    assert count_queries() == with_one
+    # the days of stays, exits, absences and incidents in one query; then the stays with their
+    # places and hotels, the absences, the incidents: nothing per entry.
+    assert with_one == 2
+    assert count_queries() == 4

@@ -104,3 +104,20 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice, query):
     # the paginator's count, the page of residents: nothing per row.
     assert count_queries() == with_two
     assert with_two <= 8
+
+
+@pytest.mark.django_db
+def test_it_pages_the_results_of_a_search_best_match_first(client_for, alice):
+    ResidentFactory(nickname="Bouboule")
+    for n in range(26):
+        ResidentFactory(nickname=f"Boubou {n:02}")
+    ResidentFactory(nickname="Caramel")
+    client = client_for(alice)
+    first = client.get(URL, {"q": "bouboule"})
+    second = client.get(URL, {"q": "bouboule", "page": 2})
+    assert first.context["paginator"].count == 27
+    assert _names(first)[0] == "Bouboule" and len(_names(first)) == 25
+    assert sorted(_names(first)[1:] + _names(second)) == [f"Boubou {n:02}" for n in range(26)]
+    # each row still carries what the columns show
+    assert all(resident.status == "none" for resident in first.context["page_obj"])
+    assert 'href="/residents/' in first.content.decode()

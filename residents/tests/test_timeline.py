@@ -89,3 +89,41 @@ def test_the_page_writes_only_the_entries_it_shows(client_for, alice):
         second = client_for(alice).get(url, {"page": 2})
     assert written == [TODAY - datetime.timedelta(days=n) for n in range(20, 30)]
     assert [entry.kind for entry in second.context["page_obj"]][-1] == "file"
+
+
+@pytest.mark.django_db
+def test_the_page_reads_the_rows_of_the_entries_it_shows_only_in_one_query(client_for, alice):
+    """A source may give its entries' days and keys only (`Rows`): the page reads the full rows
+    of the twenty it shows, in one query, and writes them."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from residents.models import SituationAssessment
+    from tests.factories import SituationAssessmentFactory
+
+    resident = ResidentFactory(created_at=timezone.now() - datetime.timedelta(days=60))
+    for n in range(30):
+        SituationAssessmentFactory(resident=resident, assessed_on=TODAY - datetime.timedelta(n))
+    written = []
+
+    def describe(assessment):
+        written.append(assessment.assessed_on)
+        return TimelineEntry(at=assessment.assessed_on, kind="visit", title="Visite")
+
+    def situations(resident, user):
+        assessments = SituationAssessment.objects.filter(resident=resident)
+        rows = timeline.Rows(assessments)
+        return [
+            timeline.LaterEntry(day, describe, "visit", rows, pk)
+            for pk, day in assessments.values_list("pk", "assessed_on")
+        ]
+
+    url = reverse("residents:resident_detail", args=[resident.pk])
+    with timeline.sources.temporarily(situations):
+        with CaptureQueriesContext(connection) as queries:
+            page = client_for(alice).get(url, {"type": "visites"})
+    assert written == [TODAY - datetime.timedelta(days=n) for n in range(20)]
+    assert len(page.context["page_obj"]) == 20
+    reads = [q["sql"] for q in queries if 'FROM "residents_situationassessment"' in q["sql"]]
+    # the page's own prefetch (for the summary), the days, the twenty rows shown
+    assert len(reads) == 3

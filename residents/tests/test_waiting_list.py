@@ -163,3 +163,11 @@ def test_it_shows_each_level_of_the_score(client_for, alice):
     page = client_for(alice).get(URL).content.decode()
     assert 'title="Situation psychique 3, Isolement 2, Vulnérabilité 4">S3 · I2 · V4<' in page
     assert f'href="{reverse("residents:admission_detail", args=[request.pk])}"' in page
+
+
+@pytest.mark.django_db
+def test_each_row_shows_its_referrer_and_links_to_its_request(client_for, alice):
+    request = AdmissionRequestFactory(referring_structure="hospital")
+    page = client_for(alice).get(URL).content.decode()
+    assert f'href="{reverse("residents:admission_detail", args=[request.pk])}"' in page
+    assert '<td class="d-none d-lg-table-cell">Hôpital</td>' in page

@@ -79,3 +79,14 @@ def test_it_keeps_a_fixed_query_budget_whatever_the_number_of_appointments(clien
     # session, user, groups; the count and the page of referrals with their residents and
     # companions: nothing per appointment.
     assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_each_row_links_to_the_persons_referrals_and_to_the_referral(client_for, alice):
+    referral = ReferralFactory(appointment_at=timezone.now() - DAY, accompanied_by=alice)
+    page = client_for(alice).get(URL, {"vue": "a-renseigner"}).content.decode()
+    resident_url = reverse("support:resident_referrals", args=[referral.resident_id])
+    assert page.count(f'href="{resident_url}"') == 2
+    assert page.count(f'href="{reverse("support:referral_update", args=[referral.pk])}"') == 2
+    attendance_url = reverse("support:referral_attendance", args=[referral.pk])
+    assert f'action="{attendance_url}"' in page

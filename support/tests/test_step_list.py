@@ -81,3 +81,12 @@ def test_it_keeps_a_fixed_query_budget_whatever_the_number_of_steps(client_for, 
     # session, user, groups; the count and the page of steps with their residents and
     # followers: nothing per step.
     assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_each_row_links_to_the_persons_steps_and_to_the_step(client_for, alice):
+    step = StepFactory(followed_by=alice, status="in_progress")
+    page = client_for(alice).get(URL).content.decode()
+    assert f'href="{reverse("support:resident_steps", args=[step.resident_id])}"' in page
+    assert page.count(f'href="{reverse("support:step_update", args=[step.pk])}"') == 2
+    assert page.count('<span class="badge text-bg-primary">En cours</span>') == 2

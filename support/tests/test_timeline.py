@@ -103,6 +103,8 @@ def test_it_keeps_the_resident_page_query_budget(client_for, alice, paul):
     with_a_few = count_queries()
     add(12)
     assert len(entries_for(resident, alice)) > 50
-    # one query for each source of this app (notes with authors, steps with followers,
-    # referrals with companions), whatever the number of entries.
-    assert count_queries() == with_a_few
+    # one query for the days of each source of this app (notes, steps, referrals), and one for
+    # the rows of each source on the page shown (notes with authors, steps with followers,
+    # referrals with companions), whatever the number of entries: with more entries, a source
+    # may fall off the first page.
+    assert count_queries() <= with_a_few

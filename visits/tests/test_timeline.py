@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from residents.timeline import described, source_entries
 from tests.factories import PlacementFactory, VisitFactory
 from visits.models import Outcome, VisitStatus
 from visits.selectors import visit_entries
@@ -48,9 +49,10 @@ def test_the_source_runs_one_query_whatever_the_number_of_visits(alice):
     stay = PlacementFactory(start=TODAY - 200 * DAY)
     _done(stay, TODAY - DAY)
     with CaptureQueriesContext(connection) as one:
-        visit_entries(stay.resident, alice)
+        described(source_entries(visit_entries, stay.resident, alice))
     for n in range(2, 40):
         _done(stay, TODAY - n * DAY, needs="Vêtements")
     with CaptureQueriesContext(connection) as many:
-        assert len(visit_entries(stay.resident, alice)) == 39
-    assert len(one) == len(many) == 1
+        assert len(described(source_entries(visit_entries, stay.resident, alice))) == 39
+    # the days of the visits, then the visits written with their hotels and workers
+    assert len(one) == len(many) == 2
