@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CARE_TEAM
-from core.forms import DateInput, FixedParentMixin, OneTimeTokenMixin
+from core.forms import BootstrapBoundField, DateInput, FixedParentMixin, OneTimeTokenMixin
 from core.validators import not_in_the_future
 from visits import tasks
 from visits.models import (
@@ -37,6 +37,8 @@ def care_workers():
 
 class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
     """The outcome comes from the button pressed; the observations are optional."""
+
+    bound_field_class = BootstrapBoundField  # drawn with includes/field.html
 
     outcome = forms.ChoiceField(
         label=_("Outcome"),
