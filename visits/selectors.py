@@ -114,6 +114,7 @@ class GridRow:
     hotel: Hotel
     cells: list[GridCell]
     housed: bool = True
+    cells_html: str = ""  # drawn by the view (visits.views._grid_html)
 
     @property
     def total(self) -> int:
@@ -126,9 +127,10 @@ class WeekGrid:
     days: list[datetime.date]
     rows: list[GridRow]
     loads: list[tuple]  # (user, visits that week), heaviest first
-    sheets: dict[datetime.date, list]  # day -> workers with visits that day
+    sheets: dict[datetime.date, list]  # day -> (worker, their round sheet's address), by name
     totals: list[int]
     conflicts: list[tuple] = field(default_factory=list)  # (hotel, day, message), by day
+    sheets_html: list[tuple] = field(default_factory=list)  # drawn by visits.views._grid_html
 
     @property
     def unplanned_hotels(self) -> list[GridRow]:
@@ -212,7 +214,12 @@ def week_grid(monday: datetime.date) -> WeekGrid:
             key=lambda item: (-item[1], str(item[0])),
         ),
         sheets={
-            day: sorted((users[pk] for pk in sheets[day]), key=str) for day in days if sheets[day]
+            day: [
+                (user, object_url("visits:round_sheet", day, user.pk))
+                for user in sorted((users[pk] for pk in sheets[day]), key=str)
+            ]
+            for day in days
+            if sheets[day]
         },
         totals=[sum(row.cells[n].total for row in rows) for n in range(len(days))],
     )

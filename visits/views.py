@@ -10,7 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -22,6 +24,7 @@ from core.http import file_response, safe_next
 from core.offline import keep_off_device
 from core.pagination import paginate
 from core.params import day_param, id_param
+from core.templatetags.icons import icon
 from core.views import RoleViewMixin
 from placements.models import Hotel, Placement
 from privacy.access import person_data_viewed
@@ -362,16 +365,86 @@ def follow_up_close(request, pk: int):
 # --- The coordinator's week -----------------------------------------------------------------------
 
 
+def _cell_html(cell, today_: datetime.date, words: dict) -> str:
+    """One cell of the week grid: 280 of them, written out here rather than by the template
+    (whose nodes cost more than the rest of the page). What it shows: the team of each round,
+    the visits, done and missed, the conflicts left and who is on leave."""
+    opening = '<td class="table-primary">' if cell.day == today_ else "<td>"
+    if not cell.total:
+        return f"{opening}</td>"
+    html = [
+        opening,
+        format_html(
+            '<a class="d-block text-decoration-none" href="{}" data-testid="grid-cell">', cell.url
+        ),
+    ]
+    for names in cell.team_names:
+        html.append(
+            format_html('<div class="small fw-semibold">{}</div>', names)
+            if names
+            else words["no_worker"]
+        )
+    progress = [conditional_escape(cell.visits_label)]
+    if cell.done:
+        progress.append(f'<span class="text-success">{cell.done} ✓</span>')
+    if cell.missed:
+        progress.append(f'<span class="text-danger">{cell.missed} ✗</span>')
+    html.append(f'<div class="small">{" · ".join(progress)}</div></a>')
+    if cell.conflicts:
+        count = len(cell.conflicts)
+        html.append(
+            format_html(
+                '<span class="badge text-bg-warning" data-testid="cell-conflicts" title="{}">'
+                "{} {}</span>",
+                " ".join(cell.conflicts),
+                words["warning"],
+                ngettext("%(counter)s conflict", "%(counter)s conflicts", count)
+                % {"counter": count},
+            )
+        )
+    for member in cell.on_leave:
+        html.append(
+            format_html(
+                '<span class="badge text-bg-danger">{}</span>',
+                words["on_leave"] % {"name": member.first_name or member.username},
+            )
+        )
+    html.append("</td>")
+    return "".join(html)
+
+
+def _grid_html(grid, today_: datetime.date) -> None:
+    """Give each row of the week grid its cells' HTML (`cells_html`), and the grid the links to
+    the round sheets of each day (`sheets_html`)."""
+    words = {
+        "no_worker": format_html(
+            '<div class="small fw-semibold"><span class="text-danger">{}</span></div>',
+            gettext("no worker"),
+        ),
+        "warning": icon("exclamation-triangle"),
+        "on_leave": gettext("%(name)s on leave"),
+    }
+    for row in grid.rows:
+        row.cells_html = mark_safe("".join(_cell_html(cell, today_, words) for cell in row.cells))
+    # A link to each worker's round sheet, day by day: over a hundred links.
+    grid.sheets_html = [
+        (day, format_html_join(", ", '<a href="{}">{}</a>', ((url, user) for user, url in people)))
+        for day, people in grid.sheets.items()
+    ]
+
+
 @require_GET
 @allow("visits.read")
 def week(request):
     today_ = timezone.localdate()
     monday = week_start(day_param(request.GET, "semaine", today_))
+    grid = selectors.week_grid(monday)
+    _grid_html(grid, today_)
     return render(
         request,
         "visits/week.html",
         {
-            "grid": selectors.week_grid(monday),
+            "grid": grid,
             "monday": monday,
             "sunday": monday + 6 * DAY,
             "previous_week": monday - WEEK,
