@@ -637,6 +637,42 @@ def round_sheet(request, day: datetime.date, worker_pk: int):
 # --- Follow-up ------------------------------------------------------------------------------------
 
 
+def _follow_up_row_html(row, never: str, away: str) -> str:
+    """One line of the follow-up table (fifty to a page), written out here rather than by the
+    template, whose nodes cost more than the rest of the page."""
+    hotel = row.stay.place.hotel.name
+    if row.last_seen:
+        last = conditional_escape(date_format(row.last_seen, "SHORT_DATE_FORMAT"))
+    else:
+        last = never
+    if row.away:
+        last += format_html(
+            ' <span class="badge text-bg-light border">{}: {}</span>',
+            away,
+            row.away.get_reason_display(),
+        )
+    elif row.alert:
+        last += format_html(
+            ' <span class="badge text-bg-danger">{}</span>',
+            ngettext("%(days)s day", "%(days)s days", row.days_unseen) % {"days": row.days_unseen},
+        )
+    return format_html(
+        '<tr data-testid="follow-up-row"><td><a href="{}">{}</a>'
+        '<div class="small text-body-secondary d-md-none">{}</div></td>'
+        '<td class="d-none d-md-table-cell">{} <span class="small text-body-secondary">{}</span>'
+        '</td><td class="text-end">{}</td><td class="text-end{}">{}</td><td>{}</td></tr>',
+        row.resident_url,
+        row.nickname,
+        hotel,
+        hotel,
+        row.stay.place.label,
+        row.planned,
+        " text-danger" if row.done < 2 else "",
+        row.done,
+        last,
+    )
+
+
 @require_GET
 @allow("visits.read")
 def follow_up(request):
@@ -652,11 +688,15 @@ def follow_up(request):
         extra["alerte"] = "1"
     page_obj = paginate(request, rows, per_page=50)
     selectors.load_stays(page_obj.object_list)
+    never = format_html('<span class="text-body-secondary">{}</span>', gettext("never"))
+    away = gettext("away")
+    rows_html = mark_safe("".join(_follow_up_row_html(row, never, away) for row in page_obj))
     return render(
         request,
         "visits/follow_up.html",
         {
             "page_obj": page_obj,
+            "rows_html": rows_html,
             "monday": monday,
             "sunday": monday + 6 * DAY,
             "previous_week": monday - WEEK,
