@@ -64,6 +64,33 @@ def day_visits(user, day: datetime.date):
     )
 
 
+# What "My visits" shows of each visit, its person, place and hotel (the round sheet shows more).
+DAY_LIST_FIELDS = (
+    "status",
+    "outcome",
+    "unplanned",
+    "planned_on",
+    "hotel__name",
+    "hotel__address",
+    "hotel__phone",
+    "hotel__arrondissement",
+    "resident__nickname",
+    "placement__place__floor",
+    "placement__place__room",
+    "placement__place__bed",
+)
+
+
+def day_list(user, day: datetime.date):
+    """`day_visits` with only what the list of the day shows. One query."""
+    return (
+        day_visits(user, day)
+        .select_related(None)
+        .select_related("resident", "hotel", "placement__place")
+        .only(*DAY_LIST_FIELDS)
+    )
+
+
 def rounds(visits) -> list[HotelRound]:
     """Visits grouped by hotel, keeping their (route) order."""
     grouped: dict[int, HotelRound] = {}

@@ -21,6 +21,7 @@ from django.views.generic import CreateView, UpdateView
 from accounts.policy import allow
 from core.forms import TokenAlreadyUsed, add_validation_error
 from core.http import file_response, safe_next
+from core.links import object_url
 from core.offline import keep_off_device
 from core.pagination import paginate
 from core.params import day_param, id_param
@@ -104,7 +105,9 @@ def today(request):
         if not request.user.has_perm("visits.plan"):
             raise PermissionDenied
         worker = get_object_or_404(User, pk=worker_pk)
-    visits = list(selectors.day_visits(worker, day))
+    visits = list(selectors.day_list(worker, day))
+    for visit in visits:
+        visit.url = object_url("visits:visit_detail", visit.pk)
     to_do = sum(visit.status == VisitStatus.PLANNED for visit in visits)
     return render(
         request,
@@ -115,6 +118,7 @@ def today(request):
             "worker": worker,
             "is_me": worker == request.user,
             "rounds": selectors.rounds(visits),
+            "done_icon": icon("check-lg"),
             "to_do": to_do,
             "logged": len(visits) - to_do,
             "previous_url": _day_url(day - DAY, worker, request.user),
