@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
@@ -683,15 +684,16 @@ def follow_up(request):
     """Per person for a week: visits planned and made, and for how long they were not met."""
     today_ = timezone.localdate()
     monday = week_start(day_param(request.GET, "semaine", today_))
-    rows = selectors.week_follow_up(monday, today_)
     only_alerts = request.GET.get("alerte") == "1"
-    if only_alerts:
-        rows = [row for row in rows if row.alert]
+    stays = selectors.week_follow_up(monday, today_, alerts_only=only_alerts)
+    totals = selectors.follow_up_totals(stays)
     extra = {"semaine": monday.isoformat()}
     if only_alerts:
         extra["alerte"] = "1"
-    page_obj = paginate(request, rows, per_page=50)
-    selectors.load_stays(page_obj.object_list)
+    paginator = Paginator(stays, 50)
+    paginator.count = totals["housed"]  # counted with the totals
+    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj.object_list = selectors.follow_up_rows(page_obj.object_list)
     never = format_html('<span class="text-body-secondary">{}</span>', gettext("never"))
     away = gettext("away")
     rows_html = mark_safe("".join(_follow_up_row_html(row, never, away) for row in page_obj))
@@ -709,8 +711,8 @@ def follow_up(request):
             "only_alerts": only_alerts,
             "alert_days": settings.VISIT_ALERT_DAYS,
             "extra_query": urlencode(extra),
-            "housed": len(rows),
-            "complete": sum(row.done >= 2 for row in rows),
+            "housed": totals["housed"],
+            "complete": totals["complete"],
         },
     )
 
