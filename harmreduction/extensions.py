@@ -14,6 +14,7 @@ from harmreduction.models import (
     LocationKind,
     Setting,
     SupplyDistribution,
+    SupplyDistributionLine,
     VoucherDistribution,
     week_start,
 )
@@ -21,18 +22,28 @@ from visits.extensions import VisitExtension
 from visits.models import MET
 
 
-def _default_location(user):
-    """The location of the worker's last handout during a visit, else the first visit bag."""
+def _default_location(user, locations: list[Location]) -> Location | None:
+    """Among the active `locations`, the one of the worker's last handout during a visit, else
+    the first visit bag (they come in order of kind and name)."""
     last = (
         SupplyDistribution.objects.filter(given_by=user, visit__isnull=False, location__active=True)
         .order_by("-given_at")
         .values_list("location_id", flat=True)
         .first()
     )
-    locations = Location.objects.active()
     if last is not None:
-        return locations.filter(pk=last).first()
-    return locations.filter(kind=LocationKind.VISIT_BAG).order_by("name").first()
+        return next((location for location in locations if location.pk == last), None)
+    return next((loc for loc in locations if loc.kind == LocationKind.VISIT_BAG), None)
+
+
+def _given_before(visit) -> list[list[SupplyDistributionLine]]:
+    """The lines of each handout already recorded with `visit`, latest handout first. One query."""
+    handouts: dict[int, list] = {}
+    for line in SupplyDistributionLine.objects.filter(distribution__visit=visit).select_related(
+        "item"
+    ):
+        handouts.setdefault(line.distribution_id, []).append(line)
+    return list(handouts.values())
 
 
 class MaterialGivenOut(VisitExtension):
@@ -50,20 +61,20 @@ class MaterialGivenOut(VisitExtension):
             .exists()
         )
         form = VisitMaterialForm(
-            data,
-            prefix=prefix,
-            vouchers_due=services.week_is_open(week) and not vouchers_given,
-            default_location=_default_location(user) if data is None else None,
+            data, prefix=prefix, vouchers_due=services.week_is_open(week) and not vouchers_given
         )
+        if data is None:
+            # The bags read once, for the default and the choices (the field would read them again).
+            field = form.fields["location"]
+            locations = list(field.queryset)
+            default = _default_location(user, locations)
+            field.initial = default.pk if default is not None else None
+            field.choices = [("", field.empty_label), *((loc.pk, str(loc)) for loc in locations)]
         form.vouchers_given = vouchers_given
         form.advice_given = AdviceSession.objects.filter(visit=visit).first() if visit.pk else None
         if form.advice_given is not None:
             form.fields["advice_topics"].initial = form.advice_given.topics
-        form.given_before = (
-            list(SupplyDistribution.objects.filter(visit=visit).prefetch_related("lines__item"))
-            if visit.pk
-            else []
-        )
+        form.given_before = _given_before(visit) if visit.pk else []
         return form
 
     def save(self, form, *, visit, user) -> None:

@@ -8,7 +8,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import CARE_TEAM
-from core.forms import DateInput, FixedParentMixin, OneTimeTokenMixin
+from core.forms import BootstrapBoundField, DateInput, FixedParentMixin, OneTimeTokenMixin
 from core.validators import not_in_the_future
 from visits import tasks
 from visits.models import (
@@ -38,6 +38,8 @@ def care_workers():
 class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
     """The outcome comes from the button pressed; the observations are optional."""
 
+    bound_field_class = BootstrapBoundField  # drawn with includes/field.html
+
     outcome = forms.ChoiceField(
         label=_("Outcome"),
         choices=[*Outcome.choices, (NOT_MADE, _("Visit not made"))],
@@ -66,13 +68,9 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
         self.user = user
         # The note of a medical follow-up is kept apart (VisitMedicalNote): the form shows it to
         # whoever may read it, and never lets anyone else overwrite it unseen.
-        notes = VisitMedicalNote.objects.filter(visit_id=self.instance.pk).exclude(text="")
-        self.medical_note = notes.readable_by(user).first() if self.instance.pk else None
-        self.medical_note_hidden = (
-            self.instance.pk is not None and self.medical_note is None and notes.exists()
-        )
+        self.medical_note, self.medical_note_hidden = self._medical_note(user)
         if self.instance.has_medical_follow_up:
-            self.initial["follow_up_note"] = self.medical_note.text if self.medical_note else ""
+            self.initial["follow_up_note"] = self.medical_note or ""
         else:
             self.initial["follow_up_note"] = self.instance.follow_up_note
         if self.medical_note_hidden:
@@ -88,6 +86,19 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
             self.fields["outcome"].choices = Outcome.choices
         if not self.is_bound:
             self.initial["recorded_version"] = self.instance.recorded_version
+
+    def _medical_note(self, user) -> tuple[str | None, bool]:
+        """The text of the visit's medical note if `user` may read it, and whether a note exists
+        that they may not read. A visit read by `Visit.objects.with_medical_note_for(user)` (the
+        visit page, for the same user) has both already."""
+        visit = self.instance
+        if visit.pk is None:
+            return None, False
+        if hasattr(visit, "medical_note_hidden"):
+            return visit.medical_note, visit.medical_note_hidden
+        notes = VisitMedicalNote.objects.filter(visit_id=visit.pk).exclude(text="")
+        readable = notes.readable_by(user).values_list("text", flat=True).first()
+        return readable, readable is None and notes.exists()
 
     def seen_version(self) -> str | None:
         """The recording the worker saw when the form was shown (None: a form without it)."""
@@ -146,7 +157,7 @@ class VisitLogForm(OneTimeTokenMixin, forms.ModelForm):
 
     def _save_medical_note(self, visit: Visit, text: str, *, by) -> None:
         """Write the note of a medical follow-up when it changed; its writer becomes its author."""
-        if text == (self.medical_note.text if self.medical_note else ""):
+        if text == (self.medical_note or ""):
             return
         VisitMedicalNote.objects.update_or_create(
             visit=visit, defaults={"text": text, "author": by, "written_at": timezone.now()}

@@ -7,8 +7,20 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, Collate, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
@@ -63,6 +75,33 @@ def day_visits(user, day: datetime.date):
     )
 
 
+# What "My visits" shows of each visit, its person, place and hotel (the round sheet shows more).
+DAY_LIST_FIELDS = (
+    "status",
+    "outcome",
+    "unplanned",
+    "planned_on",
+    "hotel__name",
+    "hotel__address",
+    "hotel__phone",
+    "hotel__arrondissement",
+    "resident__nickname",
+    "placement__place__floor",
+    "placement__place__room",
+    "placement__place__bed",
+)
+
+
+def day_list(user, day: datetime.date):
+    """`day_visits` with only what the list of the day shows. One query."""
+    return (
+        day_visits(user, day)
+        .select_related(None)
+        .select_related("resident", "hotel", "placement__place")
+        .only(*DAY_LIST_FIELDS)
+    )
+
+
 def rounds(visits) -> list[HotelRound]:
     """Visits grouped by hotel, keeping their (route) order."""
     grouped: dict[int, HotelRound] = {}
@@ -113,6 +152,7 @@ class GridRow:
     hotel: Hotel
     cells: list[GridCell]
     housed: bool = True
+    cells_html: str = ""  # drawn by the view (visits.views._grid_html)
 
     @property
     def total(self) -> int:
@@ -125,9 +165,10 @@ class WeekGrid:
     days: list[datetime.date]
     rows: list[GridRow]
     loads: list[tuple]  # (user, visits that week), heaviest first
-    sheets: dict[datetime.date, list]  # day -> workers with visits that day
+    sheets: dict[datetime.date, list]  # day -> (worker, their round sheet's address), by name
     totals: list[int]
     conflicts: list[tuple] = field(default_factory=list)  # (hotel, day, message), by day
+    sheets_html: list[tuple] = field(default_factory=list)  # drawn by visits.views._grid_html
 
     @property
     def unplanned_hotels(self) -> list[GridRow]:
@@ -211,7 +252,12 @@ def week_grid(monday: datetime.date) -> WeekGrid:
             key=lambda item: (-item[1], str(item[0])),
         ),
         sheets={
-            day: sorted((users[pk] for pk in sheets[day]), key=str) for day in days if sheets[day]
+            day: [
+                (user, object_url("visits:round_sheet", day, user.pk))
+                for user in sorted((users[pk] for pk in sheets[day]), key=str)
+            ]
+            for day in days
+            if sheets[day]
         },
         totals=[sum(row.cells[n].total for row in rows) for n in range(len(days))],
     )
@@ -278,7 +324,7 @@ class ResidentWeek:
     last_seen: datetime.date | None
     days_unseen: int
     away: Absence | None
-    stay: Placement | None = None  # with its resident, place and hotel: see `load_stays`
+    stay: Placement | None = None  # with its resident, place and hotel: see `follow_up_rows`
 
     @property
     def resident(self):
@@ -293,69 +339,99 @@ class ResidentWeek:
         return self.away is None and self.days_unseen >= settings.VISIT_ALERT_DAYS
 
 
-def week_follow_up(monday: datetime.date, on: datetime.date | None = None) -> list[ResidentWeek]:
-    """Every person housed during the week: visits planned and done that week, the last time they
-    were met and for how long they have not been, longest first. Four queries.
+class _DaysBetween(Func):
+    """`later - earlier` in days (PostgreSQL subtracts dates in days)."""
 
-    The rows carry what they are sorted and counted by, not the stays themselves: the page
-    shows fifty of hundreds, and `load_stays` loads those (one more query).
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+def week_follow_up(
+    monday: datetime.date, on: datetime.date | None = None, *, alerts_only: bool = False
+):
+    """Every person housed during the week (their latest stay of the week): visits planned and
+    done that week, the last time they were met and for how long they have not been, longest
+    first (then by name, compared as Python compares strings). A queryset of stays, sorted
+    and filtered by the database: the page reads the fifty it shows (`follow_up_rows`) and
+    the totals (`follow_up_totals`), not the hundreds of people housed.
     """
     on = on or timezone.localdate()
     end = monday + 7 * DAY
-    week = Placement.objects.overlapping(monday, end)
-    stays: dict[int, tuple] = {}
-    for stay in week.order_by("resident_id", "start").values_list(
-        "resident_id", "pk", "start", "resident__nickname"
-    ):
-        stays[stay[0]] = stay  # the latest stay of the week
-    housed = week.values("resident_id")
-    counts = {
-        row["resident_id"]: row
-        for row in Visit.objects.in_week(monday)
-        .filter(resident_id__in=housed)
-        .values("resident_id")
-        .annotate(
-            planned=Count("pk", filter=Q(unplanned=False) & ~Q(status=VisitStatus.CANCELLED)),
-            done=Count("pk", filter=Q(status=VisitStatus.DONE)),
-        )
-        .order_by()
-    }
     reference = min(on, end - DAY)  # a past week is seen from its Sunday
-    seen = last_met(housed, until=reference)
-    away = {
-        absence.placement_id: absence
-        for absence in Absence.objects.filter(placement__in=week)
-        .filter(start__lte=reference)
-        .filter(Q(end__isnull=True) | Q(end__gt=reference))
-    }
-    rows = [
-        ResidentWeek(
-            stay_id=stay_id,
-            resident_id=resident_id,
-            nickname=nickname,
-            planned=counts.get(resident_id, {}).get("planned", 0),
-            done=counts.get(resident_id, {}).get("done", 0),
-            last_seen=seen.get(resident_id),
-            days_unseen=max((reference - (seen.get(resident_id) or start)).days, 0),
-            away=away.get(stay_id),
-        )
-        for resident_id, stay_id, start, nickname in stays.values()
-    ]
-    rows.sort(key=lambda row: (-row.days_unseen, row.nickname, row.resident_id))
-    return rows
-
-
-def load_stays(rows: list[ResidentWeek]) -> list[ResidentWeek]:
-    """Give `rows` their stays, with the resident's name, the place and the hotel. One query."""
-    stays = (
-        Placement.objects.filter(pk__in=[row.stay_id for row in rows])
-        .select_related("resident", "place__hotel")
-        .only("resident__nickname", "place__room", "place__bed", "place__hotel__name")
+    latest = (
+        Placement.objects.overlapping(monday, end)
+        .order_by("resident_id", "-start", "-pk")
+        .distinct("resident_id")
+        .values("pk")
     )
-    by_id = {stay.pk: stay for stay in stays}
-    for row in rows:
-        row.stay = by_id[row.stay_id]
-    return rows
+    in_week = (
+        Visit.objects.in_week(monday)
+        .filter(resident_id=OuterRef("resident_id"))
+        .order_by()
+        .values("resident_id")
+    )
+    planned = Q(unplanned=False) & ~Q(status=VisitStatus.CANCELLED)
+    met = Visit.objects.filter(
+        resident_id=OuterRef("resident_id"),
+        status=VisitStatus.DONE,
+        outcome__in=MET,
+        planned_on__lte=reference,
+    ).order_by("-planned_on")
+    away = (
+        Absence.objects.filter(placement=OuterRef("pk"), start__lte=reference)
+        .filter(Q(end__isnull=True) | Q(end__gt=reference))
+        .order_by("-start", "-pk")
+    )
+    stays = Placement.objects.filter(pk__in=latest).annotate(
+        planned=Coalesce(Subquery(in_week.annotate(n=Count("pk", filter=planned)).values("n")), 0),
+        done=Coalesce(
+            Subquery(
+                in_week.annotate(n=Count("pk", filter=Q(status=VisitStatus.DONE))).values("n")
+            ),
+            0,
+        ),
+        last_seen=Subquery(met.values("planned_on")[:1]),
+        away_id=Subquery(away.values("pk")[:1]),
+        days_unseen=Greatest(
+            _DaysBetween(Value(reference, DateField()), Coalesce("last_seen", "start")), 0
+        ),
+    )
+    if alerts_only:
+        stays = stays.filter(away_id__isnull=True, days_unseen__gte=settings.VISIT_ALERT_DAYS)
+    return stays.order_by("-days_unseen", Collate("resident__nickname", "C"), "resident_id")
+
+
+def follow_up_totals(stays) -> dict:
+    """People in `stays` (see `week_follow_up`) and those who had their two visits. One query."""
+    return stays.order_by().aggregate(
+        housed=Count("pk"), complete=Count("pk", filter=Q(done__gte=2))
+    )
+
+
+def follow_up_rows(stays) -> list[ResidentWeek]:
+    """The rows of `stays` (a page of `week_follow_up`), with the person's name, the place, the
+    hotel and the absence under way. Two queries."""
+    stays = list(
+        stays.select_related("resident", "place__hotel").only(
+            "start", "resident__nickname", "place__room", "place__bed", "place__hotel__name"
+        )
+    )
+    absences = Absence.objects.in_bulk({stay.away_id for stay in stays} - {None})
+    return [
+        ResidentWeek(
+            stay_id=stay.pk,
+            resident_id=stay.resident_id,
+            nickname=stay.resident.nickname,
+            planned=stay.planned,
+            done=stay.done,
+            last_seen=stay.last_seen,
+            days_unseen=stay.days_unseen,
+            away=absences.get(stay.away_id),
+            stay=stay,
+        )
+        for stay in stays
+    ]
 
 
 @dataclass

@@ -4,13 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -19,9 +22,11 @@ from django.views.generic import CreateView, UpdateView
 from accounts.policy import allow
 from core.forms import TokenAlreadyUsed, add_validation_error
 from core.http import file_response, safe_next
+from core.links import object_url
 from core.offline import keep_off_device
 from core.pagination import paginate
 from core.params import day_param, id_param
+from core.templatetags.icons import icon
 from core.views import RoleViewMixin
 from placements.models import Hotel, Placement
 from privacy.access import person_data_viewed
@@ -101,7 +106,9 @@ def today(request):
         if not request.user.has_perm("visits.plan"):
             raise PermissionDenied
         worker = get_object_or_404(User, pk=worker_pk)
-    visits = list(selectors.day_visits(worker, day))
+    visits = list(selectors.day_list(worker, day))
+    for visit in visits:
+        visit.url = object_url("visits:visit_detail", visit.pk)
     to_do = sum(visit.status == VisitStatus.PLANNED for visit in visits)
     return render(
         request,
@@ -112,6 +119,7 @@ def today(request):
             "worker": worker,
             "is_me": worker == request.user,
             "rounds": selectors.rounds(visits),
+            "done_icon": icon("check-lg"),
             "to_do": to_do,
             "logged": len(visits) - to_do,
             "previous_url": _day_url(day - DAY, worker, request.user),
@@ -362,16 +370,86 @@ def follow_up_close(request, pk: int):
 # --- The coordinator's week -----------------------------------------------------------------------
 
 
+def _cell_html(cell, today_: datetime.date, words: dict) -> str:
+    """One cell of the week grid: 280 of them, written out here rather than by the template
+    (whose nodes cost more than the rest of the page). What it shows: the team of each round,
+    the visits, done and missed, the conflicts left and who is on leave."""
+    opening = '<td class="table-primary">' if cell.day == today_ else "<td>"
+    if not cell.total:
+        return f"{opening}</td>"
+    html = [
+        opening,
+        format_html(
+            '<a class="d-block text-decoration-none" href="{}" data-testid="grid-cell">', cell.url
+        ),
+    ]
+    for names in cell.team_names:
+        html.append(
+            format_html('<div class="small fw-semibold">{}</div>', names)
+            if names
+            else words["no_worker"]
+        )
+    progress = [conditional_escape(cell.visits_label)]
+    if cell.done:
+        progress.append(f'<span class="text-success">{cell.done} ✓</span>')
+    if cell.missed:
+        progress.append(f'<span class="text-danger">{cell.missed} ✗</span>')
+    html.append(f'<div class="small">{" · ".join(progress)}</div></a>')
+    if cell.conflicts:
+        count = len(cell.conflicts)
+        html.append(
+            format_html(
+                '<span class="badge text-bg-warning" data-testid="cell-conflicts" title="{}">'
+                "{} {}</span>",
+                " ".join(cell.conflicts),
+                words["warning"],
+                ngettext("%(counter)s conflict", "%(counter)s conflicts", count)
+                % {"counter": count},
+            )
+        )
+    for member in cell.on_leave:
+        html.append(
+            format_html(
+                '<span class="badge text-bg-danger">{}</span>',
+                words["on_leave"] % {"name": member.first_name or member.username},
+            )
+        )
+    html.append("</td>")
+    return "".join(html)
+
+
+def _grid_html(grid, today_: datetime.date) -> None:
+    """Give each row of the week grid its cells' HTML (`cells_html`), and the grid the links to
+    the round sheets of each day (`sheets_html`)."""
+    words = {
+        "no_worker": format_html(
+            '<div class="small fw-semibold"><span class="text-danger">{}</span></div>',
+            gettext("no worker"),
+        ),
+        "warning": icon("exclamation-triangle"),
+        "on_leave": gettext("%(name)s on leave"),
+    }
+    for row in grid.rows:
+        row.cells_html = mark_safe("".join(_cell_html(cell, today_, words) for cell in row.cells))
+    # A link to each worker's round sheet, day by day: over a hundred links.
+    grid.sheets_html = [
+        (day, format_html_join(", ", '<a href="{}">{}</a>', ((url, user) for user, url in people)))
+        for day, people in grid.sheets.items()
+    ]
+
+
 @require_GET
 @allow("visits.read")
 def week(request):
     today_ = timezone.localdate()
     monday = week_start(day_param(request.GET, "semaine", today_))
+    grid = selectors.week_grid(monday)
+    _grid_html(grid, today_)
     return render(
         request,
         "visits/week.html",
         {
-            "grid": selectors.week_grid(monday),
+            "grid": grid,
             "monday": monday,
             "sunday": monday + 6 * DAY,
             "previous_week": monday - WEEK,
@@ -564,26 +642,67 @@ def round_sheet(request, day: datetime.date, worker_pk: int):
 # --- Follow-up ------------------------------------------------------------------------------------
 
 
+def _follow_up_row_html(row, never: str, away: str) -> str:
+    """One line of the follow-up table (fifty to a page), written out here rather than by the
+    template, whose nodes cost more than the rest of the page."""
+    hotel = row.stay.place.hotel.name
+    if row.last_seen:
+        last = conditional_escape(date_format(row.last_seen, "SHORT_DATE_FORMAT"))
+    else:
+        last = never
+    if row.away:
+        last += format_html(
+            ' <span class="badge text-bg-light border">{}: {}</span>',
+            away,
+            row.away.get_reason_display(),
+        )
+    elif row.alert:
+        last += format_html(
+            ' <span class="badge text-bg-danger">{}</span>',
+            ngettext("%(days)s day", "%(days)s days", row.days_unseen) % {"days": row.days_unseen},
+        )
+    return format_html(
+        '<tr data-testid="follow-up-row"><td><a href="{}">{}</a>'
+        '<div class="small text-body-secondary d-md-none">{}</div></td>'
+        '<td class="d-none d-md-table-cell">{} <span class="small text-body-secondary">{}</span>'
+        '</td><td class="text-end">{}</td><td class="text-end{}">{}</td><td>{}</td></tr>',
+        row.resident_url,
+        row.nickname,
+        hotel,
+        hotel,
+        row.stay.place.label,
+        row.planned,
+        " text-danger" if row.done < 2 else "",
+        row.done,
+        last,
+    )
+
+
 @require_GET
 @allow("visits.read")
 def follow_up(request):
     """Per person for a week: visits planned and made, and for how long they were not met."""
     today_ = timezone.localdate()
     monday = week_start(day_param(request.GET, "semaine", today_))
-    rows = selectors.week_follow_up(monday, today_)
     only_alerts = request.GET.get("alerte") == "1"
-    if only_alerts:
-        rows = [row for row in rows if row.alert]
+    stays = selectors.week_follow_up(monday, today_, alerts_only=only_alerts)
+    totals = selectors.follow_up_totals(stays)
     extra = {"semaine": monday.isoformat()}
     if only_alerts:
         extra["alerte"] = "1"
-    page_obj = paginate(request, rows, per_page=50)
-    selectors.load_stays(page_obj.object_list)
+    paginator = Paginator(stays, 50)
+    paginator.count = totals["housed"]  # counted with the totals
+    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj.object_list = selectors.follow_up_rows(page_obj.object_list)
+    never = format_html('<span class="text-body-secondary">{}</span>', gettext("never"))
+    away = gettext("away")
+    rows_html = mark_safe("".join(_follow_up_row_html(row, never, away) for row in page_obj))
     return render(
         request,
         "visits/follow_up.html",
         {
             "page_obj": page_obj,
+            "rows_html": rows_html,
             "monday": monday,
             "sunday": monday + 6 * DAY,
             "previous_week": monday - WEEK,
@@ -592,8 +711,8 @@ def follow_up(request):
             "only_alerts": only_alerts,
             "alert_days": settings.VISIT_ALERT_DAYS,
             "extra_query": urlencode(extra),
-            "housed": len(rows),
-            "complete": sum(row.done >= 2 for row in rows),
+            "housed": totals["housed"],
+            "complete": totals["complete"],
         },
     )
 

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput, OneTimeTokenMixin
+from core.forms import BootstrapBoundField, DateInput, OneTimeTokenMixin
 from harmreduction.forms.activities import advice_topics_field
 from harmreduction.forms.common import ResidentChoiceMixin, ResidentSearchWidget
 from harmreduction.models.common import Setting
@@ -268,6 +268,8 @@ class NaloxoneKitForm(ResidentChoiceMixin, OneTimeTokenMixin, forms.Form):
 
 class VisitMaterialForm(ItemQuantitiesMixin, forms.Form):
     """Material, vouchers and advice during a home visit; empty is valid (one tap: "seen")."""
+
+    bound_field_class = BootstrapBoundField  # drawn with includes/field.html
 
     location = _location_field(label=_("Material taken from"), required=False)
     vouchers = forms.BooleanField(label=_("Weekly meal vouchers given"), required=False)

@@ -4,10 +4,14 @@ import re
 import uuid
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from harmreduction import services
 from harmreduction.models import AdviceSession, StockLevel, SupplyDistribution, VoucherDistribution
-from tests.factories import VisitFactory
+from harmreduction.tests.conftest import DAY
+from tests.factories import ItemFactory, LocationFactory, VisitFactory
 from visits.models import Visit, VisitStatus
 
 
@@ -184,3 +188,93 @@ def test_it_refuses_an_unknown_topic_and_saves_nothing(client_for, alice, visit)
     assert "astrology n’en fait pas partie" in response.content.decode()
     assert Visit.objects.get(pk=visit.pk).status == VisitStatus.PLANNED
     assert not AdviceSession.objects.exists()
+
+
+def _give(location, quantities, by, visit):
+    services.supply_give(
+        location=location,
+        quantities=quantities,
+        by=by,
+        resident=visit.resident,
+        setting="visit",
+        visit=visit,
+    )
+
+
+@pytest.mark.django_db
+def test_it_lists_what_each_handout_of_the_visit_gave_latest_first(
+    client_for, alice, visit, bag, kit_base, pipe, stock
+):
+    stock(bag, {kit_base: 4, pipe: 5})
+    _give(bag, {kit_base: 1, pipe: 2}, alice, visit)
+    _give(bag, {pipe: 3}, alice, visit)
+    page = " ".join(client_for(alice).get(_url(visit)).content.decode().split())
+    assert (
+        "Déjà remis pendant cette visite : Pipe (doseur) × 3; Kit base × 1, Pipe (doseur) × 2"
+        in page
+    )
+
+
+@pytest.mark.django_db
+def test_it_offers_the_bag_of_the_workers_last_handout(
+    client_for, alice, visit, office, bag, kit_base, stock
+):
+    other_bag = LocationFactory(name="Sac équipe B")
+    client = client_for(alice)
+    # No handout yet: the first visit bag by name, never the office.
+    page = client.get(_url(visit))
+    (bound,) = page.context["extensions"]
+    assert bound.form["location"].value() == bag.pk
+    assert f'<option value="{other_bag.pk}">Sac équipe B</option>' in page.content.decode()
+    earlier = VisitFactory(
+        placement=visit.placement, worker=alice, planned_on=visit.planned_on - DAY
+    )
+    stock(other_bag, {kit_base: 1})
+    _give(other_bag, {kit_base: 1}, alice, earlier)
+    (bound,) = client.get(_url(visit)).context["extensions"]
+    assert bound.form["location"].value() == other_bag.pk
+
+
+@pytest.mark.django_db
+def test_the_visit_page_keeps_a_fixed_query_budget(client_for, alice, visit, bag, kit_base, stock):
+    stock(bag, {kit_base: 100})
+    client = client_for(alice)
+
+    def count_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(_url(visit)).status_code == 200
+        return len(queries)
+
+    _give(bag, {kit_base: 1}, alice, visit)
+    with_one = count_queries()
+    for _ in range(5):
+        _give(bag, {kit_base: 1}, alice, visit)
+    ItemFactory.create_batch(10, category="injection")
+    # The handouts' lines with their items in one query, the items and bags in one each.
+    assert count_queries() == with_one
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("data", [None, {"rdr-item_KIT": "-2", "rdr-item_PIPE": "3"}])
+def test_the_quantity_tag_draws_what_the_quantity_template_draws(kit_base, pipe, data):
+    from django.template import engines
+    from django.test.html import parse_html
+
+    from harmreduction.forms import VisitMaterialForm
+
+    if data is not None:
+        data = {
+            name.replace("KIT", str(kit_base.pk)).replace("PIPE", str(pipe.pk)): value
+            for name, value in data.items()
+        }
+    form = VisitMaterialForm(data, prefix="rdr", vouchers_due=False)
+    form.is_valid()
+    groups = form.item_groups()
+    engine = engines["django"]
+    tag = engine.from_string("{% load harmreduction_tags %}{% quantity_inputs groups %}")
+    include = engine.from_string(
+        '{% include "harmreduction/includes/quantity_fields.html" with groups=groups %}'
+    )
+    drawn = tag.render({"groups": groups})
+    assert 'class="form-control is-invalid"' in drawn or data is None
+    assert parse_html(drawn) == parse_html(include.render({"groups": groups, "form": form}))

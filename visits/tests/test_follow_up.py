@@ -92,14 +92,60 @@ def test_it_keeps_a_fixed_query_budget(client_for, chloe):
         return len(queries)
 
     for _ in range(2):
-        _done(PlacementFactory(start=TODAY - 20 * DAY), TODAY - DAY)
+        stay = PlacementFactory(start=TODAY - 20 * DAY)
+        _done(stay, TODAY - DAY)
+    Absence.objects.create(placement=stay, start=TODAY - DAY, reason="travel")
     with_two = count_queries()
     for n in range(48):
         stay = PlacementFactory(start=TODAY - 20 * DAY)
         _done(stay, TODAY - (n % 10) * DAY)
         if n % 7 == 0:
             Absence.objects.create(placement=stay, start=TODAY - DAY, reason="travel")
-    # session, user, groups; the week's stays (their ids, days and names); visits counted per
-    # person; the last meeting per person; absences today; the page's stays with residents and
-    # hotels; the session saved: nothing per person (50 a page).
-    assert count_queries() == with_two == 3 + 5 + 3
+    # session, user, groups; the totals (people housed, those with their two visits); the
+    # page's stays, sorted and counted by the database, with residents and hotels; their
+    # absences under way; the session saved: nothing per person (50 a page).
+    assert count_queries() == with_two == 3 + 3 + 3
+
+
+@pytest.mark.django_db
+def test_it_draws_each_line_with_its_badge(client_for, chloe, housed):
+    page = " ".join(client_for(chloe).get(URL).content.decode().split())
+    away = housed["away"]
+    hospital = away.absences.get().get_reason_display()
+    resident_url = reverse("residents:resident_detail", args=[away.resident_id])
+    assert (
+        f'<tr data-testid="follow-up-row"><td><a href="{resident_url}">À l’hôpital</a>'
+        f'<div class="small text-body-secondary d-md-none">{away.place.hotel.name}</div></td>'
+        f'<td class="d-none d-md-table-cell">{away.place.hotel.name} '
+        f'<span class="small text-body-secondary">{away.place.label}</span></td>'
+    ) in page
+    assert (
+        '<td><span class="text-body-secondary">jamais</span> <span class="badge text-bg-light '
+        f'border">absent·e: {hospital}</span></td>'
+    ) in page
+    assert '<td class="text-end text-danger">0</td>' in page
+    assert '<span class="badge text-bg-danger">12 jours</span>' in page
+
+
+@pytest.mark.django_db
+def test_it_says_when_nobody_is_housed(client_for, chloe):
+    assert "Personne à afficher." in client_for(chloe).get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_shows_fifty_people_a_page_longest_unseen_first(client_for, chloe):
+    for n in range(51):
+        PlacementFactory(start=TODAY - (n + 1) * DAY, resident__nickname=f"Personne {n:02}")
+    first = client_for(chloe).get(URL).context["page_obj"]
+    second = client_for(chloe).get(URL, {"page": 2}).context["page_obj"]
+    assert len(first) == 50 and [row.nickname for row in second] == ["Personne 00"]
+    assert first[0].nickname == "Personne 50"
+
+
+@pytest.mark.django_db
+def test_it_sorts_people_unseen_as_long_by_name_as_written(client_for, chloe):
+    for nickname in ("Élodie", "alice", "Zoé"):
+        PlacementFactory(start=TODAY - 3 * DAY, resident__nickname=nickname)
+    rows = client_for(chloe).get(URL).context["page_obj"]
+    # Capitals first, accented letters last: the order the page has always had.
+    assert [row.nickname for row in rows] == ["Zoé", "alice", "Élodie"]

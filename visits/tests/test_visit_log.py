@@ -278,6 +278,6 @@ def test_it_reads_the_visit_page_in_a_fixed_number_of_queries(
         follow_up_reason="social",
     )
     # session, user, roles; the visit with its person, hotel and place; its accounts (worker,
-    # partner, who logged it…) in one query; the access log; the medical note and whether one
-    # exists; the session saved (3).
-    assert count_queries(alone) == count_queries(logged) == 3 + 1 + 1 + 1 + 2 + 3
+    # partner, who logged it…) in one query; the access log; the session saved (3). The
+    # medical note comes with the visit (`with_medical_note_for`): the form does not read it again.
+    assert count_queries(alone) == count_queries(logged) == 3 + 1 + 1 + 1 + 3

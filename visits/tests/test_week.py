@@ -89,3 +89,27 @@ def test_it_keeps_a_fixed_query_budget(client_for, chloe):
     # session, user, groups; the week's visits counted by hotel, day and team; the hotels
     # housing someone; the hotels; their workers; their leave: nothing per hotel or visit.
     assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_it_draws_each_cell_with_its_progress_and_a_round_without_worker(client_for, chloe):
+    hotel = HotelFactory(name="Hôtel <Étoile>")
+    lea = UserFactory(first_name="Léa & Co")
+    VisitFactory(placement__place__hotel=hotel, planned_on=NEXT_MONDAY, worker=lea)
+    VisitFactory(
+        placement__place__hotel=hotel,
+        planned_on=NEXT_MONDAY,
+        worker=lea,
+        status=VisitStatus.MISSED,
+    )
+    VisitFactory(placement__place__hotel=hotel, planned_on=NEXT_MONDAY + DAY, worker=None)
+    response = client_for(chloe).get(URL, {"semaine": NEXT_MONDAY.isoformat()})
+    page = " ".join(response.content.decode().split())
+    monday = reverse("visits:round_detail", args=[hotel.pk, NEXT_MONDAY])
+    assert (
+        f'<a class="d-block text-decoration-none" href="{monday}" data-testid="grid-cell">'
+        '<div class="small fw-semibold">Léa &amp; Co</div>'
+        '<div class="small">2 visites · <span class="text-danger">1 ✗</span></div></a>'
+    ) in page
+    assert '<span class="text-danger">sans intervenant</span>' in page
+    assert "Hôtel &lt;Étoile&gt;" in page
