@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from placements import hooks
 from placements.models import Absence, PlaceOutage
@@ -255,3 +256,13 @@ def test_after_an_action_it_comes_back_to_the_page_of_the_place(client_for, chlo
     assert _place_url(last) == f"{URL}?page=2#place-{last.pk}"
     page = client_for(chloe).get(_place_url(last).split("#")[0])
     assert last.pk in _rows(page)
+
+
+@pytest.mark.django_db
+def test_its_filter_offers_every_hotel_escaped_and_marks_the_one_shown(client_for, alice):
+    odd = PlaceFactory(hotel=HotelFactory(name="L'Étoile & <Co>")).hotel
+    other = PlaceFactory(hotel=HotelFactory(name="Hôtel Crimée")).hotel
+    page = client_for(alice).get(URL, {"hotel": odd.pk}).content.decode()
+    assert f'<option value="{odd.pk}" selected>{escape(odd.name)}</option>' in page
+    assert f'<option value="{other.pk}">Hôtel Crimée</option>' in page
+    assert "<Co>" not in page
