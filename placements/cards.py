@@ -8,6 +8,8 @@ had.
 """
 
 import datetime
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from html import escape as _escape
@@ -17,7 +19,7 @@ from django.utils.formats import get_format
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from core.links import object_url
+from core.links import id_url, object_url
 from core.templatetags.icons import icon
 from placements.selectors import BoardPlace, PlaceState
 
@@ -45,13 +47,20 @@ class Words:
     def __init__(self):
         self._since: dict[int, str] = {}
         self._days: dict[datetime.date, str] = {}
-        self._short_date = get_format("SHORT_DATE_FORMAT")
+        self._write_day = day_writer(get_format("SHORT_DATE_FORMAT"))
         self.states = {state: escape(label) for state, label in PlaceState.LABELS.items()}
+        # A place's label: "Room %(room)s%(bed)s" translated once (`Place.label_in`).
+        self.room = gettext("Room %(room)s%(bed)s")
+        self.resident_url = id_url("residents:resident_detail")
+        self.stay_url = id_url("placements:placement_detail")
+        self.assign_url = id_url("placements:assign_candidates")
+        self.outage_create_url = id_url("placements:outage_create")
+        self.incident_url = id_url("placements:incident_detail")
 
     def day(self, value: datetime.date) -> str:
         """03/11/2026: a hundred cards share a few dozen days."""
         if value not in self._days:
-            self._days[value] = format_date(value, self._short_date)
+            self._days[value] = self._write_day(value)
         return self._days[value]
 
     @cached_property
@@ -131,6 +140,34 @@ class Words:
         return icon("exclamation-triangle-fill")
 
 
+# What Django's date format letters write that are numbers alone (django.utils.dateformat).
+_NUMERIC_LETTERS = {
+    "d": "{0.day:02d}",
+    "j": "{0.day}",
+    "m": "{0.month:02d}",
+    "n": "{0.month}",
+    "Y": "{0.year:04d}",
+    "y": "{1:02d}",
+}
+
+
+def day_writer(date_format: str) -> Callable[[datetime.date], str]:
+    """`django.utils.dateformat.format(day, date_format)` as one `str.format` when the format
+    writes only numbers and punctuation (SHORT_DATE_FORMAT: "d/m/Y", "m/d/Y"); a format with
+    words in it (month names) or escapes is left to Django."""
+    date_format = str(date_format)
+    if "\\" in date_format or any(
+        char.isalpha() and char not in _NUMERIC_LETTERS for char in date_format
+    ):
+        return lambda day: format_date(day, date_format)
+    pattern = re.sub(
+        "[a-zA-Z]",
+        lambda letter: _NUMERIC_LETTERS[letter.group(0)],
+        date_format.replace("{", "{{").replace("}", "}}"),
+    )
+    return lambda day: pattern.format(day, day.year % 100)
+
+
 def place_cards(
     rows: list[BoardPlace], options: CardOptions, words: Words | None = None
 ) -> SafeString:
@@ -143,19 +180,20 @@ def place_card(row: BoardPlace, options: CardOptions, words: Words) -> str:
     """One card. Every value is escaped here: the result is marked safe by `place_cards`."""
     place, stay, outage = row.place, row.stay, row.outage
     dom_id = f"place-{place.pk}"
+    label = place.label_in(words.room)
     state = row.state
     html = [
         f'<article class="board-place is-{state}" id="{dom_id}" data-testid="place" '
         f'data-state="{state}" aria-labelledby="{dom_id}-label">\n'
         '  <div class="d-flex flex-wrap justify-content-between align-items-start column-gap-1">'
-        f'<strong class="text-nowrap" id="{dom_id}-label">{escape(place.label)}</strong>'
+        f'<strong class="text-nowrap" id="{dom_id}-label">{escape(label)}</strong>'
         f' <span class="badge board-state">{words.states[state]}</span></div>\n'
     ]
     if stay is not None:
         nickname = escape(stay.resident.nickname)
         nights = row.days
         since = words.since(nights) % {"date": words.day(stay.start), "days": nights}
-        resident_url = object_url("residents:resident_detail", stay.resident_id)
+        resident_url = words.resident_url(stay.resident_id)
         html.append(
             f'  <div class="mt-1"><a class="fw-semibold" href="{resident_url}">{nickname}</a></div>'
             f'\n  <div class="small">{escape(since)}</div>\n'
@@ -176,7 +214,7 @@ def place_card(row: BoardPlace, options: CardOptions, words: Words) -> str:
             if absence.released:
                 html.append(f' <span class="badge text-bg-light border">{words.released}</span>')
             html.append("</div>\n")
-        stay_url = object_url("placements:placement_detail", stay.pk)
+        stay_url = words.stay_url(stay.pk)
         html.append(
             f'  <a class="small d-inline-block mt-1" href="{stay_url}">{words.stay} '
             f'<span class="visually-hidden">{nickname}</span></a>\n'
@@ -191,14 +229,15 @@ def place_card(row: BoardPlace, options: CardOptions, words: Words) -> str:
             f'  <div class="small">{until}</div>\n'
         )
     elif options.can_assign:
-        hidden = f'<span class="visually-hidden"> {escape(place)}</span>'
-        assign_url = object_url("placements:assign_candidates", place.pk)
+        # The place's name (`str(place)`) for screen readers.
+        hidden = f'<span class="visually-hidden"> {escape(f"{place.hotel} – {label}")}</span>'
+        assign_url = words.assign_url(place.pk)
         html.append(
             f'  <a class="btn btn-sm btn-success mt-2" href="{assign_url}" data-testid="assign">'
             f"{words.person_plus} {words.assign}{hidden}</a>\n"
         )
         if not options.manage:
-            outage_url = object_url("placements:outage_create", place.pk)
+            outage_url = words.outage_create_url(place.pk)
             html.append(
                 '  <a class="btn btn-sm btn-outline-secondary mt-2" '
                 f'href="{outage_url}?depuis=tableau" data-testid="outage-create">'
@@ -212,7 +251,7 @@ def place_card(row: BoardPlace, options: CardOptions, words: Words) -> str:
     if row.incidents:
         html.append('  <ul class="list-unstyled small mt-1 mb-0" data-testid="place-incidents">')
         for incident in row.incidents:
-            url = object_url("placements:incident_detail", incident.pk)
+            url = words.incident_url(incident.pk)
             html.append(
                 f'<li><a class="text-danger-emphasis" href="{url}">{words.warning} '
                 f"{escape(incident.kind_label)} "

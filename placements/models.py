@@ -143,10 +143,12 @@ class Place(models.Model):
     @property
     def label(self) -> str:
         # gettext, not the lazy _: a board page writes a hundred labels.
-        return gettext("Room %(room)s%(bed)s") % {
-            "room": self.room,
-            "bed": f" {self.bed}" if self.bed else "",
-        }
+        return self.label_in(gettext("Room %(room)s%(bed)s"))
+
+    def label_in(self, pattern: str) -> str:
+        """The label written with `pattern`, "Room %(room)s%(bed)s" already translated: the
+        board's cards translate it once for their hundred places."""
+        return pattern % {"room": self.room, "bed": f" {self.bed}" if self.bed else ""}
 
     def feature_labels(self) -> list[str]:
         return [str(PlaceFeature(value).label) for value in self.features if value in PlaceFeature]

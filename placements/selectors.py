@@ -30,6 +30,7 @@ from placements.models import (
     Placement,
     PlaceOutage,
 )
+from residents.models import Resident
 from residents.timeline import Days, Rows, TimelineEntry
 
 
@@ -153,10 +154,107 @@ def _empty_totals() -> dict[str, int]:
 
 
 def board_hotels(on: datetime.date | None = None) -> list[Hotel]:
-    """Hotels on the board: the active ones, and any other still housing someone."""
-    on = on or timezone.localdate()
+    """Hotels on the board: the active ones, and any other still housing someone.
+
+    Their id, name and arrondissement (what the board shows; the other fields are deferred),
+    by name. One query, its statement built once a day (`_board_hotels_sql`)."""
+    sql, params = _board_hotels_sql(on or timezone.localdate())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Hotel.from_db(connection.alias, _HOTEL_COLUMNS, row) for row in cursor.fetchall()]
+
+
+_HOTEL_COLUMNS = ("id", "name", "arrondissement")
+
+
+@functools.lru_cache(maxsize=4)
+def _board_hotels_sql(on: datetime.date) -> tuple[str, tuple]:
+    """The SQL of `board_hotels` on `on`: only the statement is kept, never the hotels."""
     housing = Placement.objects.current(on).values("place__hotel_id")
-    return list(Hotel.objects.filter(Q(active=True) | Q(pk__in=housing)).order_by("name"))
+    hotels = Hotel.objects.filter(Q(active=True) | Q(pk__in=housing)).order_by("name")
+    return hotels.only(*_HOTEL_COLUMNS).values_list(*_HOTEL_COLUMNS).query.sql_with_params()
+
+
+# What the cards show of each table, in the order of the model's fields (`Model.from_db` takes
+# the values in that order; the fields left out are deferred, and the cards never read them).
+_BOARD_COLUMNS = (
+    (Place, "p", ("id", "hotel_id", "room", "bed")),
+    (Placement, "s", ("id", "resident_id", "place_id", "start", "end")),
+    (Resident, "r", ("id", "nickname")),
+    (Absence, "a", ("id", "placement_id", "start", "end", "planned_return", "reason", "released")),
+    (PlaceOutage, "o", ("id", "place_id", "start", "end", "kind", "reason")),
+)
+
+
+def _columns(alias: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f'{alias}."{name}"' for name in names)
+
+
+# Each place of some hotels with what covers the night of %(on)s: its current stay and that
+# stay's resident, the stay's absence, the place's outage (`_covering`, `Placement.current`).
+# One row a place: the database holds at most one stay a place, one absence a stay and one
+# outage a place on a day (placement_one_person_per_place, absence_no_overlap_per_stay,
+# outage_no_overlap_per_place). Written once: the ORM took ~3 ms of CPU to build the querysets
+# this one statement replaces, more than the database takes to answer it.
+_BOARD_PLACES_SQL = f"""
+    SELECT {", ".join(_columns(alias, names) for _model, alias, names in _BOARD_COLUMNS)}
+    FROM placements_place p
+    LEFT JOIN placements_placement s
+        ON s.place_id = p.id AND s.start <= %(on)s AND (s."end" IS NULL OR s."end" > %(on)s)
+    LEFT JOIN residents_resident r ON r.id = s.resident_id
+    LEFT JOIN placements_absence a
+        ON a.placement_id = s.id AND a.start <= %(on)s AND (a."end" IS NULL OR a."end" > %(on)s)
+    LEFT JOIN placements_placeoutage o
+        ON o.place_id = p.id AND o.start <= %(on)s AND (o."end" IS NULL OR o."end" > %(on)s)
+    WHERE p.hotel_id = ANY(%(hotels)s)
+"""  # noqa: S608 - the columns are the constants above
+
+# The open incidents of some hotels, newest first (`Incident.Meta.ordering`), with the nickname
+# of the person concerned.
+_INCIDENT_COLUMNS = ("id", "hotel_id", "place_id", "resident_id", "occurred_on", "kind")
+_BOARD_INCIDENTS_SQL = f"""
+    SELECT {_columns("i", _INCIDENT_COLUMNS)}, r.id, r.nickname
+    FROM placements_incident i
+    LEFT JOIN residents_resident r ON r.id = i.resident_id
+    WHERE i.closed_on IS NULL AND i.hotel_id = ANY(%(hotels)s)
+    ORDER BY i.occurred_on DESC, i.id DESC
+"""  # noqa: S608 - the columns are the constants above
+
+
+def _board_rows(hotel_ids: list[int], on: datetime.date) -> list[tuple]:
+    """(place, stay, resident, absence, outage) for each place of `hotel_ids` on `on`, as
+    model instances holding the columns of `_BOARD_COLUMNS` (None where nothing covers the
+    day), in no order. One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BOARD_PLACES_SQL, {"on": on, "hotels": hotel_ids})
+        found = cursor.fetchall()
+    db = connection.alias
+    rows = []
+    for values in found:
+        instances, start = [], 0
+        for model, _alias, names in _BOARD_COLUMNS:
+            end = start + len(names)
+            # The first column is the id: None when the LEFT JOIN found no row.
+            part = values[start:end]
+            instances.append(model.from_db(db, names, part) if part[0] is not None else None)
+            start = end
+        rows.append(tuple(instances))
+    return rows
+
+
+def _open_incidents(hotel_ids: list[int]) -> list[Incident]:
+    """The open incidents of `hotel_ids` (the columns the board shows), newest first."""
+    with connection.cursor() as cursor:
+        cursor.execute(_BOARD_INCIDENTS_SQL, {"hotels": hotel_ids})
+        found = cursor.fetchall()
+    db = connection.alias
+    incidents = []
+    for *values, resident_id, nickname in found:
+        incident = Incident.from_db(db, _INCIDENT_COLUMNS, values)
+        if resident_id is not None:
+            incident.resident = Resident.from_db(db, ("id", "nickname"), (resident_id, nickname))
+        incidents.append(incident)
+    return incidents
 
 
 def hotel_boards(
@@ -168,68 +266,46 @@ def hotel_boards(
 ) -> list[HotelBoard]:
     """The state on `on` of every place of `hotels`, in bulk.
 
-    Five queries whatever the number of places (places; current stays with their residents;
-    the absences covering the day; outages covering the day; open incidents), plus one if
-    another app answers `placements.hooks.last_visits` (and `last_visits` is true: the hotel
-    page does not show them). A place is out of service as
-    `occupancy.out_of_service_places` says (an outage covers the day and no stay does), read
-    from the outages and stays already loaded. Totals count every place of a hotel; `state`
-    only filters the places listed.
+    Two queries whatever the number of places (the places with their current stays, residents,
+    absences and outages: `_board_rows`; the open incidents), plus one if another app answers
+    `placements.hooks.last_visits` (and `last_visits` is true: the hotel page does not show
+    them). A place is out of service as `occupancy.out_of_service_places` says (an outage
+    covers the day and no stay does). Totals count every place of a hotel; `state` only
+    filters the places listed.
     """
     on = on or timezone.localdate()
     by_id = {hotel.pk: hotel for hotel in hotels}
-    # The places are sorted in Python (their default ordering would join the hotels to sort by
-    # name); stays, absences and outages are looked up by place, in no order.
-    places = sorted(Place.objects.filter(hotel_id__in=by_id).order_by(), key=room_order)
-    for place in places:
-        place.hotel = by_id[place.hotel_id]  # already loaded
-    covering = _covering(on)
-    stays = {
-        stay.place_id: stay
-        for stay in Placement.objects.current(on)
-        .filter(place__hotel_id__in=by_id)
-        .select_related("resident")
-        .only("place_id", "resident_id", "start", "end", "resident__nickname")
-        .order_by()
-    }
-    # At most one absence of a stay covers a day (absence_no_overlap_per_stay).
-    absences = {
-        absence.placement_id: absence
-        for absence in Absence.objects.filter(
-            covering, placement_id__in=[stay.pk for stay in stays.values()]
-        ).order_by()
-    }
-    outages = {
-        outage.place_id: outage
-        for outage in PlaceOutage.objects.filter(covering, place__hotel_id__in=by_id).order_by()
-    }
+    hotel_ids = list(by_id)
+    # Sorted in Python: Place's default ordering would join the hotels to sort by name.
+    found = sorted(_board_rows(hotel_ids, on), key=lambda found: room_order(found[0]))
     incidents_by_place: dict[int, list[Incident]] = defaultdict(list)
     incidents_by_hotel: dict[int, list[Incident]] = defaultdict(list)
-    for incident in Incident.objects.open().filter(hotel_id__in=by_id).select_related("resident"):
+    for incident in _open_incidents(hotel_ids):
         if incident.place_id:
             incidents_by_place[incident.place_id].append(incident)
         else:
             incidents_by_hotel[incident.hotel_id].append(incident)
-    residents = {stay.resident_id for stay in stays.values()}
+    residents = {stay.resident_id for _place, stay, *_rest in found if stay is not None}
     visits = (hooks.last_visits(residents) if last_visits else None) or {}
 
     rows: dict[int, list[BoardPlace]] = defaultdict(list)
     totals: dict[int, dict[str, int]] = defaultdict(_empty_totals)
-    for place in places:
-        stay = stays.get(place.pk)
+    for place, stay, resident, absence, outage in found:
+        place.hotel = by_id[place.hotel_id]  # already loaded
         row = BoardPlace(
             place=place,
             state=PlaceState.FREE,
             stay=stay,
-            outage=outages.get(place.pk),
+            outage=outage,
             incidents=incidents_by_place.get(place.pk, []),
             on=on,
         )
         if stay is not None:
-            row.absence = absences.get(stay.pk)
-            row.state = PlaceState.HELD if row.absence else PlaceState.OCCUPIED
+            stay.resident = resident
+            row.absence = absence
+            row.state = PlaceState.HELD if absence else PlaceState.OCCUPIED
             row.last_visit = visits.get(stay.resident_id)
-        elif place.pk in outages:
+        elif outage is not None:
             # `occupancy.out_of_service_places`: an outage covers the night and no stay does.
             row.state = PlaceState.OUT_OF_SERVICE
         totals[place.hotel_id][row.state] += 1

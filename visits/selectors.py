@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import (
     Count,
     DateField,
@@ -303,15 +304,23 @@ def last_met(resident_ids, until: datetime.date | None = None) -> dict[int, date
     )
 
 
+# Written once: the ORM took ~1 ms of CPU to build this grouped query on each board page.
+_LAST_DONE_VISITS_SQL = """
+    SELECT resident_id, max(planned_on) FROM visits_visit
+    WHERE status = %(done)s AND resident_id = ANY(%(residents)s)
+    GROUP BY resident_id
+"""
+
+
 def last_done_visits(resident_ids) -> dict[int, datetime.date]:
-    """For placements.hooks (the occupancy board): the day of each person's last visit made."""
-    return dict(
-        Visit.objects.filter(resident_id__in=resident_ids, status=VisitStatus.DONE)
-        .values("resident_id")
-        .annotate(last=Max("planned_on"))
-        .values_list("resident_id", "last")
-        .order_by()
-    )
+    """For placements.hooks (the occupancy board): the day of each person's last visit made.
+    One query."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _LAST_DONE_VISITS_SQL,
+            {"done": VisitStatus.DONE.value, "residents": list(resident_ids)},
+        )
+        return dict(cursor.fetchall())
 
 
 @dataclass

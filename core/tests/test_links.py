@@ -13,7 +13,7 @@ from django.urls import (
     set_script_prefix,
 )
 
-from core.links import object_url
+from core.links import id_url, object_url
 from core.views import baseline
 
 
@@ -52,3 +52,24 @@ def test_it_follows_the_urlconf():
         assert object_url("resident_detail", 7) == "/autre/7/"
     with pytest.raises(NoReverseMatch):  # no such name in the project's URLconf
         object_url("resident_detail", 7)
+
+
+@pytest.mark.parametrize(
+    "name", ["residents:resident_detail", "placements:placement_detail", "visits:visit_detail"]
+)
+def test_id_url_gives_the_address_reverse_gives(name):
+    address = id_url(name)
+    for pk in (1, 7, 123456):
+        assert address(pk) == reverse(name, args=[pk])
+
+
+def test_id_url_learns_the_address_under_the_script_prefix_of_the_moment():
+    """A page asks for it once, under the script prefix of its request."""
+    before = id_url("residents:resident_detail")(7)
+    previous = get_script_prefix()
+    set_script_prefix("/ancrage/")
+    try:
+        assert id_url("residents:resident_detail")(7) == "/ancrage" + before
+    finally:
+        clear_script_prefix()
+        set_script_prefix(previous)

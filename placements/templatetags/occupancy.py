@@ -4,8 +4,10 @@ An inclusion tag rather than an include: the board shows the counts of each of i
 the plural labels cost less as ngettext() here than as {% blocktranslate count %} tags.
 """
 
+from html import escape
+
 from django import template
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from placements import cards
@@ -49,3 +51,16 @@ def place_cards(
         csrf_token=str(context.get("csrf_token", "")) if manage else "",
     )
     return cards.place_cards(rows, options, words)
+
+
+@register.simple_tag
+def hotel_options(hotels, selected=None) -> SafeString:
+    """{% hotel_options hotels hotel_id %}: the board's filter offers every hotel on the board
+    (dozens at the scale of the scheme), one `<option>` each, `selected` marked."""
+    return mark_safe(  # noqa: S308 - every value is escaped here
+        "".join(
+            f'<option value="{hotel.pk}"{" selected" if hotel.pk == selected else ""}>'
+            f"{escape(hotel.name)}</option>"
+            for hotel in hotels
+        )
+    )

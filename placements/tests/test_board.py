@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from placements import hooks
 from placements.models import Absence, PlaceOutage
@@ -198,10 +199,11 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice):
     fill(2, 2)
     with_four = count_queries()
     fill(3, 16)
-    # session, user, groups; hotels; places; current stays with residents; their absences
-    # covering today; outages; open incidents; the last visits (when an app answers the hook):
+    # session, user, groups; the board's hotels; their places with the stays, residents,
+    # absences and outages covering today; open incidents; the last visits (when an app
+    # answers the hook); the overall totals; the session saved (savepoint, update, release):
     # nothing per hotel or per place.
-    assert count_queries() == with_four
+    assert count_queries() == with_four == 11
 
 
 @pytest.mark.django_db
@@ -254,3 +256,13 @@ def test_after_an_action_it_comes_back_to_the_page_of_the_place(client_for, chlo
     assert _place_url(last) == f"{URL}?page=2#place-{last.pk}"
     page = client_for(chloe).get(_place_url(last).split("#")[0])
     assert last.pk in _rows(page)
+
+
+@pytest.mark.django_db
+def test_its_filter_offers_every_hotel_escaped_and_marks_the_one_shown(client_for, alice):
+    odd = PlaceFactory(hotel=HotelFactory(name="L'Étoile & <Co>")).hotel
+    other = PlaceFactory(hotel=HotelFactory(name="Hôtel Crimée")).hotel
+    page = client_for(alice).get(URL, {"hotel": odd.pk}).content.decode()
+    assert f'<option value="{odd.pk}" selected>{escape(odd.name)}</option>' in page
+    assert f'<option value="{other.pk}">Hôtel Crimée</option>' in page
+    assert "<Co>" not in page

@@ -6,8 +6,9 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
+from placements import cards
 from placements.models import Absence, Incident, IncidentKind, PlaceOutage
 from tests.factories import (
     HotelFactory,
@@ -126,3 +127,19 @@ def test_the_kind_label_is_the_kind_display():
         incident = Incident(kind=kind)
         assert incident.kind_label == incident.get_kind_display()
     assert Incident(kind="retired").kind_label == "retired"
+
+
+@pytest.mark.parametrize(
+    "date_format", ["d/m/Y", "m/d/Y", "j.n.y", "Y-m-d", "d M Y", "j F Y", r"d \d\e m", "{d}/m"]
+)
+def test_the_days_are_written_as_django_writes_them(date_format):
+    write = cards.day_writer(date_format)
+    for day in (datetime.date(2026, 1, 2), datetime.date(2026, 11, 30), datetime.date(905, 7, 4)):
+        assert write(day) == dateformat.format(day, date_format)
+
+
+@pytest.mark.django_db
+def test_a_free_place_is_named_as_its_page_names_it(client_for, chloe, hotel):
+    free = _card(client_for(chloe).get(BOARD).content.decode(), hotel["free"])
+    assert f'id="place-{hotel["free"].pk}-label">{hotel["free"].label}</strong>' in free
+    assert f'<span class="visually-hidden"> {hotel["free"]}</span>' in free
