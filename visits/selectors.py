@@ -152,7 +152,6 @@ class GridRow:
     hotel: Hotel
     cells: list[GridCell]
     housed: bool = True
-    cells_html: str = ""  # drawn by the view (visits.views._grid_html)
 
     @property
     def total(self) -> int:
@@ -169,6 +168,7 @@ class WeekGrid:
     totals: list[int]
     conflicts: list[tuple] = field(default_factory=list)  # (hotel, day, message), by day
     sheets_html: list[tuple] = field(default_factory=list)  # drawn by visits.views._grid_html
+    rows_html: str = ""  # the rows of the table, drawn by visits.views._grid_html
 
     @property
     def unplanned_hotels(self) -> list[GridRow]:

@@ -456,8 +456,9 @@ def _sheet_link(user, url: str) -> str:
 
 
 def _grid_html(grid, today_: datetime.date) -> None:
-    """Give each row of the week grid its cells' HTML (`cells_html`), and the grid the links to
-    the round sheets of each day (`sheets_html`)."""
+    """Give the week grid its rows' HTML (`rows_html`: the hotel and its seven cells, the
+    arrondissements' labels translated once) and the links to the round sheets of each day
+    (`sheets_html`)."""
     words = {
         "no_worker": format_html(
             '<div class="small fw-semibold"><span class="text-danger">{}</span></div>',
@@ -466,8 +467,24 @@ def _grid_html(grid, today_: datetime.date) -> None:
         "warning": icon("exclamation-triangle"),
         "on_leave": gettext("%(name)s on leave"),
     }
+    arrondissements = {
+        value: _escape(str(label))
+        for value, label in Hotel._meta.get_field("arrondissement").flatchoices
+    }
+    rows = []
     for row in grid.rows:
-        row.cells_html = mark_safe("".join(_cell_html(cell, today_, words) for cell in row.cells))
+        hotel = row.hotel
+        arrondissement = arrondissements.get(hotel.arrondissement)
+        if arrondissement is None:
+            arrondissement = _escape(str(hotel.arrondissement))
+        cells = "".join(_cell_html(cell, today_, words) for cell in row.cells)
+        rows.append(
+            '\n          <tr data-testid="grid-row">'
+            '\n            <th scope="row" class="text-nowrap">'
+            f'{_escape(hotel.name)}<div class="small fw-normal text-body-secondary">'
+            f"{arrondissement}</div></th>\n            {cells}\n          </tr>\n        "
+        )
+    grid.rows_html = mark_safe("".join(rows))
     # A link to each worker's round sheet, day by day: over a hundred links.
     grid.sheets_html = [
         (day, mark_safe(", ".join(_sheet_link(user, url) for user, url in people)))
