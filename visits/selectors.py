@@ -197,10 +197,17 @@ def week_grid(monday: datetime.date) -> WeekGrid:
     )
     counts = list(counts)
     housed = set(
-        Placement.objects.overlapping(monday, end).values_list("place__hotel_id", flat=True)
+        Placement.objects.overlapping(monday, end)
+        .order_by()
+        .values_list("place__hotel_id", flat=True)
+        .distinct()  # the forty hotels, not the stays
     )
     hotel_ids = housed | {row["hotel_id"] for row in counts}
-    hotels = Hotel.objects.filter(pk__in=hotel_ids).order_by("arrondissement", "name", "pk")
+    hotels = (
+        Hotel.objects.filter(pk__in=hotel_ids)
+        .only("name", "arrondissement")  # what the grid shows
+        .order_by("arrondissement", "name", "pk")
+    )
     worker_ids = {row[key] for row in counts for key in ("worker_id", "partner_id")} - {None}
     users = User.objects.in_bulk(worker_ids)
     leaves = defaultdict(list)
