@@ -153,7 +153,6 @@ class GridRow:
     hotel: Hotel
     cells: list[GridCell]
     housed: bool = True
-    cells_html: str = ""  # drawn by the view (visits.views._grid_html)
 
     @property
     def total(self) -> int:
@@ -170,6 +169,7 @@ class WeekGrid:
     totals: list[int]
     conflicts: list[tuple] = field(default_factory=list)  # (hotel, day, message), by day
     sheets_html: list[tuple] = field(default_factory=list)  # drawn by visits.views._grid_html
+    rows_html: str = ""  # the rows of the table, drawn by visits.views._grid_html
 
     @property
     def unplanned_hotels(self) -> list[GridRow]:
@@ -198,10 +198,17 @@ def week_grid(monday: datetime.date) -> WeekGrid:
     )
     counts = list(counts)
     housed = set(
-        Placement.objects.overlapping(monday, end).values_list("place__hotel_id", flat=True)
+        Placement.objects.overlapping(monday, end)
+        .order_by()
+        .values_list("place__hotel_id", flat=True)
+        .distinct()  # the forty hotels, not the stays
     )
     hotel_ids = housed | {row["hotel_id"] for row in counts}
-    hotels = Hotel.objects.filter(pk__in=hotel_ids).order_by("arrondissement", "name", "pk")
+    hotels = (
+        Hotel.objects.filter(pk__in=hotel_ids)
+        .only("name", "arrondissement")  # what the grid shows
+        .order_by("arrondissement", "name", "pk")
+    )
     worker_ids = {row[key] for row in counts for key in ("worker_id", "partner_id")} - {None}
     users = User.objects.in_bulk(worker_ids)
     leaves = defaultdict(list)

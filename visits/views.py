@@ -1,4 +1,5 @@
 import datetime
+from html import escape as _escape
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
@@ -91,6 +92,37 @@ def _get_visit(pk: int, user=None) -> Visit:
 # --- A worker's day -------------------------------------------------------------------------------
 
 
+def _day_visit_html(visit, words: dict) -> str:
+    """One visit of "My visits" (the template's loop, written out here: fifty of them on a busy
+    day). `words`: the labels and badges, translated once for the page."""
+    if visit.status == VisitStatus.PLANNED:
+        badge = words["to_do"]
+    elif visit.status == VisitStatus.DONE:
+        outcome = words["outcomes"].get(visit.outcome, visit.outcome)
+        badge = f'<span class="badge text-bg-success">{words["done_icon"]} {outcome}</span>'
+    else:
+        status = words["statuses"].get(visit.status, visit.status)
+        badge = f'<span class="badge text-bg-secondary">{status}</span>'
+    light = " list-group-item-light" if visit.status != "planned" else ""
+    unplanned = f" · {words['unplanned']}" if visit.unplanned else ""
+    url = object_url("visits:visit_detail", visit.pk)
+    return (
+        '\n            <a class="list-group-item list-group-item-action d-flex'
+        f' justify-content-between align-items-center gap-2 py-3{light}"'
+        f'\n               href="{_escape(url)}"'
+        '\n               data-testid="visit"'
+        f'\n               data-status="{_escape(visit.status)}">'
+        "\n              <span>"
+        '\n                <span class="fs-5 fw-semibold d-block">'
+        f"{_escape(visit.resident.nickname)}</span>"
+        '\n                <span class="small text-body-secondary">'
+        f"{_escape(visit.placement.place.label)}{unplanned}</span>"
+        "\n              </span>"
+        f"\n              \n                {badge}\n              "
+        "\n            </a>\n          "
+    )
+
+
 @require_GET
 @allow("visits.log")
 def today(request):
@@ -107,9 +139,17 @@ def today(request):
             raise PermissionDenied
         worker = get_object_or_404(User, pk=worker_pk)
     visits = list(selectors.day_list(worker, day))
-    for visit in visits:
-        visit.url = object_url("visits:visit_detail", visit.pk)
     to_do = sum(visit.status == VisitStatus.PLANNED for visit in visits)
+    rounds = selectors.rounds(visits)
+    words = {
+        "unplanned": _escape(gettext("unplanned")),
+        "to_do": f'<span class="badge text-bg-primary">{_escape(gettext("To do"))}</span>',
+        "done_icon": icon("check-lg"),
+        "outcomes": {value: _escape(str(label)) for value, label in Outcome.choices},
+        "statuses": {value: _escape(str(label)) for value, label in VisitStatus.choices},
+    }
+    for round_ in rounds:
+        round_.visits_html = mark_safe("".join(_day_visit_html(v, words) for v in round_.visits))
     return render(
         request,
         "visits/today.html",
@@ -118,8 +158,7 @@ def today(request):
             "is_today": day == timezone.localdate(),
             "worker": worker,
             "is_me": worker == request.user,
-            "rounds": selectors.rounds(visits),
-            "done_icon": icon("check-lg"),
+            "rounds": rounds,
             "to_do": to_do,
             "logged": len(visits) - to_do,
             "previous_url": _day_url(day - DAY, worker, request.user),
@@ -372,24 +411,24 @@ def follow_up_close(request, pk: int):
 
 def _cell_html(cell, today_: datetime.date, words: dict) -> str:
     """One cell of the week grid: 280 of them, written out here rather than by the template
-    (whose nodes cost more than the rest of the page). What it shows: the team of each round,
-    the visits, done and missed, the conflicts left and who is on leave."""
+    (whose nodes cost more than the rest of the page), with f-strings and `html.escape` rather
+    than `format_html`, whose lazy-string checks cost more than the cell. What it shows: the
+    team of each round, the visits, done and missed, the conflicts left and who is on leave."""
     opening = '<td class="table-primary">' if cell.day == today_ else "<td>"
     if not cell.total:
         return f"{opening}</td>"
     html = [
         opening,
-        format_html(
-            '<a class="d-block text-decoration-none" href="{}" data-testid="grid-cell">', cell.url
-        ),
+        f'<a class="d-block text-decoration-none" href="{_escape(cell.url)}"'
+        ' data-testid="grid-cell">',
     ]
     for names in cell.team_names:
         html.append(
-            format_html('<div class="small fw-semibold">{}</div>', names)
+            f'<div class="small fw-semibold">{_escape(names)}</div>'
             if names
             else words["no_worker"]
         )
-    progress = [conditional_escape(cell.visits_label)]
+    progress = [_escape(cell.visits_label)]
     if cell.done:
         progress.append(f'<span class="text-success">{cell.done} ✓</span>')
     if cell.missed:
@@ -397,30 +436,29 @@ def _cell_html(cell, today_: datetime.date, words: dict) -> str:
     html.append(f'<div class="small">{" · ".join(progress)}</div></a>')
     if cell.conflicts:
         count = len(cell.conflicts)
+        label = ngettext("%(counter)s conflict", "%(counter)s conflicts", count) % {
+            "counter": count
+        }
         html.append(
-            format_html(
-                '<span class="badge text-bg-warning" data-testid="cell-conflicts" title="{}">'
-                "{} {}</span>",
-                " ".join(cell.conflicts),
-                words["warning"],
-                ngettext("%(counter)s conflict", "%(counter)s conflicts", count)
-                % {"counter": count},
-            )
+            '<span class="badge text-bg-warning" data-testid="cell-conflicts" '
+            f'title="{_escape(" ".join(cell.conflicts))}">{words["warning"]} {_escape(label)}'
+            "</span>"
         )
     for member in cell.on_leave:
-        html.append(
-            format_html(
-                '<span class="badge text-bg-danger">{}</span>',
-                words["on_leave"] % {"name": member.first_name or member.username},
-            )
-        )
+        name = words["on_leave"] % {"name": member.first_name or member.username}
+        html.append(f'<span class="badge text-bg-danger">{_escape(name)}</span>')
     html.append("</td>")
     return "".join(html)
 
 
+def _sheet_link(user, url: str) -> str:
+    return f'<a href="{_escape(url)}">{_escape(str(user))}</a>'
+
+
 def _grid_html(grid, today_: datetime.date) -> None:
-    """Give each row of the week grid its cells' HTML (`cells_html`), and the grid the links to
-    the round sheets of each day (`sheets_html`)."""
+    """Give the week grid its rows' HTML (`rows_html`: the hotel and its seven cells, the
+    arrondissements' labels translated once) and the links to the round sheets of each day
+    (`sheets_html`)."""
     words = {
         "no_worker": format_html(
             '<div class="small fw-semibold"><span class="text-danger">{}</span></div>',
@@ -429,11 +467,27 @@ def _grid_html(grid, today_: datetime.date) -> None:
         "warning": icon("exclamation-triangle"),
         "on_leave": gettext("%(name)s on leave"),
     }
+    arrondissements = {
+        value: _escape(str(label))
+        for value, label in Hotel._meta.get_field("arrondissement").flatchoices
+    }
+    rows = []
     for row in grid.rows:
-        row.cells_html = mark_safe("".join(_cell_html(cell, today_, words) for cell in row.cells))
+        hotel = row.hotel
+        arrondissement = arrondissements.get(hotel.arrondissement)
+        if arrondissement is None:
+            arrondissement = _escape(str(hotel.arrondissement))
+        cells = "".join(_cell_html(cell, today_, words) for cell in row.cells)
+        rows.append(
+            '\n          <tr data-testid="grid-row">'
+            '\n            <th scope="row" class="text-nowrap">'
+            f'{_escape(hotel.name)}<div class="small fw-normal text-body-secondary">'
+            f"{arrondissement}</div></th>\n            {cells}\n          </tr>\n        "
+        )
+    grid.rows_html = mark_safe("".join(rows))
     # A link to each worker's round sheet, day by day: over a hundred links.
     grid.sheets_html = [
-        (day, format_html_join(", ", '<a href="{}">{}</a>', ((url, user) for user, url in people)))
+        (day, mark_safe(", ".join(_sheet_link(user, url) for user, url in people)))
         for day, people in grid.sheets.items()
     ]
 
@@ -642,39 +696,37 @@ def round_sheet(request, day: datetime.date, worker_pk: int):
 # --- Follow-up ------------------------------------------------------------------------------------
 
 
-def _follow_up_row_html(row, never: str, away: str) -> str:
+def _follow_up_row_html(row, never: str, away: str, dates: dict) -> str:
     """One line of the follow-up table (fifty to a page), written out here rather than by the
-    template, whose nodes cost more than the rest of the page."""
-    hotel = row.stay.place.hotel.name
+    template, whose nodes cost more than the rest of the page (f-strings and `html.escape`:
+    `format_html`'s lazy-string checks cost more than the line). `dates`: the short dates
+    already formatted for the page."""
+    hotel = _escape(row.stay.place.hotel.name)
     if row.last_seen:
-        last = conditional_escape(date_format(row.last_seen, "SHORT_DATE_FORMAT"))
+        last = dates.get(row.last_seen)
+        if last is None:
+            last = dates[row.last_seen] = _escape(date_format(row.last_seen, "SHORT_DATE_FORMAT"))
     else:
         last = never
     if row.away:
-        last += format_html(
-            ' <span class="badge text-bg-light border">{}: {}</span>',
-            away,
-            row.away.get_reason_display(),
+        last += (
+            f' <span class="badge text-bg-light border">{_escape(away)}: '
+            f"{_escape(row.away.get_reason_display())}</span>"
         )
     elif row.alert:
-        last += format_html(
-            ' <span class="badge text-bg-danger">{}</span>',
-            ngettext("%(days)s day", "%(days)s days", row.days_unseen) % {"days": row.days_unseen},
-        )
-    return format_html(
-        '<tr data-testid="follow-up-row"><td><a href="{}">{}</a>'
-        '<div class="small text-body-secondary d-md-none">{}</div></td>'
-        '<td class="d-none d-md-table-cell">{} <span class="small text-body-secondary">{}</span>'
-        '</td><td class="text-end">{}</td><td class="text-end{}">{}</td><td>{}</td></tr>',
-        row.resident_url,
-        row.nickname,
-        hotel,
-        hotel,
-        row.stay.place.label,
-        row.planned,
-        " text-danger" if row.done < 2 else "",
-        row.done,
-        last,
+        days = ngettext("%(days)s day", "%(days)s days", row.days_unseen) % {
+            "days": row.days_unseen
+        }
+        last += f' <span class="badge text-bg-danger">{_escape(days)}</span>'
+    danger = " text-danger" if row.done < 2 else ""
+    return (
+        f'<tr data-testid="follow-up-row"><td><a href="{_escape(row.resident_url)}">'
+        f"{_escape(row.nickname)}</a>"
+        f'<div class="small text-body-secondary d-md-none">{hotel}</div></td>'
+        f'<td class="d-none d-md-table-cell">{hotel} <span class="small text-body-secondary">'
+        f"{_escape(row.stay.place.label)}</span>"
+        f'</td><td class="text-end">{row.planned}</td><td class="text-end{danger}">{row.done}'
+        f"</td><td>{last}</td></tr>"
     )
 
 
@@ -696,7 +748,8 @@ def follow_up(request):
     page_obj.object_list = selectors.follow_up_rows(page_obj.object_list)
     never = format_html('<span class="text-body-secondary">{}</span>', gettext("never"))
     away = gettext("away")
-    rows_html = mark_safe("".join(_follow_up_row_html(row, never, away) for row in page_obj))
+    dates: dict = {}
+    rows_html = mark_safe("".join(_follow_up_row_html(row, never, away, dates) for row in page_obj))
     return render(
         request,
         "visits/follow_up.html",

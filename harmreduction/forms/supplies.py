@@ -9,7 +9,7 @@ from core.forms import BootstrapBoundField, DateInput, OneTimeTokenMixin
 from harmreduction.forms.activities import advice_topics_field
 from harmreduction.forms.common import ResidentChoiceMixin, ResidentSearchWidget
 from harmreduction.models.common import Setting
-from harmreduction.models.supplies import Category, Item, Location, NaloxoneTraining
+from harmreduction.models.supplies import Category, Item, Location, NaloxoneTraining, Unit
 from harmreduction.selectors.supplies import by_category, catalogue
 from harmreduction.services.supplies import Lot, check_lots
 from residents.models import Resident
@@ -25,6 +25,8 @@ class ItemQuantitiesMixin:
     def add_item_fields(self, items: list[Item], *, initial: dict[int, int] | None = None):
         self.items = list(items)
         initial = initial or {}
+        # The units' labels once (get_unit_display rebuilds the choices' dictionary every call).
+        units = {value: str(label) for value, label in Unit.choices}
         for item in self.items:
             self.fields[f"item_{item.pk}"] = forms.IntegerField(
                 label=item.name,
@@ -32,7 +34,7 @@ class ItemQuantitiesMixin:
                 max_value=100000,
                 required=False,
                 initial=initial.get(item.pk),
-                help_text=item.get_unit_display(),
+                help_text=units.get(item.unit, item.unit),
                 widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
             )
 

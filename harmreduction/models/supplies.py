@@ -265,6 +265,8 @@ class SupplyDistribution(models.Model):
         indexes = [
             models.Index(fields=["-given_at"], name="supply_distribution_at"),
             models.Index(fields=["resident", "-given_at"], name="supply_distribution_resident"),
+            # The worker's last handout, for the visit form's default bag (extensions.py).
+            models.Index(fields=["given_by", "-given_at"], name="supply_distribution_given_by"),
         ]
         constraints = [
             models.CheckConstraint(

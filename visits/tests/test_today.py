@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from tests.factories import HotelFactory, UserFactory, VisitFactory
 from visits.models import Visit, VisitStatus
@@ -99,3 +100,45 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice):
     # session, user, groups (the role check); the visits with their residents, hotels and
     # places in one query, only the columns shown: nothing per visit or per hotel.
     assert count_queries() == with_two
+
+
+@pytest.mark.django_db
+def test_it_draws_each_visit_with_its_badge(client_for, alice):
+    """The lines are written by the view (visits.views._day_visit_html): the same markup as the
+    template's loop had, names escaped, one badge a status."""
+    hotel = HotelFactory(name="Hôtel Nord")
+    planned = _visit(hotel, "101", 1, worker=alice, placement__resident__nickname="Bob <b> & 'Jo'")
+    seen = _visit(
+        hotel,
+        "102",
+        1,
+        worker=alice,
+        status=VisitStatus.DONE,
+        outcome="seen",
+        logged_at=timezone.now(),
+        unplanned=True,
+    )
+    _visit(hotel, "103", 1, worker=alice, status=VisitStatus.MISSED)
+
+    page = client_for(alice).get(URL).content.decode()
+
+    url = reverse("visits:visit_detail", args=[planned.pk])
+    assert (
+        '\n            <a class="list-group-item list-group-item-action d-flex'
+        ' justify-content-between align-items-center gap-2 py-3"'
+        f'\n               href="{url}"'
+        '\n               data-testid="visit"'
+        '\n               data-status="planned">'
+        "\n              <span>"
+        '\n                <span class="fs-5 fw-semibold d-block">'
+        "Bob &lt;b&gt; &amp; &#x27;Jo&#x27;</span>"
+        '\n                <span class="small text-body-secondary">Chambre 101</span>'
+        "\n              </span>"
+        '\n              \n                <span class="badge text-bg-primary">À faire</span>'
+        "\n              \n            </a>\n          "
+    ) in page
+    assert f'href="{reverse("visits:visit_detail", args=[seen.pk])}"' in page
+    assert "Chambre 102 · imprévue</span>" in page
+    assert "</svg> Vu·e</span>" in page
+    assert '<span class="badge text-bg-secondary">Non faite</span>' in page
+    assert page.count("list-group-item-light") == 2
