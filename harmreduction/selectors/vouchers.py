@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import may
-from harmreduction.models.common import WEEK, week_start
+from core.choices import choice_label
+from harmreduction.models.common import WEEK, Setting, week_start
 from harmreduction.models.vouchers import (
+    MissedReason,
     VoucherDistribution,
     VoucherLedgerKind,
     VoucherLedgerLine,
@@ -453,13 +455,13 @@ def _voucher_entry(row: VoucherDistribution) -> TimelineEntry:
         detail = _("%(count)s vouchers (%(value)s), %(where)s, by %(by)s") % {
             "count": row.quantity,
             "value": row.value_display,
-            "where": row.get_given_where_display().lower(),
+            "where": choice_label(Setting, row.given_where).lower(),
             "by": row.recorded_by,
         }
         at, icon = row.recorded_at, "ticket-perforated"
     else:
         title = _("Meal vouchers of week %(number)s not given") % {"number": number}
-        detail = row.get_missed_reason_display() + (
+        detail = choice_label(MissedReason, row.missed_reason) + (
             f" – {row.missed_note}" if row.missed_note else ""
         )
         at, icon = row.week + datetime.timedelta(days=6), "ticket"
