@@ -14,7 +14,7 @@ from django.utils.translation import pgettext_lazy
 from accounts.policy import may
 from core.choices import choice_label
 from core.links import object_url
-from residents import hooks
+from residents import hooks, timeline
 from residents.models import (
     AdmissionRequest,
     AdmissionStatus,
@@ -274,6 +274,7 @@ def waiting_list_totals(on: datetime.date | None = None) -> dict[str, int]:
 # --- Timeline sources of this app ----------------------------------------------------------------
 
 
+@timeline.reads("residents.Resident")
 def file_entries(resident: Resident, user) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
@@ -299,6 +300,7 @@ def file_entries(resident: Resident, user) -> list[TimelineEntry]:
     return entries
 
 
+@timeline.reads("residents.AdmissionRequest")
 def admission_entries(resident: Resident, user) -> list[LaterEntry]:
     entries = []
     for request in resident.admission_requests.all():
@@ -337,6 +339,7 @@ def _decision_entry(request: AdmissionRequest) -> TimelineEntry:
     )
 
 
+@timeline.reads("residents.SituationAssessment")
 def situation_entries(resident: Resident, user) -> list[LaterEntry]:
     return [
         LaterEntry(
@@ -363,6 +366,7 @@ def _situation_entry(resident: Resident, assessment) -> TimelineEntry:
     )
 
 
+@timeline.reads("residents.ConsumptionAssessment", "residents.ConsumptionLine")
 def consumption_entries(resident: Resident, user) -> list[Days]:
     assessments = resident.consumption_assessments.all()
     rows = Rows(

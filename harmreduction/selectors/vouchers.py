@@ -26,6 +26,7 @@ from harmreduction.models.vouchers import (
 )
 from harmreduction.services.vouchers import week_is_open
 from placements.models import Hotel, Placement
+from residents import timeline
 from residents.models import Resident
 from residents.timeline import Days, Rows, TimelineEntry
 
@@ -429,6 +430,7 @@ def voucher_low_stock_card(request) -> dict | None:
 # --- The resident's timeline ----------------------------------------------------------------------
 
 
+@timeline.reads("harmreduction.VoucherDistribution", "accounts.User")
 def voucher_entries(resident, user) -> list[Days]:
     """Each week's vouchers, given (when recorded) or not (at the end of the week); a corrected
     line is left out. Read with the other sources' days, then the rows shown."""
