@@ -155,8 +155,6 @@ def _next_sort(column: str, current: str) -> str:
 @allow("residents.read")
 def resident_detail(request, pk: int):
     resident = _get_resident_for(request.user, pk, with_place=True)
-    # Read once for the timeline (admission_entries, situation_entries) and the page's summary.
-    prefetch_related_objects([resident], "admission_requests", "situation_assessments")
     shown = timeline.kind_filter(request.GET.get("type"))
     timeline_html = timeline.cached(
         lambda: _timeline_html(request, resident, shown),
@@ -167,12 +165,13 @@ def resident_detail(request, pk: int):
     person_data_viewed(request, resident)
     if request.htmx and request.htmx.target == "timeline":
         return HttpResponse(timeline_html)
-    latest_request = next(iter(resident.admission_requests.all()), None)
+    # From what the timeline read (a miss), else one query each (the timeline from the cache).
+    latest_request = resident.admission_requests.first()
     context = {
         "resident": resident,
         "timeline": timeline_html,
         "latest_request": latest_request,
-        "latest_situation": next(iter(resident.situation_assessments.all()), None),
+        "latest_situation": resident.situation_assessments.first(),
         "can_edit": request.user.has_perm("residents.edit") and not resident.is_archived,
         "can_archive": request.user.has_perm("residents.decide"),
         "can_request": (
@@ -189,6 +188,8 @@ def resident_detail(request, pk: int):
 
 def _timeline_html(request, resident: Resident, shown) -> str:
     """The page of the person's timeline asked for, written out (the request's user and page)."""
+    # Read once for the timeline (admission_entries, situation_entries) and the page's summary.
+    prefetch_related_objects([resident], "admission_requests", "situation_assessments")
     entries = timeline.sorted_entries(
         resident, request.user, kinds=shown.kinds if shown is not None else None
     )
