@@ -20,6 +20,10 @@ merges the entries of all sources, newest first, and paginates them. Rules for a
   or time, without running it. The page reads the days of every source's `Days` in one query
   (UNION ALL of their primary keys and days), then each shown entry's row as above.
 
+A source says which models ("app_label.Model") its entries show with `@timeline.reads(...)`: the
+page keeps each page of the timeline in the cache until a write to one of those tables (see
+`cached`); while one source does not say, nothing is cached.
+
 The page filters the story by kind (`?type=`): `KIND_FILTERS` groups the sources' kinds under
 the French labels the team uses.
 """
