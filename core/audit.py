@@ -10,7 +10,8 @@ from collections.abc import Callable
 import pghistory
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db import models
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, models
 from django.utils import formats, timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.text import capfirst
@@ -75,6 +76,25 @@ def event_models() -> dict[type[models.Model], type[Event]]:
         if issubclass(model, Event) and getattr(model, "pgh_tracked_model", None):
             found[model.pgh_tracked_model] = model
     return found
+
+
+def history_version_query(labels) -> str:
+    """One statement whose answer changes whenever a row of the models `labels`
+    ("app_label.Model") is inserted, updated or deleted: the database's identity (a database
+    restored or created again, as in the tests, has another) and the newest history row of each
+    of their tables. The history triggers see every write, `queryset.update()` and raw SQL
+    included; a change to a column the history leaves out changes nothing."""
+    events = event_models()
+    newest = []
+    for label in sorted(set(labels)):
+        event = events.get(apps.get_model(label))
+        if event is None:
+            raise ImproperlyConfigured(f"{label} keeps no history: no version can follow it.")
+        table = connection.ops.quote_name(event._meta.db_table)
+        newest.append(f"(SELECT max(pgh_id) FROM {table})")
+    return "SELECT (SELECT oid FROM pg_database WHERE datname = current_database())" + "".join(
+        f", {one}" for one in newest
+    )
 
 
 def tracked_models(user=None) -> list[dict]:

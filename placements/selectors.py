@@ -30,6 +30,7 @@ from placements.models import (
     Placement,
     PlaceOutage,
 )
+from residents import timeline
 from residents.models import Resident
 from residents.timeline import Days, Rows, TimelineEntry
 
@@ -620,6 +621,13 @@ def _short(text: str) -> str:
     return Truncator(text).chars(140)
 
 
+@timeline.reads(
+    "placements.Placement",
+    "placements.Place",
+    "placements.Hotel",
+    "placements.Absence",
+    "placements.Incident",
+)
 def stay_entries(resident, user) -> list[Days]:
     """Entries, transfers and exits, absences and hotel incidents about the person: their days
     read with the other sources', one query for each kind of row shown."""

@@ -12,15 +12,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from accounts.policy import may
+from core.choices import choice_label
 from core.links import object_url
-from residents import hooks
+from residents import hooks, timeline
 from residents.models import (
     AdmissionRequest,
     AdmissionStatus,
+    AssessmentContext,
     ConsumptionLine,
     Frequency,
+    Product,
     ReferringStructure,
     Resident,
+    Route,
     open_file,
 )
 from residents.priority import PriorityScore
@@ -270,6 +274,7 @@ def waiting_list_totals(on: datetime.date | None = None) -> dict[str, int]:
 # --- Timeline sources of this app ----------------------------------------------------------------
 
 
+@timeline.reads("residents.Resident")
 def file_entries(resident: Resident, user) -> list[TimelineEntry]:
     entries = [
         TimelineEntry(
@@ -295,6 +300,7 @@ def file_entries(resident: Resident, user) -> list[TimelineEntry]:
     return entries
 
 
+@timeline.reads("residents.AdmissionRequest")
 def admission_entries(resident: Resident, user) -> list[LaterEntry]:
     entries = []
     for request in resident.admission_requests.all():
@@ -333,6 +339,7 @@ def _decision_entry(request: AdmissionRequest) -> TimelineEntry:
     )
 
 
+@timeline.reads("residents.SituationAssessment")
 def situation_entries(resident: Resident, user) -> list[LaterEntry]:
     return [
         LaterEntry(
@@ -359,6 +366,7 @@ def _situation_entry(resident: Resident, assessment) -> TimelineEntry:
     )
 
 
+@timeline.reads("residents.ConsumptionAssessment", "residents.ConsumptionLine")
 def consumption_entries(resident: Resident, user) -> list[Days]:
     assessments = resident.consumption_assessments.all()
     rows = Rows(
@@ -375,9 +383,9 @@ def _consumption_entry(resident: Resident, assessment) -> TimelineEntry:
     detail = "; ".join(
         _("%(product)s: %(frequency)s")
         % {
-            "product": line.get_product_display(),
-            "frequency": line.get_frequency_display().lower()
-            + (f" ({line.get_route_display().lower()})" if line.route else ""),
+            "product": choice_label(Product, line.product),
+            "frequency": choice_label(Frequency, line.frequency).lower()
+            + (f" ({choice_label(Route, line.route).lower()})" if line.route else ""),
         }
         for line in used
     )
@@ -385,7 +393,7 @@ def _consumption_entry(resident: Resident, assessment) -> TimelineEntry:
         at=assessment.assessed_on,
         kind="consumption",
         title=_("Consumption assessed (%(context)s)")
-        % {"context": assessment.get_context_display().lower()},
+        % {"context": choice_label(AssessmentContext, assessment.context).lower()},
         detail=detail or _("No product used in the last 30 days"),
         url=reverse("residents:consumption_update", args=[resident.pk, assessment.pk]),
         icon="activity",

@@ -20,21 +20,36 @@ merges the entries of all sources, newest first, and paginates them. Rules for a
   or time, without running it. The page reads the days of every source's `Days` in one query
   (UNION ALL of their primary keys and days), then each shown entry's row as above.
 
+A source says which models ("app_label.Model") its entries show with `@timeline.reads(...)`: the
+page keeps each page of the timeline in the cache until a write to one of those tables (see
+`cached`); while one source does not say, nothing is cached.
+
 The page filters the story by kind (`?type=`): `KIND_FILTERS` groups the sources' kinds under
 the French labels the team uses.
 """
 
 import datetime
+import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import models
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db import connection, models
 from django.db.models import Expression, F, QuerySet, Value
 from django.db.models.functions import Cast
+from django.dispatch import receiver
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from redis.exceptions import RedisError
 
+from core.audit import history_version_query
 from core.registry import Registry
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,19 @@ Source = Callable[..., list[TimelineEntry | LaterEntry | Days]]
 sources: Registry[Source] = Registry("timeline sources")
 
 
+def reads(*labels: str) -> Callable[[Source], Source]:
+    """Decorator: the models ("app_label.Model") whose rows the source's entries show, all kept
+    in the change history (core.audit). The page keeps its timeline in the cache until one of
+    the tables of every source changes (see `cached`); while a source does not say (no `reads`),
+    the timeline is never cached."""
+
+    def declare(source: Source) -> Source:
+        source.reads = labels
+        return source
+
+    return declare
+
+
 @dataclass(frozen=True)
 class KindFilter:
     """One choice of the timeline's filter: `slug` in the address, `kinds` of entries shown."""
@@ -241,3 +269,85 @@ def described(entries) -> list[TimelineEntry]:
 def entries_for(resident, user) -> list[TimelineEntry]:
     """Every entry, newest first, written out."""
     return described(sorted_entries(resident, user))
+
+
+# --- The timeline kept in the cache ---------------------------------------------------------------
+
+# How long a page of the timeline stays in the cache at most. Its key changes with every write to a
+# table a source reads (see `data_version`): this only bounds what a key cannot see, two
+# transactions writing the same table that commit in the other order than their history rows were
+# numbered, and a new version of the templates.
+CACHE_SECONDS = 60
+# sources.version -> the query of `data_version`, or None when a source does not say what it reads.
+_version_queries: dict[int, str | None] = {}
+# How many times a setting changed in this process (tests: the time zone, the language).
+_settings_changes = [0]
+
+
+@receiver(setting_changed)
+def _forget_on_setting_change(**kwargs):
+    _settings_changes[0] += 1
+
+
+def _version_query() -> str | None:
+    if sources.version not in _version_queries:
+        _version_queries.clear()
+        labels: set[str] = set()
+        for source in sources:
+            declared = getattr(source, "reads", None)
+            if declared is None:
+                _version_queries[sources.version] = None
+                return None
+            labels.update(declared)
+        _version_queries[sources.version] = history_version_query(labels)
+    return _version_queries[sources.version]
+
+
+def data_version() -> tuple | None:
+    """What changes whenever a row any source reads is inserted, updated or deleted (in the
+    history of its table, which sees every write); None: a source does not say, no cache."""
+    query = _version_query()
+    if query is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return tuple(cursor.fetchone())
+
+
+def cached(build: Callable[[], str], *, resident, user, shown: tuple) -> SafeString:
+    """The timeline's HTML as `build()` writes it, for `user` on the page of `resident`, kept in
+    the cache under all it depends on: the data every source reads (`data_version`), the user
+    (a referral's escort details go to the worker who accompanies) and their roles (medical
+    notes and referrals), the language, the day, the person and `shown` (the filter and the
+    page asked for). One user's or role's timeline therefore never reaches another, and any
+    write to a table a source reads shows at once. A hit costs one query and no source is read.
+    """
+    version = data_version()
+    key = None
+    if version is not None:
+        parts = (
+            version,
+            sources.version,
+            _settings_changes[0],
+            user.pk,
+            sorted(user.role_names),
+            get_language(),
+            timezone.localdate().isoformat(),
+            resident.pk,
+            shown,
+        )
+        key = "timeline:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        try:
+            html = cache.get(key)
+        except RedisError:  # the page does not need the cache to answer
+            logger.warning("timeline: the cache does not answer", exc_info=True)
+            html = key = None
+        if html is not None:
+            return mark_safe(html)  # noqa: S308 - written by our own template (build)
+    html = build()
+    if key is not None:
+        try:
+            cache.set(key, str(html), CACHE_SECONDS)
+        except RedisError:
+            logger.warning("timeline: the cache does not answer", exc_info=True)
+    return mark_safe(html)  # noqa: S308 - written by our own template (build)

@@ -2,8 +2,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import prefetch_related_objects
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -154,40 +155,56 @@ def _next_sort(column: str, current: str) -> str:
 @allow("residents.read")
 def resident_detail(request, pk: int):
     resident = _get_resident_for(request.user, pk, with_place=True)
+    shown = timeline.kind_filter(request.GET.get("type"))
+    timeline_html = timeline.cached(
+        lambda: _timeline_html(request, resident, shown),
+        resident=resident,
+        user=request.user,
+        shown=(shown.slug if shown is not None else "", request.GET.get("page")),
+    )
+    person_data_viewed(request, resident)
+    if request.htmx and request.htmx.target == "timeline":
+        return HttpResponse(timeline_html)
+    # From what the timeline read (a miss), else one query each (the timeline from the cache).
+    latest_request = resident.admission_requests.first()
+    context = {
+        "resident": resident,
+        "timeline": timeline_html,
+        "latest_request": latest_request,
+        "latest_situation": resident.situation_assessments.first(),
+        "can_edit": request.user.has_perm("residents.edit") and not resident.is_archived,
+        "can_archive": request.user.has_perm("residents.decide"),
+        "can_request": (
+            request.user.has_perm("residents.edit")
+            and not resident.is_archived
+            and not (latest_request and latest_request.is_waiting)
+        ),
+        "can_audit": request.user.has_perm("residents.read_access_log"),
+        "other_actions": actions.actions_for(resident, request.user),
+        "visit_dates": hooks.visit_dates(resident),
+    }
+    return render(request, "residents/resident_detail.html", context)
+
+
+def _timeline_html(request, resident: Resident, shown) -> str:
+    """The page of the person's timeline asked for, written out (the request's user and page)."""
     # Read once for the timeline (admission_entries, situation_entries) and the page's summary.
     prefetch_related_objects([resident], "admission_requests", "situation_assessments")
-    shown = timeline.kind_filter(request.GET.get("type"))
     entries = timeline.sorted_entries(
         resident, request.user, kinds=shown.kinds if shown is not None else None
     )
     page = paginate(request, entries, TIMELINE_PER_PAGE)
     page.object_list = timeline.described(page.object_list)
-    person_data_viewed(request, resident)
-    context = {
-        "resident": resident,
-        "page_obj": page,
-        "kind_filters": timeline.KIND_FILTERS,
-        "shown_kind": shown,
-        "extra_query": urlencode({"type": shown.slug}) if shown is not None else "",
-    }
-    if request.htmx and request.htmx.target == "timeline":
-        return render(request, "residents/includes/timeline.html", context)
-    latest_request = next(iter(resident.admission_requests.all()), None)
-    context.update(
-        latest_request=latest_request,
-        latest_situation=next(iter(resident.situation_assessments.all()), None),
-        can_edit=request.user.has_perm("residents.edit") and not resident.is_archived,
-        can_archive=request.user.has_perm("residents.decide"),
-        can_request=(
-            request.user.has_perm("residents.edit")
-            and not resident.is_archived
-            and not (latest_request and latest_request.is_waiting)
-        ),
-        can_audit=request.user.has_perm("residents.read_access_log"),
-        other_actions=actions.actions_for(resident, request.user),
-        visit_dates=hooks.visit_dates(resident),
+    # Written without the request: nothing of it but what is named here reaches the cache.
+    return render_to_string(
+        "residents/includes/timeline.html",
+        {
+            "page_obj": page,
+            "kind_filters": timeline.KIND_FILTERS,
+            "shown_kind": shown,
+            "extra_query": urlencode({"type": shown.slug}) if shown is not None else "",
+        },
     )
-    return render(request, "residents/resident_detail.html", context)
 
 
 class ResidentFormViewMixin(SingleSubmissionMixin, RoleViewMixin):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.policy import may
 from core.pagination import first_rows_with_total
 from placements.models import Placement
+from residents import timeline
 from residents.models import ConsumptionAssessment, Resident, open_file
 from residents.timeline import Days, Rows, TimelineEntry
 from support.models import Note, Referral, Step
@@ -35,6 +36,7 @@ def _short(text: str) -> str:
 # --- Timeline sources ----------------------------------------------------------------------------
 
 
+@timeline.reads("support.Note", "support.MedicalNoteText", "accounts.User")
 def note_entries(resident: Resident, user) -> list[Days]:
     """The current version of each note `user` may read; only the summary of a medical note for
     the rest of the team, without a link (its page answers 404 to them)."""
@@ -63,6 +65,7 @@ def _note_entry(note: Note) -> TimelineEntry:
     )
 
 
+@timeline.reads("support.Step", "accounts.User")
 def step_entries(resident: Resident, user) -> list[Days]:
     steps = Step.objects.visible_to(user).filter(resident=resident)
     rows = Rows(steps.select_related("followed_by"))
@@ -103,6 +106,7 @@ def _step_closed_entry(step: Step, url: str) -> TimelineEntry:
     )
 
 
+@timeline.reads("support.Referral", "accounts.User")
 def referral_entries(resident: Resident, user) -> list[Days]:
     """Each referral at its appointment (or when recorded, without one); a medical referral's
     service and notes for the medical team only."""

@@ -32,6 +32,7 @@ from accounts.policy import may
 from core.links import object_url
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
+from residents import timeline
 from residents.hooks import VisitDates
 from residents.timeline import Days, Rows, TimelineEntry
 from visits.conflicts import week_conflicts
@@ -612,6 +613,7 @@ def follow_ups_for(user):
 # --- Timeline source of the resident page ---------------------------------------------------------
 
 
+@timeline.reads("visits.Visit", "placements.Hotel", "accounts.User")
 def visit_entries(resident, user) -> list[Days]:
     """Visits made or not made, one entry each, with their observations. One query for the
     days, one for the visits shown."""

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.policy import may
 from harmreduction.models.activities import Sample
+from residents import timeline
 from residents.timeline import Days, Rows, TimelineEntry
 
 UNEXPECTED_RESULT_DAYS = 30  # how long an unexpected analysis result stays on the dashboards
@@ -32,6 +33,7 @@ def sample_alert_card(request) -> dict | None:
 # --- The resident's timeline ----------------------------------------------------------------------
 
 
+@timeline.reads("harmreduction.AdviceSession")
 def advice_entries(resident, user) -> list[Days]:
     sessions = resident.advice_sessions.all()
     return [Days(sessions, "held_on", "advice", _advice_entry, Rows(sessions))]
@@ -47,6 +49,7 @@ def _advice_entry(session) -> TimelineEntry:
     )
 
 
+@timeline.reads("harmreduction.Sample")
 def sample_entries(resident, user) -> list[Days]:
     """Each sample when collected, and when its result came back."""
     samples = resident.samples.all()
@@ -82,6 +85,7 @@ def _result_entry(sample) -> TimelineEntry:
     )
 
 
+@timeline.reads("harmreduction.Overdose")
 def overdose_entries(resident, user) -> list[Days]:
     overdoses = resident.overdoses.all()
     return [Days(overdoses, "occurred_on", "overdose", _overdose_entry, Rows(overdoses))]

@@ -22,6 +22,7 @@ from harmreduction.models.supplies import (
     SupplyDistribution,
     SupplyDistributionLine,
 )
+from residents import timeline
 from residents.models import open_file
 from residents.timeline import Days, Rows, TimelineEntry
 
@@ -241,6 +242,13 @@ def low_stock_card(request) -> dict | None:
 # --- The resident's timeline ----------------------------------------------------------------------
 
 
+@timeline.reads(
+    "harmreduction.SupplyDistribution",
+    "harmreduction.SupplyDistributionLine",
+    "harmreduction.Item",
+    "harmreduction.Location",
+    "harmreduction.NaloxoneKit",
+)
 def supply_entries(resident, user) -> list[Days]:
     """Material handed out (naloxone kits with their training): the days read with the other
     sources', two queries for the handouts shown."""

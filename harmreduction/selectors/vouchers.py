@@ -13,8 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.policy import may
-from harmreduction.models.common import WEEK, week_start
+from core.choices import choice_label
+from harmreduction.models.common import WEEK, Setting, week_start
 from harmreduction.models.vouchers import (
+    MissedReason,
     VoucherDistribution,
     VoucherLedgerKind,
     VoucherLedgerLine,
@@ -24,6 +26,7 @@ from harmreduction.models.vouchers import (
 )
 from harmreduction.services.vouchers import week_is_open
 from placements.models import Hotel, Placement
+from residents import timeline
 from residents.models import Resident
 from residents.timeline import Days, Rows, TimelineEntry
 
@@ -427,6 +430,7 @@ def voucher_low_stock_card(request) -> dict | None:
 # --- The resident's timeline ----------------------------------------------------------------------
 
 
+@timeline.reads("harmreduction.VoucherDistribution", "accounts.User")
 def voucher_entries(resident, user) -> list[Days]:
     """Each week's vouchers, given (when recorded) or not (at the end of the week); a corrected
     line is left out. Read with the other sources' days, then the rows shown."""
@@ -453,13 +457,13 @@ def _voucher_entry(row: VoucherDistribution) -> TimelineEntry:
         detail = _("%(count)s vouchers (%(value)s), %(where)s, by %(by)s") % {
             "count": row.quantity,
             "value": row.value_display,
-            "where": row.get_given_where_display().lower(),
+            "where": choice_label(Setting, row.given_where).lower(),
             "by": row.recorded_by,
         }
         at, icon = row.recorded_at, "ticket-perforated"
     else:
         title = _("Meal vouchers of week %(number)s not given") % {"number": number}
-        detail = row.get_missed_reason_display() + (
+        detail = choice_label(MissedReason, row.missed_reason) + (
             f" – {row.missed_note}" if row.missed_note else ""
         )
         at, icon = row.week + datetime.timedelta(days=6), "ticket"

@@ -15,6 +15,7 @@ from harmreduction.services import (
     voucher_record_missed,
 )
 from harmreduction.tests.conftest import LAST_MONDAY, THIS_MONDAY, TODAY
+from residents.tests.test_timeline_cache import assert_every_table_read_is_declared
 from residents.timeline import described, entries_for, source_entries
 from tests.factories import ItemFactory, SampleFactory
 
@@ -95,3 +96,25 @@ def test_it_runs_a_fixed_number_of_queries(alice, housed, office, kit_base, pipe
     # the days then the rows of vouchers; of handouts, then their lines with items and kits; of
     # advice; of samples; the days of overdoses (none).
     assert count_queries() == with_one == 10
+
+
+@pytest.mark.django_db
+def test_every_table_its_sources_read_is_declared(
+    alice, nina, housed, office, kit_base, stock, vouchers
+):
+    """The resident page caches its timeline until a table a source declares changes
+    (residents.timeline.cached): every table these sources read must be declared."""
+    resident = housed.resident
+    nyxoid = ItemFactory(name="Nyxoid (nasal)", category="naloxone", unit="box")
+    stock(office, {kit_base: 5, nyxoid: 1})
+    vouchers(20)
+    voucher_record_missed(resident=resident, week=LAST_MONDAY, reason="hospital", by=alice)
+    voucher_give(resident=resident, week=THIS_MONDAY, by=nina, where="visit")
+    supply_give(location=office, quantities={kit_base: 2}, by=alice, resident=resident)
+    naloxone_give(item=nyxoid, location=office, training="full", by=nina, resident=resident)
+    AdviceSession.objects.create(resident=resident, topics=["overdose"], held_by=nina)
+    SampleFactory(
+        resident=resident, collected_on=TODAY, sent_on=TODAY, result_on=TODAY, result="Cocaïne"
+    )
+    Overdose.objects.create(resident=resident, outcome="recovered", recorded_by=nina)
+    assert_every_table_read_is_declared(selectors.TIMELINE_SOURCES, resident, alice)
