@@ -321,8 +321,12 @@ def cached(build: Callable[[], str], *, resident, user, shown: tuple) -> SafeStr
     notes and referrals), the language, the day, the person and `shown` (the filter and the
     page asked for). One user's or role's timeline therefore never reaches another, and any
     write to a table a source reads shows at once. A hit costs one query and no source is read.
+
+    The medical team's timeline is never kept: it holds the text of medical notes and referrals,
+    which stays in the database (the cache is shared by every process and held in Redis's
+    memory) and is read from it for each page.
     """
-    version = data_version()
+    version = None if user.is_medical else data_version()
     key = None
     if version is not None:
         parts = (

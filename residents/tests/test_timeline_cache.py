@@ -137,8 +137,9 @@ def test_one_role_s_timeline_never_reaches_another(client_for, alice, nina, paul
     )
     ReferralFactory(resident=resident, service="cmp", is_medical=True, notes="Premier contact")
     for medical in (nina, paul):
-        page = _page(client_for(medical), resident)[0]
-        assert "Entretien long" in page and "Premier contact" in page
+        for _twice in range(2):  # the medical text is never kept in the cache: read each time
+            page, written = _page(client_for(medical), resident)
+            assert written and "Entretien long" in page and "Premier contact" in page
     for other in (alice, marc):
         page, written = _page(client_for(other), resident)
         assert written
@@ -166,6 +167,10 @@ def test_a_user_whose_roles_change_sees_the_timeline_of_their_new_roles(client_f
     nina.groups.set([Group.objects.get_or_create(name=Role.SOCIAL_WORKER)[0]])
     page, written = _page(client, resident)
     assert written and "Entretien long." not in page
+    assert not _page(client, resident)[1]  # kept now: no medical text in it
+    nina.groups.set([Group.objects.get_or_create(name=Role.NURSE)[0]])
+    page, written = _page(client, resident)
+    assert written and "Entretien long." in page
 
 
 @pytest.mark.django_db
