@@ -348,7 +348,7 @@ def distribution_list(request):
         handouts = handouts.filter(location_id=location_id)
     today = timezone.localdate()
     month = today.replace(day=1)
-    this_month = figures.supply_totals(month, today + datetime.timedelta(days=1))
+    this_month = figures.handout_summary(month, today + datetime.timedelta(days=1))
     page_obj = paginate(request, handouts, per_page=25)
     page_obj.object_list = list(page_obj.object_list)
     selectors.describe_lines(page_obj.object_list)
