@@ -2,10 +2,12 @@
 low-stock card and the resident's timeline. Each runs a fixed number of queries."""
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Sum
 from django.utils.translation import gettext as _
 
@@ -29,10 +31,35 @@ from residents.timeline import TimelineEntry
 
 
 def catalogue(*, active_only: bool = True) -> list[Item]:
+    """The items (in use only, by default) in catalogue order. One query."""
+    sql, params = _catalogue_sql(active_only)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = [field.attname for field in Item._meta.concrete_fields]
+    return [Item.from_db(DATABASE, columns, row) for row in rows]
+
+
+DATABASE = "default"
+
+
+@functools.cache
+def _levels_sql() -> str:
+    """The levels of some locations (`%s`: an array of their ids), written out once rather than
+    built by the ORM on every stock page."""
+    columns = ", ".join(f'"{field.column}"' for field in StockLevel._meta.concrete_fields)
+    return f'SELECT {columns} FROM "{StockLevel._meta.db_table}" WHERE "location_id" = ANY(%s)'
+
+
+@functools.cache
+def _catalogue_sql(active_only: bool) -> tuple[str, tuple]:
+    """The statement of `catalogue`, built once a process: the ORM takes ~0.5 ms of CPU to
+    build its order (a `CASE` over the categories), on the stock page and the five stock forms.
+    Only the statement is kept: each call reads the items."""
     items = Item.objects.all()
     if active_only:
         items = items.active()
-    return list(items.in_catalogue_order())
+    return items.in_catalogue_order().query.sql_with_params()
 
 
 def by_category(rows, key=lambda row: row) -> list[tuple[str, list]]:
@@ -64,10 +91,11 @@ class StockRow:
 def stock_table(locations: list[Location]) -> list[tuple[str, list[StockRow]]]:
     """Every active item by category, with its level in each of `locations`. Two queries."""
     items = catalogue()
-    levels = {
-        (level.location_id, level.item_id): level
-        for level in StockLevel.objects.filter(location__in=locations)
-    }
+    columns = [field.attname for field in StockLevel._meta.concrete_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_levels_sql(), ([location.pk for location in locations],))
+        found = [StockLevel.from_db(DATABASE, columns, row) for row in cursor.fetchall()]
+    levels = {(level.location_id, level.item_id): level for level in found}
     rows = [
         StockRow(item, [levels.get((location.pk, item.pk)) for location in locations])
         for item in items
