@@ -137,23 +137,19 @@ def batches_in_stock(*, items: dict[int, Item] | None = None) -> list[BatchInSto
     date (stock from before the dates were recorded, units found at a count) have no known date
     and are left out.
     """
-    totals = dict(
-        StockLevel.objects.values_list("item_id").annotate(total=Sum("quantity")).order_by()
-    )
-    receipts = (
-        StockMovement.objects.filter(kind=MovementKind.RECEIPT, expires_on__isnull=False)
-        .values("item_id", "batch", "expires_on")
-        .annotate(received=Sum("quantity"))
-        .order_by("item_id", "-expires_on", "batch")
-    )
-    remaining = dict(totals)
+    totals_sql, receipts_sql = _batches_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(*totals_sql)
+        remaining = dict(cursor.fetchall())
+        cursor.execute(*receipts_sql)
+        receipts = cursor.fetchall()
     found: list[tuple[int, str, datetime.date, int, int]] = []
-    for row in receipts:
-        left = remaining.get(row["item_id"], 0)
-        take = min(left, row["received"])
+    for item_id, batch, expires_on, received in receipts:
+        left = remaining.get(item_id, 0)
+        take = min(left, received)
         if take > 0:
-            remaining[row["item_id"]] = left - take
-            found.append((row["item_id"], row["batch"], row["expires_on"], row["received"], take))
+            remaining[item_id] = left - take
+            found.append((item_id, batch, expires_on, received, take))
     known = items or {}
     wanted = {item_id for item_id, *_rest in found}
     items = {item_id: known[item_id] for item_id in wanted if item_id in known}
@@ -164,6 +160,22 @@ def batches_in_stock(*, items: dict[int, Item] | None = None) -> list[BatchInSto
         for item_id, batch, expires_on, received, take in found
     ]
     return sorted(batches, key=lambda b: (b.expires_on, b.item.name, b.batch))
+
+
+@functools.cache
+def _batches_sql():
+    """The statements of `batches_in_stock`, built once a process: the units of each item in
+    stock, and the batches received with a date (item, batch, expiry, units received) in the
+    order they are taken. Only the statements are kept: each call reads the ledger."""
+    totals = StockLevel.objects.values_list("item_id").annotate(total=Sum("quantity")).order_by()
+    receipts = (
+        StockMovement.objects.filter(kind=MovementKind.RECEIPT, expires_on__isnull=False)
+        .values("item_id", "batch", "expires_on")
+        .annotate(received=Sum("quantity"))
+        .order_by("item_id", "-expires_on", "batch")
+        .values_list("item_id", "batch", "expires_on", "received")
+    )
+    return totals.query.sql_with_params(), receipts.query.sql_with_params()
 
 
 def expiring(
