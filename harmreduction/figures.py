@@ -5,11 +5,12 @@ the tests against a hand-built dataset: the report calls them, it never counts o
 """
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, DateField, F, Q, QuerySet, Sum
+from django.db.models import Count, DateField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 from django.utils import timezone
 
@@ -138,16 +139,71 @@ class HandoutFigures:
 
 def handout_totals(start: datetime.date, end: datetime.date) -> HandoutFigures:
     """How many handouts, how many of them anonymous, and to how many residents."""
-    since, until = _moments(start, end)
-    found = SupplyDistribution.objects.filter(given_at__gte=since, given_at__lt=until).aggregate(
-        handouts=Count("pk"),
-        anonymous=Count("pk", filter=Q(resident__isnull=True)),
-        people=Count("resident", distinct=True),
+    handouts, anonymous, people = _handouts(start, end).get()
+    return HandoutFigures(handouts=handouts, anonymous_handouts=anonymous, people=people)
+
+
+@dataclass(frozen=True)
+class HandoutSummary:
+    """Material handed out in [start, end): units per category and the handouts, as
+    `supply_totals` counts them, for a page that shows no more (the handouts list's month)."""
+
+    category_totals: dict[str, int]
+    handouts: int
+    anonymous_handouts: int
+    people: int
+
+    @property
+    def categories(self) -> list[str]:
+        return sorted(self.category_totals, key=CATEGORY_ORDER.get)
+
+
+def handout_summary(start: datetime.date, end: datetime.date) -> HandoutSummary:
+    """The units of each category and the handouts of [start, end). Two queries."""
+    units_sql, handouts_sql = _handout_summary_sql(start, end)
+    with connection.cursor() as cursor:
+        cursor.execute(*units_sql)
+        units = dict(cursor.fetchall())
+        cursor.execute(*handouts_sql)
+        handouts, anonymous, people = cursor.fetchone()
+    return HandoutSummary(
+        category_totals=units, handouts=handouts, anonymous_handouts=anonymous, people=people
     )
-    return HandoutFigures(
-        handouts=found["handouts"],
-        anonymous_handouts=found["anonymous"],
-        people=found["people"],
+
+
+@functools.lru_cache(maxsize=8)
+def _handout_summary_sql(start: datetime.date, end: datetime.date):
+    """The statements of `handout_summary`, built once per period and process (the ORM takes
+    ~1 ms of CPU to build them, more than the database takes to run them); each call asks the
+    database."""
+    since, until = _moments(start, end)
+    units = (
+        SupplyDistributionLine.objects.filter(
+            distribution__given_at__gte=since, distribution__given_at__lt=until
+        )
+        .values("item__category")
+        .annotate(units=Sum("quantity"))
+        .values_list("item__category", "units")
+        .order_by()
+    )
+    return units.query.sql_with_params(), _handouts(start, end).query.sql_with_params()
+
+
+def _handouts(start: datetime.date, end: datetime.date):
+    """The handouts of [start, end) counted: one row (handouts, anonymous, people)."""
+    since, until = _moments(start, end)
+    return (
+        SupplyDistribution.objects.filter(given_at__gte=since, given_at__lt=until)
+        .order_by()
+        # One group for every handout: a constant is left out of GROUP BY, one row comes back.
+        .annotate(every_handout=Value(1))
+        .values("every_handout")
+        .annotate(
+            handouts=Count("pk"),
+            anonymous=Count("pk", filter=Q(resident__isnull=True)),
+            people=Count("resident", distinct=True),
+        )
+        .values_list("handouts", "anonymous", "people")
     )
 
 

@@ -2,10 +2,12 @@
 low-stock card and the resident's timeline. Each runs a fixed number of queries."""
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch, Sum
 from django.utils.translation import gettext as _
 
@@ -30,10 +32,35 @@ from residents.timeline import Days, Rows, TimelineEntry
 
 
 def catalogue(*, active_only: bool = True) -> list[Item]:
+    """The items (in use only, by default) in catalogue order. One query."""
+    sql, params = _catalogue_sql(active_only)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    columns = [field.attname for field in Item._meta.concrete_fields]
+    return [Item.from_db(DATABASE, columns, row) for row in rows]
+
+
+DATABASE = "default"
+
+
+@functools.cache
+def _levels_sql() -> str:
+    """The levels of some locations (`%s`: an array of their ids), written out once rather than
+    built by the ORM on every stock page."""
+    columns = ", ".join(f'"{field.column}"' for field in StockLevel._meta.concrete_fields)
+    return f'SELECT {columns} FROM "{StockLevel._meta.db_table}" WHERE "location_id" = ANY(%s)'
+
+
+@functools.cache
+def _catalogue_sql(active_only: bool) -> tuple[str, tuple]:
+    """The statement of `catalogue`, built once a process: the ORM takes ~0.5 ms of CPU to
+    build its order (a `CASE` over the categories), on the stock page and the five stock forms.
+    Only the statement is kept: each call reads the items."""
     items = Item.objects.all()
     if active_only:
         items = items.active()
-    return list(items.in_catalogue_order())
+    return items.in_catalogue_order().query.sql_with_params()
 
 
 def by_category(rows, key=lambda row: row) -> list[tuple[str, list]]:
@@ -65,10 +92,11 @@ class StockRow:
 def stock_table(locations: list[Location]) -> list[tuple[str, list[StockRow]]]:
     """Every active item by category, with its level in each of `locations`. Two queries."""
     items = catalogue()
-    levels = {
-        (level.location_id, level.item_id): level
-        for level in StockLevel.objects.filter(location__in=locations)
-    }
+    columns = [field.attname for field in StockLevel._meta.concrete_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(_levels_sql(), ([location.pk for location in locations],))
+        found = [StockLevel.from_db(DATABASE, columns, row) for row in cursor.fetchall()]
+    levels = {(level.location_id, level.item_id): level for level in found}
     rows = [
         StockRow(item, [levels.get((location.pk, item.pk)) for location in locations])
         for item in items
@@ -110,23 +138,19 @@ def batches_in_stock(*, items: dict[int, Item] | None = None) -> list[BatchInSto
     date (stock from before the dates were recorded, units found at a count) have no known date
     and are left out.
     """
-    totals = dict(
-        StockLevel.objects.values_list("item_id").annotate(total=Sum("quantity")).order_by()
-    )
-    receipts = (
-        StockMovement.objects.filter(kind=MovementKind.RECEIPT, expires_on__isnull=False)
-        .values("item_id", "batch", "expires_on")
-        .annotate(received=Sum("quantity"))
-        .order_by("item_id", "-expires_on", "batch")
-    )
-    remaining = dict(totals)
+    totals_sql, receipts_sql = _batches_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(*totals_sql)
+        remaining = dict(cursor.fetchall())
+        cursor.execute(*receipts_sql)
+        receipts = cursor.fetchall()
     found: list[tuple[int, str, datetime.date, int, int]] = []
-    for row in receipts:
-        left = remaining.get(row["item_id"], 0)
-        take = min(left, row["received"])
+    for item_id, batch, expires_on, received in receipts:
+        left = remaining.get(item_id, 0)
+        take = min(left, received)
         if take > 0:
-            remaining[row["item_id"]] = left - take
-            found.append((row["item_id"], row["batch"], row["expires_on"], row["received"], take))
+            remaining[item_id] = left - take
+            found.append((item_id, batch, expires_on, received, take))
     known = items or {}
     wanted = {item_id for item_id, *_rest in found}
     items = {item_id: known[item_id] for item_id in wanted if item_id in known}
@@ -137,6 +161,22 @@ def batches_in_stock(*, items: dict[int, Item] | None = None) -> list[BatchInSto
         for item_id, batch, expires_on, received, take in found
     ]
     return sorted(batches, key=lambda b: (b.expires_on, b.item.name, b.batch))
+
+
+@functools.cache
+def _batches_sql():
+    """The statements of `batches_in_stock`, built once a process: the units of each item in
+    stock, and the batches received with a date (item, batch, expiry, units received) in the
+    order they are taken. Only the statements are kept: each call reads the ledger."""
+    totals = StockLevel.objects.values_list("item_id").annotate(total=Sum("quantity")).order_by()
+    receipts = (
+        StockMovement.objects.filter(kind=MovementKind.RECEIPT, expires_on__isnull=False)
+        .values("item_id", "batch", "expires_on")
+        .annotate(received=Sum("quantity"))
+        .order_by("item_id", "-expires_on", "batch")
+        .values_list("item_id", "batch", "expires_on", "received")
+    )
+    return totals.query.sql_with_params(), receipts.query.sql_with_params()
 
 
 def expiring(

@@ -108,3 +108,28 @@ def test_it_answers_404_for_an_unknown_item(client_for, chloe):
 def test_it_answers_405_to_other_methods(client_for, chloe):
     assert client_for(chloe).post(LIST).status_code == 405
     assert client_for(chloe).delete(CREATE).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_reads_the_catalogue_again_on_every_call_its_statement_being_kept(kit_base):
+    """`selectors.catalogue` keeps its statement for the process, never the items."""
+    from harmreduction.selectors.supplies import catalogue
+
+    before = catalogue()
+    assert kit_base in before and all(item.active for item in before)
+    with CaptureQueriesContext(connection) as queries:
+        again = catalogue()
+    assert [item.pk for item in again] == [
+        item.pk for item in Item.objects.active().in_catalogue_order()
+    ]
+    assert len(queries) == 1
+    added = ItemFactory(name="Aaa nouvel article", category=Category.INHALATION)
+    Item.objects.filter(pk=kit_base.pk).update(active=False, name="Kit base retiré")
+
+    after = catalogue()
+    assert added in after and kit_base not in after
+    everything = {item.pk: item for item in catalogue(active_only=False)}
+    assert everything[kit_base.pk].name == "Kit base retiré"
+    assert [item.name for item in after] == [
+        item.name for item in Item.objects.active().in_catalogue_order()
+    ]

@@ -4,7 +4,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from harmreduction.services import supply_give
-from tests.factories import ResidentFactory
+from tests.factories import LocationFactory, ResidentFactory
 
 URL = reverse("harmreduction:distribution_list")
 
@@ -68,7 +68,7 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice, office, kit_base, pipe
     with_two = count_queries()
     add(23)  # 25 rows: one page
     # session, user, groups; count and page of handouts with person, location, author and
-    # visit; their lines with items; the month's totals (lines, items, handouts); locations.
+    # visit; their lines with items; the month's totals (units per category, handouts); locations.
     assert count_queries() == with_two
 
 
@@ -76,3 +76,27 @@ def test_it_keeps_a_fixed_query_budget(client_for, alice, office, kit_base, pipe
 def test_it_forbids_the_admin_and_other_methods(client_for, ada, alice):
     assert client_for(ada).get(URL).status_code == 403
     assert client_for(alice).post(URL).status_code == 405
+
+
+@pytest.mark.django_db
+def test_it_writes_each_row_escaped_with_when_and_by_whom(client_for, alice, kit_base, stock):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    bag = LocationFactory(name="Sac <A>")
+    stock(bag, {kit_base: 10})
+    given = supply_give(
+        location=bag,
+        quantities={kit_base: 2},
+        by=alice,
+        resident=ResidentFactory(nickname="<b>Lou</b>"),
+        setting="visit",
+    )
+
+    body = " ".join(client_for(alice).get(URL).content.decode().split())
+
+    at = date_format(timezone.localtime(given.given_at), "SHORT_DATETIME_FORMAT")
+    assert '>&lt;b&gt;Lou&lt;/b&gt;</a> <span class="small text-body-secondary">· ' in body
+    assert "· Sac &lt;A&gt;</span>" in body and "<b>Lou" not in body
+    assert f'<div class="small text-body-secondary">{at} · {alice}</div>' in body
+    assert '<div class="small">Kit base × 2</div>' in body

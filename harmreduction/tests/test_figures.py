@@ -5,7 +5,13 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from harmreduction.figures import activity_totals, periods, supply_totals, voucher_totals
+from harmreduction.figures import (
+    activity_totals,
+    handout_summary,
+    periods,
+    supply_totals,
+    voucher_totals,
+)
 from harmreduction.models import (
     AdviceSession,
     Collection,
@@ -223,3 +229,28 @@ def test_it_counts_a_session_on_two_topics_once_and_each_topic_once(alice):
 
     assert figures.advice_sessions == 2
     assert figures.advice_by_topic == {"overdose": 2, "mixing": 1}
+
+
+@pytest.mark.django_db
+def test_it_sums_up_a_period_as_the_full_figures_do(handouts):
+    """The handouts list's month (`handout_summary`, its statements kept per period) counts
+    as `supply_totals`, and again on each call."""
+    start, end = datetime.date(2024, 1, 1), datetime.date(2024, 4, 1)
+    full = supply_totals(start, end)
+    summary = handout_summary(start, end)
+    assert (
+        summary.category_totals
+        == full.category_totals
+        == {"inhalation": 8, "sexuality": 5, "naloxone": 1}
+    )
+    assert summary.categories == full.categories
+    assert (summary.handouts, summary.anonymous_handouts, summary.people) == (4, 1, 2)
+    assert (full.handouts, full.anonymous_handouts, full.people) == (4, 1, 2)
+
+    SupplyDistribution.objects.filter(resident__isnull=True).update(given_at=_at(2025, 6, 1))
+    SupplyDistributionLine.objects.filter(item=handouts["kit_base"]).update(quantity=10)
+    summary = handout_summary(start, end)
+    assert summary.category_totals == {"inhalation": 23, "naloxone": 1}
+    assert (summary.handouts, summary.anonymous_handouts, summary.people) == (3, 0, 2)
+    empty = handout_summary(datetime.date(2030, 1, 1), datetime.date(2030, 2, 1))
+    assert (empty.category_totals, empty.handouts, empty.people) == ({}, 0, 0)

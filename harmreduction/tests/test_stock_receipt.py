@@ -149,3 +149,37 @@ def test_the_service_refuses_a_dated_item_without_expiry(chloe, office, nyxoid):
             by=chloe,
         )
     assert not StockMovement.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_keeps_what_was_typed_with_each_error_beside_its_input(
+    client_for, chloe, office, nyxoid, pipe
+):
+    """The quantity grid (harmreduction_tags.quantity_grid): names, ids, labels, the values of a
+    refused submission, each error under its input, a folded lot opened when it holds one."""
+    data = _data(office, {nyxoid: "<b>", pipe: 30}, **{f"batch_{pipe.pk}": 'L"7'})
+    data[f"expires_{pipe.pk}"] = "demain"
+    body = client_for(chloe).post(URL, data).content.decode()
+    grid = " ".join(body.split())
+
+    item = f"id_item_{nyxoid.pk}"
+    assert f'<label class="form-label small mb-0 d-block text-truncate" for="{item}"' in grid
+    assert (
+        f'<input type="number" name="item_{nyxoid.pk}" id="{item}" value="&lt;b&gt;" min="0" '
+        f'inputmode="numeric" class="form-control is-invalid" aria-describedby="{item}-unit">'
+    ) in grid
+    assert '<div class="invalid-feedback d-block">Saisissez un nombre entier.</div>' in grid
+    assert f'name="item_{pipe.pk}" id="id_item_{pipe.pk}" value="30"' in grid
+    assert f'id="id_batch_{pipe.pk}" value="L&quot;7" maxlength="40"' in grid
+    assert (
+        f'id="id_expires_{pipe.pk}" value="demain" class="form-control form-control-sm is-invalid"'
+        in grid
+    )
+    assert (
+        '<details class="small" open><summary class="text-body-secondary">Lot, péremption' in grid
+    )
+    assert f'aria-describedby="id_expires_{nyxoid.pk}-help"' in grid
+    assert (
+        grid.count('<div class="col-12 invalid-feedback d-block">Saisissez une date valide.</div>')
+        == 1
+    )

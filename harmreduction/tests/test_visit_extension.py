@@ -252,29 +252,3 @@ def test_the_visit_page_keeps_a_fixed_query_budget(client_for, alice, visit, bag
     ItemFactory.create_batch(10, category="injection")
     # The handouts' lines with their items in one query, the items and bags in one each.
     assert count_queries() == with_one
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("data", [None, {"rdr-item_KIT": "-2", "rdr-item_PIPE": "3"}])
-def test_the_quantity_tag_draws_what_the_quantity_template_draws(kit_base, pipe, data):
-    from django.template import engines
-    from django.test.html import parse_html
-
-    from harmreduction.forms import VisitMaterialForm
-
-    if data is not None:
-        data = {
-            name.replace("KIT", str(kit_base.pk)).replace("PIPE", str(pipe.pk)): value
-            for name, value in data.items()
-        }
-    form = VisitMaterialForm(data, prefix="rdr", vouchers_due=False)
-    form.is_valid()
-    groups = form.item_groups()
-    engine = engines["django"]
-    tag = engine.from_string("{% load harmreduction_tags %}{% quantity_inputs groups %}")
-    include = engine.from_string(
-        '{% include "harmreduction/includes/quantity_fields.html" with groups=groups %}'
-    )
-    drawn = tag.render({"groups": groups})
-    assert 'class="form-control is-invalid"' in drawn or data is None
-    assert parse_html(drawn) == parse_html(include.render({"groups": groups, "form": form}))

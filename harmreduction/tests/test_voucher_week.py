@@ -315,3 +315,48 @@ def test_it_labels_each_line_with_its_room_as_the_place_does(client_for, alice, 
     assert sorted(line.place_label for line in lines) == sorted(place.label for place in places)
     assert "Chambre 12 B" in {line.place_label for line in lines}
     assert {line.hotel for line in lines} == {canal}
+
+
+@pytest.mark.django_db
+def test_it_counts_again_on_every_call_only_its_statements_being_kept(nina, canal, vouchers):
+    """The sheet's statements are kept per week and hotel (`functools.lru_cache`), never
+    what they read: a change shows on the next call."""
+    from harmreduction.selectors.vouchers import residents_still_due, sheet_hotels, sheet_totals
+
+    vouchers(10)
+    stay = PlacementFactory(place=PlaceFactory(hotel=canal), start=LAST_MONDAY)
+    assert sheet_totals(THIS_MONDAY, hotel=canal).given == 0
+    assert residents_still_due(THIS_MONDAY, hotel=canal) == 1
+    assert sheet_hotels(THIS_MONDAY) == [(canal.pk, canal.name)]
+
+    voucher_give(resident=stay.resident, week=THIS_MONDAY, by=nina, where="visit")
+    other = PlacementFactory(start=LAST_MONDAY)
+
+    totals = sheet_totals(THIS_MONDAY, hotel=canal)
+    assert (totals.due, totals.given, totals.vouchers_given) == (
+        1,
+        1,
+        stay.resident.voucher_distributions.get().quantity,
+    )
+    assert sheet_totals(THIS_MONDAY).due == 2
+    assert residents_still_due(THIS_MONDAY, hotel=canal) == 0
+    assert residents_still_due(THIS_MONDAY) == 1
+    assert {hotel.pk for hotel in sheet_hotels(THIS_MONDAY)} == {canal.pk, other.place.hotel_id}
+
+
+@pytest.mark.django_db
+def test_it_names_who_recorded_and_who_corrected_a_line(client_for, alice, nina, canal, vouchers):
+    vouchers(10)
+    stay = PlacementFactory(
+        resident__nickname="Aa", place=PlaceFactory(hotel=canal), start=LAST_MONDAY
+    )
+    corrected = voucher_give(resident=stay.resident, week=THIS_MONDAY, by=nina, where="visit")
+    voucher_cancel(distribution=corrected, by=alice)
+    voucher_give(resident=stay.resident, week=THIS_MONDAY, by=alice, where="visit")
+
+    (line,) = client_for(alice).get(URL).context["sheet"].lines
+
+    assert line.active.recorded_by == alice and str(line.active.recorded_by) == str(alice)
+    (correction,) = line.corrections
+    assert (str(correction.recorded_by), str(correction.cancelled_by)) == (str(nina), str(alice))
+    assert correction.pk == corrected.pk and line.active.quantity == corrected.quantity

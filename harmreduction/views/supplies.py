@@ -2,6 +2,7 @@
 adjustments, counts, thresholds) and handing out (material, naloxone kits)."""
 
 import datetime
+from html import escape as html_escape
 
 from django.conf import settings
 from django.contrib import messages
@@ -10,9 +11,10 @@ from django.db.models import Case, Count, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, format_html
 from django.utils.http import urlencode
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -339,6 +341,44 @@ def thresholds(request, pk: int):
 # --- Material: handing out ------------------------------------------------------------------------
 
 
+def _handout_rows(handouts) -> SafeString:
+    """The `<li>` of each handout of the list: who (linked to their file) or "Anonymous",
+    where (and the visit, linked), the location, when, by whom, and the lines' text. Written
+    here rather than by the template (a dozen lookups and filters a row, 25 rows): each word
+    translated once, each address reversed once, each setting and person formatted once."""
+    resident_url, visit_url = RowUrl("residents:resident_detail"), RowUrl("visits:visit_detail")
+    anonymous = f'<span class="fw-semibold">{conditional_escape(gettext("Anonymous"))}</span>'
+    visit = conditional_escape(gettext("visit"))
+    settings_, people = {}, {}
+    rows = []
+    for handout in handouts:
+        if handout.setting not in settings_:
+            settings_[handout.setting] = conditional_escape(handout.get_setting_display().lower())
+        if handout.given_by_id not in people:
+            people[handout.given_by_id] = conditional_escape(handout.given_by)
+        who = (
+            f'<a class="fw-semibold" href="{html_escape(resident_url(handout.resident_id))}">'
+            f"{html_escape(handout.resident.nickname)}</a>"
+            if handout.resident_id
+            else anonymous
+        )
+        seen = (
+            f' (<a href="{html_escape(visit_url(handout.visit_id))}">{visit}</a>)'
+            if handout.visit_id
+            else ""
+        )
+        at = date_format(timezone.localtime(handout.given_at), "SHORT_DATETIME_FORMAT")
+        rows.append(
+            '<li class="list-group-item"><div class="d-flex flex-wrap justify-content-between '
+            f'gap-2"><div>{who} <span class="small text-body-secondary">· '
+            f"{settings_[handout.setting]}{seen} · {html_escape(handout.location.name)}</span>"
+            f'</div><div class="small text-body-secondary">{html_escape(at)} · '
+            f"{people[handout.given_by_id]}</div></div>"
+            f'<div class="small">{html_escape(handout.lines_text)}</div></li>'
+        )
+    return mark_safe("".join(rows))  # noqa: S308 - every value is escaped
+
+
 @require_GET
 @allow("harmreduction.read")
 def distribution_list(request):
@@ -348,19 +388,16 @@ def distribution_list(request):
         handouts = handouts.filter(location_id=location_id)
     today = timezone.localdate()
     month = today.replace(day=1)
-    this_month = figures.supply_totals(month, today + datetime.timedelta(days=1))
+    this_month = figures.handout_summary(month, today + datetime.timedelta(days=1))
     page_obj = paginate(request, handouts, per_page=25)
     page_obj.object_list = list(page_obj.object_list)
     selectors.describe_lines(page_obj.object_list)
-    resident_url, visit_url = RowUrl("residents:resident_detail"), RowUrl("visits:visit_detail")
-    for handout in page_obj.object_list:
-        handout.resident_url = resident_url(handout.resident_id) if handout.resident_id else ""
-        handout.visit_url = visit_url(handout.visit_id) if handout.visit_id else ""
     return render(
         request,
         "harmreduction/distribution_list.html",
         {
             "page_obj": page_obj,
+            "rows_html": _handout_rows(page_obj.object_list),
             "locations": Location.objects.order_by("kind", "name"),
             "location_id": location_id,
             "extra_query": urlencode({"lieu": location_id}) if location_id else "",

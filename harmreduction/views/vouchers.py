@@ -261,11 +261,6 @@ def voucher_week(request):
         per_week=settings.VOUCHERS_PER_WEEK,
         unit_value_cents=settings.VOUCHER_UNIT_VALUE_CENTS,
     )
-    hotels = (
-        Hotel.objects.filter(pk__in=selectors.housed_during(week).values("place__hotel_id"))
-        .order_by("name")
-        .only("name")  # the filter's options: a hotel has a dozen more columns
-    )
     may_give = request.user.has_perm("harmreduction.give")
     query = {"semaine": week.isoformat(), "lieu": where, **({"hotel": hotel.pk} if hotel else {})}
     here = request.get_full_path()
@@ -279,7 +274,7 @@ def voucher_week(request):
             "page_obj": page_obj,
             "extra_query": urlencode(query),
             "hotel": hotel,
-            "hotels": hotels,
+            "hotels": selectors.sheet_hotels(week),
             "where": where,
             "where_choices": Setting.choices,
             "can_give": can_give,
