@@ -22,6 +22,7 @@ from residents.models import (
     ReferringStructure,
     Resident,
     open_file,
+    search_threshold,
 )
 from residents.priority import PriorityScore
 from residents.timeline import Days, LaterEntry, Rows, TimelineEntry
@@ -90,7 +91,7 @@ def residents_for_list(
     if not include_archived and status != ResidentStatus.ARCHIVED:
         residents = residents.active()
     if query.strip():
-        residents = residents.search(query)
+        residents = residents.search(query, indexed=True)
     else:
         residents = residents.order_by("nickname", "pk")
     residents = _with_place_and_status(residents)
@@ -109,12 +110,13 @@ class SearchResults:
     """The residents found by a search, for the paginator: the ids of all of them in their
     order, in one query, then the rows of the page shown by their ids.
 
-    The similarity of the search is computed on every file (no index answers it): once here,
-    where a queryset would compute it twice, to count and to show the page.
+    The ids are read once here, where a queryset would search twice, to count and to show the
+    page; through the trigram index (`search_threshold()`).
     """
 
     def __init__(self, residents):
-        self.ids = list(residents.values_list("pk", flat=True))
+        with search_threshold():
+            self.ids = list(residents.values_list("pk", flat=True))
 
     def __len__(self) -> int:
         return len(self.ids)
