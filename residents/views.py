@@ -45,6 +45,7 @@ from residents.selectors import (
     ResidentStatus,
     admitted_without_place,
     residents_for_list,
+    waiting_cells,
     waiting_list,
 )
 
@@ -382,11 +383,13 @@ def waiting_list_view(request):
         admission.score = admission.priority()
         admission.assign_url = hooks.assign_place_url(admission.resident, request.user)
         admission.detail_url = object_url("residents:admission_detail", admission.pk)
+    page_obj = paginate(request, rows, per_page=50)
     return render(
         request,
         "residents/admissionrequest_list.html",
         {
-            "page_obj": paginate(request, rows, per_page=50),
+            "page_obj": page_obj,
+            "cells": waiting_cells(page_obj),
             "waiting_count": len(rows),
             "to_review_count": sum(row.to_review for row in rows),
             "admitted": admitted,
