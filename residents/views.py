@@ -50,6 +50,8 @@ from residents.selectors import (
 )
 
 TIMELINE_PER_PAGE = 20
+# The top of the waiting list is what the next free places go to; the rest, ranked, is a page away.
+WAITING_PER_PAGE = 25
 
 
 def _get_resident_for(
@@ -383,7 +385,7 @@ def waiting_list_view(request):
         admission.score = admission.priority()
         admission.assign_url = hooks.assign_place_url(admission.resident, request.user)
         admission.detail_url = object_url("residents:admission_detail", admission.pk)
-    page_obj = paginate(request, rows, per_page=50)
+    page_obj = paginate(request, rows, per_page=WAITING_PER_PAGE)
     return render(
         request,
         "residents/admissionrequest_list.html",
