@@ -93,6 +93,9 @@ def residents_for_list(
         residents = residents.active()
     if query.strip():
         residents = residents.search(query, indexed=True)
+        if status not in ResidentStatus.values and sort not in LIST_ORDERS:
+            # Neither filtered nor sorted by place or status: the ids need neither.
+            return SearchResults(residents)
     else:
         residents = residents.order_by("nickname", "pk")
     residents = _with_place_and_status(residents)
