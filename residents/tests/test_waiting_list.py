@@ -185,3 +185,17 @@ def test_it_shows_25_requests_a_page_and_keeps_their_rank_on_the_next(client_for
     assert [cell.rank for cell in second.context["cells"]] == ["26", "27", "28", "29", "30"]
     assert first.context["waiting_count"] == 30
     assert 'href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.django_db
+def test_its_badge_shows_the_requests_to_review_alone_with_their_rank(client_for, alice, settings):
+    settings.ADMISSION_REVIEW_DAYS = 90
+    AdmissionRequestFactory(resident__nickname="First", psychic_situation=4)
+    AdmissionRequestFactory(resident__nickname="Quiet", received_on=TODAY - 100 * DAY)
+    AdmissionRequestFactory(resident__nickname="Recent")
+    page = client_for(alice).get(URL).content.decode()
+    assert 'href="?a-revoir=1"' in page
+    response = client_for(alice).get(URL, {"a-revoir": "1"})
+    assert [(cell.rank, cell.nickname) for cell in response.context["cells"]] == [("2", "Quiet")]
+    assert response.context["waiting_count"] == 3
+    assert "Afficher tout le monde" in response.content.decode()
