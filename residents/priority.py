@@ -49,12 +49,23 @@ class PriorityScore:
     @property
     def levels(self) -> str:
         """“Psychic situation 3, Isolation 2, Vulnerability 4”."""
-        return ", ".join(f"{part.label} {part.level}" for part in self.breakdown)
+        return self.levels_with([str(part.label) for part in self.breakdown])
 
     @property
     def levels_short(self) -> str:
         """“P3 · I2 · V4”: the first letter of each criterion and its level."""
-        return " · ".join(f"{str(part.label)[:1]}{part.level}" for part in self.breakdown)
+        return self.levels_short_with([str(part.label) for part in self.breakdown])
+
+    def levels_with(self, labels: list[str]) -> str:
+        """`levels` with the criteria's labels already translated (a list writes many scores)."""
+        return ", ".join(
+            f"{label} {part.level}" for label, part in zip(labels, self.breakdown, strict=True)
+        )
+
+    def levels_short_with(self, labels: list[str]) -> str:
+        return " · ".join(
+            f"{label[:1]}{part.level}" for label, part in zip(labels, self.breakdown, strict=True)
+        )
 
 
 def priority_score(*, psychic_situation: int, isolation: int, vulnerability: int) -> PriorityScore:

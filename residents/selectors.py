@@ -7,7 +7,8 @@ from functools import partial
 from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -26,8 +27,9 @@ from residents.models import (
     Resident,
     Route,
     open_file,
+    search_threshold,
 )
-from residents.priority import PriorityScore
+from residents.priority import WEIGHTS, PriorityScore
 from residents.timeline import Days, LaterEntry, Rows, TimelineEntry
 
 
@@ -94,7 +96,10 @@ def residents_for_list(
     if not include_archived and status != ResidentStatus.ARCHIVED:
         residents = residents.active()
     if query.strip():
-        residents = residents.search(query)
+        residents = residents.search(query, indexed=True)
+        if status not in ResidentStatus.values and sort not in LIST_ORDERS:
+            # Neither filtered nor sorted by place or status: the ids need neither.
+            return SearchResults(residents)
     else:
         residents = residents.order_by("nickname", "pk")
     residents = _with_place_and_status(residents)
@@ -113,12 +118,13 @@ class SearchResults:
     """The residents found by a search, for the paginator: the ids of all of them in their
     order, in one query, then the rows of the page shown by their ids.
 
-    The similarity of the search is computed on every file (no index answers it): once here,
-    where a queryset would compute it twice, to count and to show the page.
+    The ids are read once here, where a queryset would search twice, to count and to show the
+    page; through the trigram index (`search_threshold()`).
     """
 
     def __init__(self, residents):
-        self.ids = list(residents.values_list("pk", flat=True))
+        with search_threshold():
+            self.ids = list(residents.values_list("pk", flat=True))
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -212,6 +218,57 @@ class WaitingRow:
         return ReferringStructure(self.request.referring_structure).label
 
 
+@dataclass(frozen=True)
+class WaitingCells:
+    """What the waiting list's table writes for one request, as text worked out in Python."""
+
+    rank: str
+    url: str
+    nickname: str
+    to_review: bool
+    total: str
+    maximum: str
+    levels: str
+    levels_short: str
+    days_waiting: str
+    received_on: str
+    referred_by: str
+
+
+def waiting_cells(rows) -> list[WaitingCells]:
+    """The cells of the rows shown: each label translated, each date and score written once
+    for the page rather than once per row (the template only prints text)."""
+    referrers = {value: str(label) for value, label in ReferringStructure.choices}
+    criteria = [str(label) for label, _weight in WEIGHTS.values()]
+    short_date = get_format("SHORT_DATE_FORMAT")
+    dates: dict[datetime.date, str] = {}
+    levels: dict[tuple[int, ...], tuple[str, str]] = {}
+    cells = []
+    for row in rows:
+        request, score = row.request, row.score
+        key = tuple(part.level for part in score.breakdown)
+        if key not in levels:
+            levels[key] = (score.levels_with(criteria), score.levels_short_with(criteria))
+        if request.received_on not in dates:
+            dates[request.received_on] = dateformat.format(request.received_on, short_date)
+        cells.append(
+            WaitingCells(
+                rank=str(row.rank),
+                url=row.url,
+                nickname=request.resident.nickname,
+                to_review=row.to_review,
+                total=str(score.total),
+                maximum=str(score.maximum),
+                levels=levels[key][0],
+                levels_short=levels[key][1],
+                days_waiting=str(row.days_waiting),
+                received_on=dates[request.received_on],
+                referred_by=referrers[request.referring_structure],
+            )
+        )
+    return cells
+
+
 def admitted_without_place_queryset():
     """Admitted requests whose person has not got a place since (see `residents.hooks`).
 
@@ -231,6 +288,19 @@ def admitted_without_place() -> list[AdmissionRequest]:
     return requests
 
 
+# What the waiting list and the assignment's candidates read of each request and its person.
+WAITING_COLUMNS = (
+    "received_on",
+    "last_news_on",
+    "status",
+    "referring_structure",
+    "psychic_situation",
+    "isolation",
+    "vulnerability",
+    "resident__nickname",
+)
+
+
 def waiting_list(on: datetime.date | None = None) -> list[WaitingRow]:
     """Waiting requests by priority score (highest first), then by date received (oldest first).
 
@@ -245,7 +315,9 @@ def waiting_list(on: datetime.date | None = None) -> list[WaitingRow]:
             days_waiting=request.days_waiting(on),
             to_review=request.needs_review(on),
         )
-        for request in AdmissionRequest.objects.waiting().select_related("resident")
+        for request in AdmissionRequest.objects.waiting()
+        .select_related("resident")
+        .only(*WAITING_COLUMNS)
     ]
     rows.sort(key=lambda row: (-row.score.total, row.request.received_on, row.request.pk))
     for rank, row in enumerate(rows, start=1):

@@ -46,10 +46,13 @@ from residents.selectors import (
     ResidentStatus,
     admitted_without_place,
     residents_for_list,
+    waiting_cells,
     waiting_list,
 )
 
 TIMELINE_PER_PAGE = 20
+# The top of the waiting list is what the next free places go to; the rest, ranked, is a page away.
+WAITING_PER_PAGE = 25
 
 
 def _get_resident_for(
@@ -399,11 +402,18 @@ def waiting_list_view(request):
         admission.score = admission.priority()
         admission.assign_url = hooks.assign_place_url(admission.resident, request.user)
         admission.detail_url = object_url("residents:admission_detail", admission.pk)
+    # The requests to review alone (the header's badge), with their rank in the whole list.
+    to_review_only = request.GET.get("a-revoir") == "1"
+    shown = [row for row in rows if row.to_review] if to_review_only else rows
+    page_obj = paginate(request, shown, per_page=WAITING_PER_PAGE)
     return render(
         request,
         "residents/admissionrequest_list.html",
         {
-            "page_obj": paginate(request, rows, per_page=50),
+            "page_obj": page_obj,
+            "cells": waiting_cells(page_obj),
+            "to_review_only": to_review_only,
+            "extra_query": "a-revoir=1" if to_review_only else "",
             "waiting_count": len(rows),
             "to_review_count": sum(row.to_review for row in rows),
             "admitted": admitted,

@@ -383,6 +383,15 @@ class Step(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STEP
 
+    # The labels the lists write (get_FOO_display() rebuilds the field's choices on each call).
+    @property
+    def kind_label(self) -> str:
+        return str(StepKind(self.kind).label)
+
+    @property
+    def status_label(self) -> str:
+        return str(StepStatus(self.status).label)
+
     @property
     def status_badge(self) -> str:
         """The colour of the status's badge: open, obtained, else closed."""
@@ -673,6 +682,11 @@ class Referral(models.Model):
         if shown:
             return ReferralService(shown).label
         return _("Medical appointment")
+
+    @property
+    def outcome_label(self) -> str:
+        """The outcome's label for the lists (get_outcome_display() rebuilds the choices)."""
+        return str(ReferralOutcome(self.outcome).label)
 
     # The addresses the lists of referrals write on each row (core.links: no reverse() per row).
     @property

@@ -171,6 +171,21 @@ def note_correct(request, pk: int):
 # --- Steps ---------------------------------------------------------------------------------------
 
 
+# What the team's list of steps writes (support/includes/step_table.html), with the person and
+# the follower's name: not their whole rows.
+STEP_LIST_COLUMNS = (
+    "kind",
+    "details",
+    "status",
+    "due_on",
+    "closed_on",
+    "resident__nickname",
+    "followed_by__first_name",
+    "followed_by__last_name",
+    "followed_by__username",
+)
+
+
 @require_GET
 @allow("support.read")
 def step_list(request):
@@ -183,6 +198,7 @@ def step_list(request):
         .open()
         .filter(open_file("resident"))
         .select_related("resident", "followed_by")
+        .only(*STEP_LIST_COLUMNS)
     )
     if not show_all:
         steps = steps.filter(followed_by=request.user)
@@ -291,6 +307,17 @@ class StepUpdateView(StepFormMixin, UpdateView):
 
 # --- Referrals -----------------------------------------------------------------------------------
 
+# What the list of appointments reads besides the `shown_*` annotations of `visible_to` (which
+# alone carry the service, the notes and the escort's details): only() leaves those out.
+REFERRAL_LIST_COLUMNS = (
+    "is_medical",
+    "appointment_at",
+    "outcome",
+    "resident__nickname",
+    "accompanied_by__first_name",
+    "accompanied_by__last_name",
+    "accompanied_by__username",
+)
 REFERRAL_VIEWS = {"a-venir": _("Upcoming"), "a-renseigner": _("Outcome to record")}
 
 
@@ -307,6 +334,7 @@ def referral_list(request):
         Referral.objects.visible_to(request.user)
         .filter(open_file("resident"))
         .select_related("resident", "accompanied_by")
+        .only(*REFERRAL_LIST_COLUMNS)
     )
     referrals = referrals.upcoming() if view == "a-venir" else referrals.to_record()
     if mine:

@@ -171,3 +171,31 @@ def test_each_row_shows_its_referrer_and_links_to_its_request(client_for, alice)
     page = client_for(alice).get(URL).content.decode()
     assert f'href="{reverse("residents:admission_detail", args=[request.pk])}"' in page
     assert '<td class="d-none d-lg-table-cell">Hôpital</td>' in page
+
+
+@pytest.mark.django_db
+def test_it_shows_25_requests_a_page_and_keeps_their_rank_on_the_next(client_for, alice):
+    for n in range(30):
+        AdmissionRequestFactory(resident__nickname=f"P{n:02}", received_on=TODAY - n * DAY)
+    first, second = client_for(alice).get(URL), client_for(alice).get(URL, {"page": 2})
+    assert [cell.rank for cell in first.context["cells"]] == [str(n) for n in range(1, 26)]
+    assert [cell.nickname for cell in second.context["cells"]] == [
+        f"P{n:02}" for n in range(4, -1, -1)
+    ]
+    assert [cell.rank for cell in second.context["cells"]] == ["26", "27", "28", "29", "30"]
+    assert first.context["waiting_count"] == 30
+    assert 'href="?page=2"' in first.content.decode()
+
+
+@pytest.mark.django_db
+def test_its_badge_shows_the_requests_to_review_alone_with_their_rank(client_for, alice, settings):
+    settings.ADMISSION_REVIEW_DAYS = 90
+    AdmissionRequestFactory(resident__nickname="First", psychic_situation=4)
+    AdmissionRequestFactory(resident__nickname="Quiet", received_on=TODAY - 100 * DAY)
+    AdmissionRequestFactory(resident__nickname="Recent")
+    page = client_for(alice).get(URL).content.decode()
+    assert 'href="?a-revoir=1"' in page
+    response = client_for(alice).get(URL, {"a-revoir": "1"})
+    assert [(cell.rank, cell.nickname) for cell in response.context["cells"]] == [("2", "Quiet")]
+    assert response.context["waiting_count"] == 3
+    assert "Afficher tout le monde" in response.content.decode()

@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from support.models import Referral, ReferralOutcome
 from tests.factories import ReferralFactory
 
 URL = reverse("support:referral_list")
@@ -90,3 +91,15 @@ def test_each_row_links_to_the_persons_referrals_and_to_the_referral(client_for,
     assert page.count(f'href="{reverse("support:referral_update", args=[referral.pk])}"') == 2
     attendance_url = reverse("support:referral_attendance", args=[referral.pk])
     assert f'action="{attendance_url}"' in page
+
+
+@pytest.mark.django_db
+def test_it_writes_each_outcome_with_its_label(client_for, alice):
+    for outcome in ReferralOutcome:
+        referral = Referral(outcome=outcome)
+        assert referral.outcome_label == referral.get_outcome_display()
+    referral = ReferralFactory(appointment_at=timezone.now() + datetime.timedelta(days=1))
+    page = client_for(alice).get(URL).content.decode()
+    with translation.override("fr"):
+        label = referral.get_outcome_display()
+    assert f'<td class="d-none d-sm-table-cell">{label}</td>' in page

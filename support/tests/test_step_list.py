@@ -4,8 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from support.models import Step, StepKind, StepStatus
 from tests.factories import StepFactory, UserFactory
 
 TODAY = timezone.localdate()
@@ -90,3 +91,17 @@ def test_each_row_links_to_the_persons_steps_and_to_the_step(client_for, alice):
     assert f'href="{reverse("support:resident_steps", args=[step.resident_id])}"' in page
     assert page.count(f'href="{reverse("support:step_update", args=[step.pk])}"') == 2
     assert page.count('<span class="badge text-bg-primary">En cours</span>') == 2
+
+
+@pytest.mark.django_db
+def test_it_writes_each_kind_and_status_with_its_label(client_for, alice):
+    for kind in StepKind:
+        assert Step(kind=kind).kind_label == Step(kind=kind).get_kind_display()
+    for status in StepStatus:
+        assert Step(status=status).status_label == Step(status=status).get_status_display()
+    step = StepFactory(followed_by=alice, kind=StepKind.AME, status=StepStatus.IN_PROGRESS)
+    page = client_for(alice).get(URL).content.decode()
+    with translation.override("fr"):
+        kind, status = step.get_kind_display(), step.get_status_display()
+    assert f'<span class="d-none d-sm-inline">{kind}</span>' in page
+    assert f">{status}</span>" in page
