@@ -81,11 +81,11 @@ def _table(request, batch: ImportBatch, with_problems: int, by_kind: dict[str, i
     wanted = request.GET.get("type", "")
     current = wanted if wanted in keys else (keys[0] if keys else "")
     if current == PROBLEMS:
-        rows = selectors.BatchRows(batch.pk, count=with_problems)
+        rows = selectors.BatchRows(batch, count=with_problems)
         columns = []
     elif current:
         kind = SHEET_BY_SLUG[current].kind
-        rows = selectors.BatchRows(batch.pk, count=by_kind[kind], kind=kind)
+        rows = selectors.BatchRows(batch, count=by_kind[kind], kind=kind)
         columns = shown_columns(kind)
     else:
         rows, columns = [], []
@@ -126,7 +126,7 @@ def _counts(batch: ImportBatch) -> list[dict]:
 @allow("imports.run")
 def batch_detail(request, pk: int):
     batch = _get_batch(pk, with_rows=False)
-    with_problems, by_kind, has_duplicates = selectors.row_counts(batch.pk)
+    with_problems, by_kind, has_duplicates = selectors.batch_row_counts(batch)
     form = None
     status = 200
     if batch.may_import:

@@ -6,6 +6,8 @@ import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -277,11 +279,26 @@ def test_the_preview_reads_a_page_of_rows_whatever_the_file_size(
     client = client_for(chloe)
     small = upload(client, people_file(30, bad_every=10))["Location"]
     large = upload(client, people_file(300, bad_every=10))["Location"]
-    client.get(small)  # the session and the user, read once
-    with django_assert_num_queries(9) as small_queries:
+    client.get(small)  # the session and the user, read once; the tabs' counts, kept
+    client.get(large)
+    with django_assert_num_queries(8) as small_queries:
         assert client.get(small, {"type": "personnes"}).status_code == 200
     with django_assert_num_queries(len(small_queries)):
         page = client.get(large, {"type": "personnes"})
     assert len(page.context["page"].object_list) == 50
     # The page decodes its 50 rows, not the file's 300: the batch's rows are never loaded.
     assert "rows" in page.context["batch"].get_deferred_fields()
+
+
+def test_the_preview_keeps_what_it_read_until_the_import(client_for, chloe, canal):
+    client = client_for(chloe)
+    batch_url = upload(client, a_file())["Location"]
+    first = client.get(batch_url, {"type": "personnes"})
+    with CaptureQueriesContext(connection) as again:
+        assert client.get(batch_url, {"type": "personnes"}).content.decode().count("Créée") == 0
+    assert not any("jsonb_array_elements" in query["sql"] for query in again.captured_queries)
+
+    client.post(batch_url, {"form_token": first.context["form"].initial["form_token"]})
+    after = client.get(batch_url, {"type": "personnes"}).content.decode()
+    rows = after[after.index('data-testid="rows"') :]
+    assert "Créée" in rows  # what the import made of each row, not the kept preview
