@@ -2,6 +2,7 @@
 the resident timeline. Each runs a fixed number of queries, whatever the number of visits."""
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
@@ -341,11 +342,8 @@ class ResidentWeek:
     last_seen: datetime.date | None
     days_unseen: int
     away: Absence | None
-    stay: Placement | None = None  # with its resident, place and hotel: see `follow_up_rows`
-
-    @property
-    def resident(self):
-        return self.stay.resident
+    hotel_name: str = ""
+    place_label: str = ""
 
     @property
     def resident_url(self) -> str:
@@ -364,6 +362,12 @@ class _DaysBetween(Func):
     output_field = IntegerField()
 
 
+def _follow_up_reference(monday: datetime.date, on: datetime.date) -> datetime.date:
+    """The day the follow-up of the week of `monday` is seen from: `on`, or the Sunday of a
+    past week."""
+    return min(on, monday + 6 * DAY)
+
+
 def week_follow_up(
     monday: datetime.date, on: datetime.date | None = None, *, alerts_only: bool = False
 ):
@@ -375,7 +379,7 @@ def week_follow_up(
     """
     on = on or timezone.localdate()
     end = monday + 7 * DAY
-    reference = min(on, end - DAY)  # a past week is seen from its Sunday
+    reference = _follow_up_reference(monday, on)  # a past week is seen from its Sunday
     latest = (
         Placement.objects.overlapping(monday, end)
         .order_by("resident_id", "-start", "-pk")
@@ -419,35 +423,104 @@ def week_follow_up(
     return stays.order_by("-days_unseen", Collate("resident__nickname", "C"), "resident_id")
 
 
-def follow_up_totals(stays) -> dict:
-    """People in `stays` (see `week_follow_up`) and those who had their two visits. One query."""
-    return stays.order_by().aggregate(
-        housed=Count("pk"), complete=Count("pk", filter=Q(done__gte=2))
+# The columns of a follow-up line, in the order `_follow_up_sql`'s rows statement reads them.
+_FOLLOW_UP_COLUMNS = (
+    "pk",
+    "resident_id",
+    "resident__nickname",
+    "planned",
+    "done",
+    "last_seen",
+    "days_unseen",
+    "away_id",
+    "place__hotel__name",
+    "place__room",
+    "place__bed",
+)
+
+
+@functools.lru_cache(maxsize=32)
+def _follow_up_sql(
+    monday: datetime.date, reference: datetime.date, alerts_only: bool, alert_days: int
+) -> tuple[str, tuple, str, tuple]:
+    """The two statements of the follow-up page for a week seen from `reference` (its totals;
+    its lines, to which the caller adds LIMIT and OFFSET), built once a process for each week,
+    day and filter: the ORM took ~3 ms of CPU to build and compile the subqueries of
+    `week_follow_up` on each page. Only the statements are kept, never a result: each page
+    asks the database. `alert_days` (settings.VISIT_ALERT_DAYS, which the filter reads) is
+    part of the key."""
+    stays = week_follow_up(monday, reference, alerts_only=alerts_only)
+    inner, inner_params = stays.order_by().values("done").query.sql_with_params()
+    totals_sql = (
+        "SELECT count(*) AS housed, count(*) FILTER (WHERE stays.done >= 2) AS complete "
+        f"FROM ({inner}) AS stays"
+    )
+    rows_sql, rows_params = stays.values_list(*_FOLLOW_UP_COLUMNS).query.sql_with_params()
+    return totals_sql, tuple(inner_params), f"{rows_sql} LIMIT %s OFFSET %s", tuple(rows_params)
+
+
+def _follow_up_statements(monday: datetime.date, on: datetime.date | None, alerts_only: bool):
+    on = on or timezone.localdate()
+    return _follow_up_sql(
+        monday, _follow_up_reference(monday, on), alerts_only, settings.VISIT_ALERT_DAYS
     )
 
 
-def follow_up_rows(stays) -> list[ResidentWeek]:
-    """The rows of `stays` (a page of `week_follow_up`), with the person's name, the place, the
-    hotel and the absence under way. Two queries."""
-    stays = list(
-        stays.select_related("resident", "place__hotel").only(
-            "start", "resident__nickname", "place__room", "place__bed", "place__hotel__name"
-        )
-    )
-    absences = Absence.objects.in_bulk({stay.away_id for stay in stays} - {None})
+def follow_up_totals(
+    monday: datetime.date, on: datetime.date | None = None, *, alerts_only: bool = False
+) -> dict:
+    """People in `week_follow_up` and those who had their two visits. One query."""
+    sql, params, _rows, _params = _follow_up_statements(monday, on, alerts_only)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        housed, complete = cursor.fetchone()
+    return {"housed": housed, "complete": complete}
+
+
+def follow_up_rows(
+    monday: datetime.date,
+    on: datetime.date | None = None,
+    *,
+    alerts_only: bool = False,
+    offset: int = 0,
+    limit: int = 50,
+) -> list[ResidentWeek]:
+    """The lines `offset` to `offset + limit` of `week_follow_up`, with the person's name, the
+    place, the hotel and the absence under way. Two queries (none without a line to read)."""
+    if limit <= 0:
+        return []
+    _totals, _params, sql, params = _follow_up_statements(monday, on, alerts_only)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, (*params, limit, offset))
+        lines = cursor.fetchall()
+    absences = Absence.objects.in_bulk({line[7] for line in lines} - {None})
+    room_pattern = _("Room %(room)s%(bed)s")  # Place.label, translated once a page
     return [
         ResidentWeek(
-            stay_id=stay.pk,
-            resident_id=stay.resident_id,
-            nickname=stay.resident.nickname,
-            planned=stay.planned,
-            done=stay.done,
-            last_seen=stay.last_seen,
-            days_unseen=stay.days_unseen,
-            away=absences.get(stay.away_id),
-            stay=stay,
+            stay_id=stay_id,
+            resident_id=resident_id,
+            nickname=nickname,
+            planned=planned,
+            done=done,
+            last_seen=last_seen,
+            days_unseen=days_unseen,
+            away=absences.get(away_id),
+            hotel_name=hotel_name,
+            place_label=room_pattern % {"room": room, "bed": f" {bed}" if bed else ""},
         )
-        for stay in stays
+        for (
+            stay_id,
+            resident_id,
+            nickname,
+            planned,
+            done,
+            last_seen,
+            days_unseen,
+            away_id,
+            hotel_name,
+            room,
+            bed,
+        ) in lines
     ]
 
 

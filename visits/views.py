@@ -701,7 +701,7 @@ def _follow_up_row_html(row, never: str, away: str, dates: dict) -> str:
     template, whose nodes cost more than the rest of the page (f-strings and `html.escape`:
     `format_html`'s lazy-string checks cost more than the line). `dates`: the short dates
     already formatted for the page."""
-    hotel = _escape(row.stay.place.hotel.name)
+    hotel = _escape(row.hotel_name)
     if row.last_seen:
         last = dates.get(row.last_seen)
         if last is None:
@@ -724,7 +724,7 @@ def _follow_up_row_html(row, never: str, away: str, dates: dict) -> str:
         f"{_escape(row.nickname)}</a>"
         f'<div class="small text-body-secondary d-md-none">{hotel}</div></td>'
         f'<td class="d-none d-md-table-cell">{hotel} <span class="small text-body-secondary">'
-        f"{_escape(row.stay.place.label)}</span>"
+        f"{_escape(row.place_label)}</span>"
         f'</td><td class="text-end">{row.planned}</td><td class="text-end{danger}">{row.done}'
         f"</td><td>{last}</td></tr>"
     )
@@ -737,15 +737,16 @@ def follow_up(request):
     today_ = timezone.localdate()
     monday = week_start(day_param(request.GET, "semaine", today_))
     only_alerts = request.GET.get("alerte") == "1"
-    stays = selectors.week_follow_up(monday, today_, alerts_only=only_alerts)
-    totals = selectors.follow_up_totals(stays)
+    totals = selectors.follow_up_totals(monday, today_, alerts_only=only_alerts)
     extra = {"semaine": monday.isoformat()}
     if only_alerts:
         extra["alerte"] = "1"
-    paginator = Paginator(stays, 50)
-    paginator.count = totals["housed"]  # counted with the totals
-    page_obj = paginator.get_page(request.GET.get("page"))
-    page_obj.object_list = selectors.follow_up_rows(page_obj.object_list)
+    # The paginator pages the lines' numbers (counted with the totals); the page reads its own.
+    page_obj = Paginator(range(totals["housed"]), 50).get_page(request.GET.get("page"))
+    numbers = page_obj.object_list
+    page_obj.object_list = selectors.follow_up_rows(
+        monday, today_, alerts_only=only_alerts, offset=numbers.start, limit=len(numbers)
+    )
     never = format_html('<span class="text-body-secondary">{}</span>', gettext("never"))
     away = gettext("away")
     dates: dict = {}

@@ -42,14 +42,14 @@ def housed(db):
 @pytest.mark.django_db
 def test_it_shows_who_has_not_been_met_for_a_week_first(client_for, chloe, housed):
     response = client_for(chloe).get(URL)
-    rows = {row.resident.nickname: row for row in response.context["page_obj"]}
+    rows = {row.nickname: row for row in response.context["page_obj"]}
     assert list(rows)[0] == "À l’hôpital"  # never met, housed 40 days ago, but known to be away
     missing = rows["Introuvable"]
     assert (missing.last_seen, missing.days_unseen, missing.alert) == (TODAY - 12 * DAY, 12, True)
     assert not rows["À l’hôpital"].alert and rows["À l’hôpital"].away is not None
     assert not rows["Vue Hier"].alert and not rows["Nouvelle"].alert
     alerts = client_for(chloe).get(URL, {"alerte": "1"})
-    assert [row.resident.nickname for row in alerts.context["page_obj"]] == ["Introuvable"]
+    assert [row.nickname for row in alerts.context["page_obj"]] == ["Introuvable"]
     assert "12 jours" in alerts.content.decode()
 
 
@@ -72,7 +72,7 @@ def test_it_shows_another_week(client_for, alice):
     _done(old, TODAY - 21 * DAY)  # after that week: not known then
     response = client_for(alice).get(URL, {"semaine": (THIS_MONDAY - 4 * WEEK).isoformat()})
     (row,) = response.context["page_obj"]
-    assert (row.stay, row.last_seen) == (old, THIS_MONDAY - 5 * WEEK)
+    assert (row.stay_id, row.last_seen) == (old.pk, THIS_MONDAY - 5 * WEEK)
     assert row.days_unseen == 13 and row.alert  # counted on that week's Sunday
 
 
@@ -149,3 +149,23 @@ def test_it_sorts_people_unseen_as_long_by_name_as_written(client_for, chloe):
     rows = client_for(chloe).get(URL).context["page_obj"]
     # Capitals first, accented letters last: the order the page has always had.
     assert [row.nickname for row in rows] == ["Zoé", "alice", "Élodie"]
+
+
+@pytest.mark.django_db
+def test_it_builds_its_statements_once_and_reads_fresh_figures(client_for, chloe, housed, settings):
+    from visits import selectors
+
+    client = client_for(chloe)
+    before = client.get(URL).context
+    built = selectors._follow_up_sql.cache_info().misses
+    _done(housed["new"], TODAY)  # the same week and day: the statements kept, not the figures
+    _done(housed["new"], TODAY, unplanned=True)
+    after = client.get(URL).context
+    rows = {row.nickname: row for row in after["page_obj"]}
+    assert selectors._follow_up_sql.cache_info().misses == built
+    assert (rows["Nouvelle"].done, rows["Nouvelle"].days_unseen) == (2, 0)
+    assert (after["housed"], after["complete"]) == (4, before["complete"] + 1)
+    alerts = client.get(URL, {"alerte": "1"}).context["page_obj"]
+    assert [row.nickname for row in alerts] == ["Introuvable"]
+    settings.VISIT_ALERT_DAYS = 13  # part of the filter: another statement
+    assert list(client.get(URL, {"alerte": "1"}).context["page_obj"]) == []
