@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.policy import may
-from core.links import object_url
+from core.links import object_url, url_maker
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
 from residents import timeline
@@ -126,16 +126,13 @@ class GridCell:
     teams: list[list] = field(default_factory=list)
     on_leave: list = field(default_factory=list)  # team members away that day
     conflicts: list[str] = field(default_factory=list)  # see visits.conflicts
+    url: str = ""  # the round's page, for a cell with visits
 
     @property
     def unassigned(self) -> bool:
         return any(not team for team in self.teams)
 
     # What the grid shows of a cell, worked out here: the grid has a cell per hotel and day.
-
-    @property
-    def url(self) -> str:
-        return object_url("visits:round_detail", self.hotel_id, self.day)
 
     @property
     def team_names(self) -> list[str]:
@@ -246,10 +243,12 @@ def week_grid(monday: datetime.date) -> WeekGrid:
     cells: dict[tuple[int, datetime.date], GridCell] = {}
     loads: Counter = Counter()
     sheets: dict[datetime.date, set] = defaultdict(set)
+    round_url = url_maker("visits:round_detail", int, datetime.date)
     for row in counts:
-        cell = cells.setdefault(
-            (row["hotel_id"], row["planned_on"]), GridCell(row["planned_on"], row["hotel_id"])
-        )
+        key = (row["hotel_id"], row["planned_on"])
+        cell = cells.get(key)
+        if cell is None:
+            cell = cells[key] = GridCell(row["planned_on"], row["hotel_id"], url=round_url(*key))
         cell.total += row["total"]
         cell.done += row["done"]
         cell.missed += row["missed"]
@@ -278,6 +277,7 @@ def week_grid(monday: datetime.date) -> WeekGrid:
         )
         for hotel in hotels
     ]
+    sheet_url = url_maker("visits:round_sheet", datetime.date, int)
     return WeekGrid(
         conflicts=sorted(remaining, key=lambda item: (item[1], item[0].name)),
         monday=monday,
@@ -289,7 +289,7 @@ def week_grid(monday: datetime.date) -> WeekGrid:
         ),
         sheets={
             day: [
-                (user, object_url("visits:round_sheet", day, user.pk))
+                (user, sheet_url(day, user.pk))
                 for user in sorted((users[pk] for pk in sheets[day]), key=str)
             ]
             for day in days
