@@ -126,7 +126,8 @@ def week_conflicts(monday: datetime.date, users: dict) -> list[Conflict]:
     with connection.cursor() as cursor:
         cursor.execute(*_week_visits_sql(monday))
         # The model's ordering adds the visit's id to the columns: the ORM left it out.
-        rows = [row[:6] for row in cursor]
+        # (fetchall: iterating Django's cursor wraps each row's fetch in its error handler.)
+        rows = [row[:6] for row in cursor.fetchall()]
     conflicts: list[Conflict] = []
     days_of: dict[int, dict[datetime.date, int]] = defaultdict(dict)
     names = {}

@@ -213,54 +213,48 @@ def week_grid(monday: datetime.date) -> WeekGrid:
     end = monday + 7 * DAY
     counts_sql, housed_sql = _week_grid_sql(monday)
     with connection.cursor() as cursor:
+        # fetchall: iterating Django's cursor wraps each row's fetch in its error handler.
         cursor.execute(*counts_sql)
-        counts = [
-            {
-                "hotel_id": hotel_id,
-                "planned_on": planned_on,
-                "worker_id": worker_id,
-                "partner_id": partner_id,
-                "total": total,
-                "done": done,
-                "missed": missed,
-            }
-            for hotel_id, planned_on, worker_id, partner_id, total, done, missed in cursor
-        ]
+        counts = cursor.fetchall()  # (hotel, day, worker, partner, total, done, missed)
         cursor.execute(*housed_sql)
-        housed = {hotel_id for (hotel_id,) in cursor}
-    hotel_ids = housed | {row["hotel_id"] for row in counts}
+        housed = {hotel_id for (hotel_id,) in cursor.fetchall()}
+    hotel_ids = housed | {row[0] for row in counts}
     hotels = (
         Hotel.objects.filter(pk__in=hotel_ids)
         .only("name", "arrondissement")  # what the grid shows
         .order_by("arrondissement", "name", "pk")
     )
-    worker_ids = {row[key] for row in counts for key in ("worker_id", "partner_id")} - {None}
+    worker_ids = {pk for row in counts for pk in row[2:4]} - {None}
     users = User.objects.in_bulk(worker_ids)
     leaves = defaultdict(list)
     for leave in Leave.objects.filter(user_id__in=worker_ids).overlapping(monday, end):
         leaves[leave.user_id].append(leave)
 
     cells: dict[tuple[int, datetime.date], GridCell] = {}
+    # What each cell has already, by ids (comparing accounts compares their pk, slower).
+    seen_teams: dict[tuple[int, datetime.date], set] = defaultdict(set)
+    seen_away: dict[tuple[int, datetime.date], set] = defaultdict(set)
     loads: Counter = Counter()
     sheets: dict[datetime.date, set] = defaultdict(set)
     round_url = url_maker("visits:round_detail", int, datetime.date)
-    for row in counts:
-        key = (row["hotel_id"], row["planned_on"])
+    for hotel_id, day, worker_id, partner_id, total, done, missed in counts:
+        key = (hotel_id, day)
         cell = cells.get(key)
         if cell is None:
-            cell = cells[key] = GridCell(row["planned_on"], row["hotel_id"], url=round_url(*key))
-        cell.total += row["total"]
-        cell.done += row["done"]
-        cell.missed += row["missed"]
-        team = [users[pk] for pk in (row["worker_id"], row["partner_id"]) if pk in users]
-        if team not in cell.teams:
-            cell.teams.append(team)
-        for member in team:
-            loads[member.pk] += row["total"]
-            sheets[row["planned_on"]].add(member.pk)
-            if any(leave.covers(row["planned_on"]) for leave in leaves[member.pk]):
-                if member not in cell.on_leave:
-                    cell.on_leave.append(member)
+            cell = cells[key] = GridCell(day, hotel_id, url=round_url(hotel_id, day))
+        cell.total += total
+        cell.done += done
+        cell.missed += missed
+        team_ids = tuple(pk for pk in (worker_id, partner_id) if pk in users)
+        if team_ids not in seen_teams[key]:
+            seen_teams[key].add(team_ids)
+            cell.teams.append([users[pk] for pk in team_ids])
+        for pk in team_ids:
+            loads[pk] += total
+            sheets[day].add(pk)
+            if pk not in seen_away[key] and any(leave.covers(day) for leave in leaves[pk]):
+                seen_away[key].add(pk)
+                cell.on_leave.append(users[pk])
     hotels = list(hotels)
     by_id = {hotel.pk: hotel for hotel in hotels}
     remaining = []
