@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.policy import may
-from core.links import object_url
+from core.links import object_url, url_maker
 from core.pagination import first_rows_with_total
 from placements.models import Absence, Hotel, Placement
 from residents import timeline
@@ -126,16 +126,13 @@ class GridCell:
     teams: list[list] = field(default_factory=list)
     on_leave: list = field(default_factory=list)  # team members away that day
     conflicts: list[str] = field(default_factory=list)  # see visits.conflicts
+    url: str = ""  # the round's page, for a cell with visits
 
     @property
     def unassigned(self) -> bool:
         return any(not team for team in self.teams)
 
     # What the grid shows of a cell, worked out here: the grid has a cell per hotel and day.
-
-    @property
-    def url(self) -> str:
-        return object_url("visits:round_detail", self.hotel_id, self.day)
 
     @property
     def team_names(self) -> list[str]:
@@ -178,15 +175,24 @@ class WeekGrid:
         return [row for row in self.rows if row.housed and row.total == 0]
 
 
-def week_grid(monday: datetime.date) -> WeekGrid:
-    """Hotels × days of a week: visits, their teams, what is done. Five queries.
+# The hotels of the grid, with what it shows; the workers of the week; their leave overlapping it.
+_GRID_HOTELS_SQL = """
+    SELECT id, name, arrondissement FROM placements_hotel WHERE id = ANY(%s)
+    ORDER BY arrondissement, name, id
+"""
+_GRID_USERS_SQL = "SELECT * FROM accounts_user WHERE id = ANY(%s)"
+_GRID_LEAVES_SQL = """
+    SELECT * FROM visits_leave
+    WHERE user_id = ANY(%s) AND start < %s AND ("end" IS NULL OR "end" > %s)
+"""
 
-    Rows are the hotels with visits that week and those housing someone (a hotel with residents
-    and no visit stands out). A team member on leave on a day they are planned is flagged, and
-    so are the roster's conflicts left (`visits.conflicts.week_conflicts`, two more queries).
-    """
-    days = week_days(monday)
-    end = monday + 7 * DAY
+
+@functools.lru_cache(maxsize=8)
+def _week_grid_sql(monday: datetime.date) -> tuple[tuple[str, tuple], tuple[str, tuple]]:
+    """The SQL of the two queries of `week_grid` that depend on the week only (the counts by
+    hotel, day and team; the hotels housing someone), built once a week and process: the ORM
+    took ~1 ms of CPU to build them on each request. Only the statements are kept, never a
+    row: each call asks the database."""
     counts = (
         Visit.objects.in_week(monday)
         .not_cancelled()
@@ -196,46 +202,70 @@ def week_grid(monday: datetime.date) -> WeekGrid:
             done=Count("pk", filter=Q(status=VisitStatus.DONE)),
             missed=Count("pk", filter=Q(status=VisitStatus.MISSED)),
         )
+        .values_list("hotel_id", "planned_on", "worker_id", "partner_id", "total", "done", "missed")
         .order_by()
     )
-    counts = list(counts)
-    housed = set(
-        Placement.objects.overlapping(monday, end)
+    housed = (
+        Placement.objects.overlapping(monday, monday + 7 * DAY)
         .order_by()
         .values_list("place__hotel_id", flat=True)
         .distinct()  # the forty hotels, not the stays
     )
-    hotel_ids = housed | {row["hotel_id"] for row in counts}
-    hotels = (
-        Hotel.objects.filter(pk__in=hotel_ids)
-        .only("name", "arrondissement")  # what the grid shows
-        .order_by("arrondissement", "name", "pk")
-    )
-    worker_ids = {row[key] for row in counts for key in ("worker_id", "partner_id")} - {None}
-    users = User.objects.in_bulk(worker_ids)
+    return counts.query.sql_with_params(), housed.query.sql_with_params()
+
+
+def week_grid(monday: datetime.date) -> WeekGrid:
+    """Hotels × days of a week: visits, their teams, what is done. Five queries.
+
+    Rows are the hotels with visits that week and those housing someone (a hotel with residents
+    and no visit stands out). A team member on leave on a day they are planned is flagged, and
+    so are the roster's conflicts left (`visits.conflicts.week_conflicts`, two more queries).
+    """
+    days = week_days(monday)
+    end = monday + 7 * DAY
+    counts_sql, housed_sql = _week_grid_sql(monday)
+    with connection.cursor() as cursor:
+        # fetchall: iterating Django's cursor wraps each row's fetch in its error handler.
+        cursor.execute(*counts_sql)
+        counts = cursor.fetchall()  # (hotel, day, worker, partner, total, done, missed)
+        cursor.execute(*housed_sql)
+        housed = {hotel_id for (hotel_id,) in cursor.fetchall()}
+    hotel_ids = housed | {row[0] for row in counts}
+    # Written out (raw): the ORM took longer to build these three statements than to read them.
+    hotels = Hotel.objects.raw(_GRID_HOTELS_SQL, [list(hotel_ids)]) if hotel_ids else []
+    worker_ids = list({pk for row in counts for pk in row[2:4]} - {None})
+    users = {}
     leaves = defaultdict(list)
-    for leave in Leave.objects.filter(user_id__in=worker_ids).overlapping(monday, end):
-        leaves[leave.user_id].append(leave)
+    if worker_ids:
+        users = {user.pk: user for user in User.objects.raw(_GRID_USERS_SQL, [worker_ids])}
+        for leave in Leave.objects.raw(_GRID_LEAVES_SQL, [worker_ids, end, monday]):
+            leaves[leave.user_id].append(leave)
 
     cells: dict[tuple[int, datetime.date], GridCell] = {}
+    # What each cell has already, by ids (comparing accounts compares their pk, slower).
+    seen_teams: dict[tuple[int, datetime.date], set] = defaultdict(set)
+    seen_away: dict[tuple[int, datetime.date], set] = defaultdict(set)
     loads: Counter = Counter()
     sheets: dict[datetime.date, set] = defaultdict(set)
-    for row in counts:
-        cell = cells.setdefault(
-            (row["hotel_id"], row["planned_on"]), GridCell(row["planned_on"], row["hotel_id"])
-        )
-        cell.total += row["total"]
-        cell.done += row["done"]
-        cell.missed += row["missed"]
-        team = [users[pk] for pk in (row["worker_id"], row["partner_id"]) if pk in users]
-        if team not in cell.teams:
-            cell.teams.append(team)
-        for member in team:
-            loads[member.pk] += row["total"]
-            sheets[row["planned_on"]].add(member.pk)
-            if any(leave.covers(row["planned_on"]) for leave in leaves[member.pk]):
-                if member not in cell.on_leave:
-                    cell.on_leave.append(member)
+    round_url = url_maker("visits:round_detail", int, datetime.date)
+    for hotel_id, day, worker_id, partner_id, total, done, missed in counts:
+        key = (hotel_id, day)
+        cell = cells.get(key)
+        if cell is None:
+            cell = cells[key] = GridCell(day, hotel_id, url=round_url(hotel_id, day))
+        cell.total += total
+        cell.done += done
+        cell.missed += missed
+        team_ids = tuple(pk for pk in (worker_id, partner_id) if pk in users)
+        if team_ids not in seen_teams[key]:
+            seen_teams[key].add(team_ids)
+            cell.teams.append([users[pk] for pk in team_ids])
+        for pk in team_ids:
+            loads[pk] += total
+            sheets[day].add(pk)
+            if pk not in seen_away[key] and any(leave.covers(day) for leave in leaves[pk]):
+                seen_away[key].add(pk)
+                cell.on_leave.append(users[pk])
     hotels = list(hotels)
     by_id = {hotel.pk: hotel for hotel in hotels}
     remaining = []
@@ -252,6 +282,7 @@ def week_grid(monday: datetime.date) -> WeekGrid:
         )
         for hotel in hotels
     ]
+    sheet_url = url_maker("visits:round_sheet", datetime.date, int)
     return WeekGrid(
         conflicts=sorted(remaining, key=lambda item: (item[1], item[0].name)),
         monday=monday,
@@ -263,7 +294,7 @@ def week_grid(monday: datetime.date) -> WeekGrid:
         ),
         sheets={
             day: [
-                (user, object_url("visits:round_sheet", day, user.pk))
+                (user, sheet_url(day, user.pk))
                 for user in sorted((users[pk] for pk in sheets[day]), key=str)
             ]
             for day in days

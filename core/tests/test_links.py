@@ -13,7 +13,7 @@ from django.urls import (
     set_script_prefix,
 )
 
-from core.links import id_url, object_url
+from core.links import id_url, object_url, url_maker
 from core.views import baseline
 
 
@@ -70,6 +70,30 @@ def test_id_url_learns_the_address_under_the_script_prefix_of_the_moment():
     set_script_prefix("/ancrage/")
     try:
         assert id_url("residents:resident_detail")(7) == "/ancrage" + before
+    finally:
+        clear_script_prefix()
+        set_script_prefix(previous)
+
+
+@pytest.mark.parametrize(
+    ("name", "kinds", "args"),
+    [
+        ("visits:round_detail", (int, datetime.date), (4, datetime.date(2026, 3, 9))),
+        ("visits:round_sheet", (datetime.date, int), (datetime.date(2026, 12, 31), 15)),
+        ("placements:outage_update", (int, int), (12, 3)),
+    ],
+)
+def test_url_maker_gives_the_address_reverse_gives(name, kinds, args):
+    assert url_maker(name, *kinds)(*args) == reverse(name, args=args)
+
+
+def test_url_maker_learns_the_address_under_the_script_prefix_of_the_moment():
+    day = datetime.date(2026, 3, 9)
+    before = url_maker("visits:round_detail", int, datetime.date)(4, day)
+    previous = get_script_prefix()
+    set_script_prefix("/ancrage/")
+    try:
+        assert url_maker("visits:round_detail", int, datetime.date)(4, day) == "/ancrage" + before
     finally:
         clear_script_prefix()
         set_script_prefix(previous)

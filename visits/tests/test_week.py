@@ -92,6 +92,32 @@ def test_it_keeps_a_fixed_query_budget(client_for, chloe):
 
 
 @pytest.mark.django_db
+def test_it_keeps_the_statements_of_the_week_but_reads_its_rows_each_time(client_for, chloe):
+    """The counts, the housed hotels and the conflicts' visits are written once a week and
+    process (`_week_grid_sql`, `_week_visits_sql`): a change shows on the next request."""
+    client = client_for(chloe)
+    week = {"semaine": NEXT_MONDAY.isoformat()}
+    hotel = HotelFactory(name="Hôtel du Canal")
+    VisitFactory(placement__place__hotel=hotel, planned_on=NEXT_MONDAY)
+    first = client.get(URL, week).context["grid"]
+    assert [row.hotel.name for row in first.rows] == ["Hôtel du Canal"]
+    assert not any("Abdel" in message for _hotel, _day, message in first.conflicts)
+
+    stay = PlacementFactory(place__hotel=hotel, resident__nickname="Abdel")
+    VisitFactory(placement=stay, planned_on=NEXT_MONDAY, status=VisitStatus.MISSED)
+    VisitFactory(placement=stay, planned_on=NEXT_MONDAY + DAY)
+    PlacementFactory(place__hotel__name="Hôtel Oublié")  # housed, no visit planned
+    grid = client.get(URL, week).context["grid"]
+
+    rows = {row.hotel.name: row for row in grid.rows}
+    assert set(rows) == {"Hôtel du Canal", "Hôtel Oublié"}
+    monday = rows["Hôtel du Canal"].cells[0]
+    assert (monday.total, monday.missed, rows["Hôtel du Canal"].cells[1].total) == (2, 1, 1)
+    assert [row.hotel.name for row in grid.unplanned_hotels] == ["Hôtel Oublié"]
+    assert any("Abdel" in message for _hotel, _day, message in grid.conflicts)
+
+
+@pytest.mark.django_db
 def test_it_draws_each_cell_with_its_progress_and_a_round_without_worker(client_for, chloe):
     hotel = HotelFactory(name="Hôtel <Étoile>")
     lea = UserFactory(first_name="Léa & Co")
