@@ -8,8 +8,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from harmreduction import services
-from harmreduction.models import AdviceSession, StockLevel, SupplyDistribution, VoucherDistribution
+from harmreduction import extensions, services
+from harmreduction.models import (
+    AdviceSession,
+    StockLevel,
+    SupplyDistribution,
+    SupplyDistributionLine,
+    VoucherDistribution,
+)
 from harmreduction.tests.conftest import DAY
 from tests.factories import ItemFactory, LocationFactory, VisitFactory
 from visits.models import Visit, VisitStatus
@@ -252,3 +258,44 @@ def test_the_visit_page_keeps_a_fixed_query_budget(client_for, alice, visit, bag
     ItemFactory.create_batch(10, category="injection")
     # The handouts' lines with their items in one query, the items and bags in one each.
     assert count_queries() == with_one
+
+
+def _values(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+@pytest.mark.django_db
+def test_the_kept_statements_read_what_the_orm_reads(alice, visit, bag, kit_base, pipe, stock):
+    """The form's statements are built once a process (extensions._kept): each call still
+    reads the database, with the visit's and the worker's own ids."""
+    other = VisitFactory(placement=visit.placement, worker=alice, planned_on=visit.planned_on - DAY)
+    stock(bag, {kit_base: 4, pipe: 5})
+    _give(bag, {kit_base: 1, pipe: 2}, alice, visit)
+    _give(bag, {pipe: 3}, alice, visit)
+    _give(bag, {kit_base: 1}, alice, other)
+    AdviceSession.objects.create(
+        resident=visit.resident,
+        visit=visit,
+        held_on=visit.planned_on,
+        topics=["safer_injection"],
+        setting="visit",
+        held_by=alice,
+    )
+    for each in (visit, other):
+        expected: dict[int, list] = {}
+        for line in SupplyDistributionLine.objects.filter(distribution__visit=each).select_related(
+            "item"
+        ):
+            expected.setdefault(line.distribution_id, []).append(line)
+        with CaptureQueriesContext(connection) as queries:
+            kept = extensions._given_before(each)
+            assert [[(_values(li), _values(li.item)) for li in lines] for lines in kept] == [
+                [(_values(li), _values(li.item)) for li in lines] for lines in expected.values()
+            ]
+        assert len(queries) == 1
+        advice = extensions._advice_given(each)
+        orm = AdviceSession.objects.filter(visit=each).first()
+        assert (advice and _values(advice)) == (orm and _values(orm))
+    assert len(extensions._given_before(visit)) == 2
+    assert extensions._advice_given(visit).topics == ["safer_injection"]
+    assert extensions._advice_given(other) is None

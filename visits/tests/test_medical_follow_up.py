@@ -2,10 +2,12 @@
 note's author read it; the rest of the team sees that a concern was flagged, and by whom."""
 
 import pytest
+from django.http import Http404
 from django.urls import reverse
 
 from tests.factories import UserFactory, VisitFactory
-from visits.models import Visit
+from visits import views
+from visits.models import Visit, VisitMedicalNote
 
 SECRET = "Abcès au bras, fièvre depuis hier"
 
@@ -148,3 +150,40 @@ def test_it_shares_the_note_of_a_social_follow_up_with_the_team(client_for, alic
     _log(client_for(alice), visit, follow_up_reason="social", follow_up_note="Besoin d’un colis")
     for user in (bob, marc):
         assert "Besoin d’un colis" in client_for(user).get(_url(visit)).content.decode()
+
+
+def _values(instance) -> dict:
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+@pytest.mark.django_db
+def test_the_visit_pages_kept_statement_reads_what_the_orm_reads(
+    flagged, alice, bob, nina, paul, chloe, marc
+):
+    """The visit page's statement is built once a process for each of its two shapes
+    (views._visit_statement): each reader still gets their own medical annotations."""
+    note = VisitMedicalNote.objects.get(visit=flagged)
+    note.handled_text = "Vu par l’infirmière"
+    note.save()
+    other = VisitFactory(worker=bob)
+    for visit in (flagged, other):
+        for user in (alice, bob, nina, paul, chloe, marc):
+            expected = (
+                Visit.objects.with_medical_note_for(user)
+                .select_related(*views.VISIT_RELATED)
+                .get(pk=visit.pk)
+            )
+            kept = views._read_visit(visit.pk, user)
+            assert _values(kept) == _values(expected)
+            for name in ("resident", "hotel", "placement"):
+                assert _values(getattr(kept, name)) == _values(getattr(expected, name))
+            assert _values(kept.placement.place) == _values(expected.placement.place)
+            for name in ("medical_note", "medical_handled_note", "medical_note_hidden"):
+                assert getattr(kept, name) == getattr(expected, name), (name, user)
+    assert views._read_visit(flagged.pk, alice).medical_note == SECRET
+    assert views._read_visit(flagged.pk, bob).medical_note is None
+    assert views._read_visit(flagged.pk, bob).medical_note_hidden is True
+    assert views._read_visit(flagged.pk, nina).medical_handled_note == "Vu par l’infirmière"
+    assert views._read_visit(flagged.pk, alice).medical_handled_note == ""
+    with pytest.raises(Http404):
+        views._read_visit(other.pk + 1000, nina)
