@@ -36,6 +36,7 @@ from django.conf import settings
 from django.db import connection
 from django.db.models import Case, Count, F, Min, Q, Value, When
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -120,6 +121,15 @@ def _month_end(month: datetime.date, end: datetime.date) -> datetime.date:
 
 
 def _in_period(field: str, start: datetime.date, end: datetime.date) -> Q:
+    """`field` on a day of [start, end). For a timestamp's day (`…__date`): between midnight
+    (Paris time) of each, which reads its index where comparing each row's day in Paris time
+    reads and converts every row; the same rows."""
+    if field.endswith("__date"):
+        field = field.removesuffix("__date")
+        start, end = (
+            timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+            for day in (start, end)
+        )
     return Q(**{f"{field}__gte": start, f"{field}__lt": end})
 
 
