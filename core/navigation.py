@@ -6,31 +6,20 @@ of the menu and of the home page's cards is written here, in one place (MENU and
 or a card that is not listed there comes last, and a test fails until it is listed.
 """
 
-import hashlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
-from django.core.signals import setting_changed
-from django.db import connection
-from django.dispatch import receiver
 from django.template.loader import render_to_string
 from django.urls import resolve, reverse
 from django.utils import timezone
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from redis.exceptions import RedisError
 
 from accounts.access import user_may_use
-from core.audit import event_models
+from core.kept import DataVersion, kept_html
 from core.registry import Registry
-
-logger = logging.getLogger(__name__)
 
 # The menu, left to right: its groups (a label, or None for an entry standing alone) and the URL
 # name of each entry. A group shows as a drop-down list, or as a plain link when the user may open
@@ -210,56 +199,11 @@ def cards_for(request) -> list[tuple[str, dict]]:
 
 
 # How long the home page's cards stay in the cache at most. Their key changes with every change
-# to a table they read (see `_data_version`), so this only bounds what a key cannot see: two
+# to a table they read (`_cards_data`), so this only bounds what a key cannot see: two
 # transactions writing the same table that commit in the other order than their history rows
 # were numbered, and a new version of the site's card templates.
 CARDS_CACHE_SECONDS = 60
-# cards.version -> the query of `_data_version`, or None when a card does not say what it reads.
-_version_queries: dict[int, str | None] = {}
-# How many times a setting changed in this process (the cards read some: VISIT_ALERT_DAYS...).
-# Settings change only in tests (override_settings), where the cards must follow them.
-_settings_changes = [0]
-
-
-@receiver(setting_changed)
-def _forget_cards_on_setting_change(**kwargs):
-    _settings_changes[0] += 1
-
-
-def _version_query() -> str | None:
-    """One statement: the database's identity and the newest history row of each table the
-    cards read. A database restored or created again (the tests) has another identity."""
-    if cards.version not in _version_queries:
-        _version_queries.clear()
-        labels: set[str] = set()
-        for card in cards:
-            if card.reads is None:
-                _version_queries[cards.version] = None
-                return None
-            labels.update(card.reads)
-        events = event_models()
-        tables = []
-        for label in sorted(labels):
-            event = events.get(apps.get_model(label))
-            if event is None:
-                raise ImproperlyConfigured(f"A home card reads {label}, which keeps no history.")
-            tables.append(connection.ops.quote_name(event._meta.db_table))
-        newest = ", ".join(f"(SELECT max(pgh_id) FROM {table})" for table in tables)
-        _version_queries[cards.version] = (
-            f"SELECT (SELECT oid FROM pg_database WHERE datname = current_database()), {newest}"
-        )
-    return _version_queries[cards.version]
-
-
-def _data_version() -> tuple | None:
-    """What changes whenever a row the cards read is inserted, updated or deleted (the history
-    triggers see every write, `queryset.update()` and raw SQL included); None: not cacheable."""
-    query = _version_query()
-    if query is None:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(query)
-        return tuple(cursor.fetchone())
+_cards_data = DataVersion(cards)
 
 
 def home_cards(request) -> SafeString:
@@ -267,39 +211,28 @@ def home_cards(request) -> SafeString:
 
     Kept in the cache under what they depend on: the user (the cards show their own visits,
     steps and appointments) and their roles (which cards, which alerts), the language, the day
-    (every card counts from today) and the data they read (`_data_version`). One user's cards
+    (every card counts from today) and the data they read (`_cards_data`). One user's cards
     therefore never reach another user, and any write to a table a card reads shows at once.
     A hit costs two queries (the data version, the user's roles) and no card is worked out.
     The medical team's cards are never kept: what the medical team reads (a medical
     appointment's service, for one) stays in the database, as its timeline does.
     """
     user = request.user
-    version = None if user.is_medical else _data_version()
-    key = None
-    if version is not None:
-        parts = (
-            version,
-            cards.version,
-            _settings_changes[0],
-            user.pk,
-            sorted(user.role_names),
-            get_language(),
-            timezone.localdate().isoformat(),
-        )
-        key = "home-cards:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-        try:
-            html = cache.get(key)
-        except RedisError:  # the home page does not need the cache to answer
-            logger.warning("home cards: the cache does not answer", exc_info=True)
-            html = key = None
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 - rendered by our own template below
+
     # Rendered without the request: nothing of the request but the user's cards can reach the
     # cache (no CSRF token, no messages).
-    html = render_to_string("core/home_cards.html", {"cards": cards_for(request)})
-    if key is not None:
-        try:
-            cache.set(key, str(html), CARDS_CACHE_SECONDS)
-        except RedisError:
-            logger.warning("home cards: the cache does not answer", exc_info=True)
-    return mark_safe(html)  # noqa: S308 - rendered by our own template
+    def build():
+        return render_to_string("core/home_cards.html", {"cards": cards_for(request)})
+
+    version = None if user.is_medical else _cards_data.current()
+    if version is None:
+        return build()
+    parts = (
+        version,
+        cards.version,
+        user.pk,
+        sorted(user.role_names),
+        get_language(),
+        timezone.localdate().isoformat(),
+    )
+    return kept_html("home-cards", parts, build, CARDS_CACHE_SECONDS)

@@ -9,12 +9,10 @@ is never the rows of another state. Each expansion of the rows costs the databas
 """
 
 import json
-import logging
 
-from django.core.cache import cache
 from django.db import connection
-from redis.exceptions import RedisError
 
+from core.kept import kept
 from imports.checks import DUPLICATE
 
 # A row "with a problem" for the page: it has problems or warnings (imports.checks).
@@ -23,7 +21,6 @@ _WITH_PROBLEMS = (
 )
 
 
-logger = logging.getLogger(__name__)
 CACHE_SECONDS = 300
 
 
@@ -39,18 +36,7 @@ def _kept(batch, part: str, read):
             part,
         ]
     )
-    try:
-        value = cache.get(key)
-    except RedisError:  # the page does not need the cache to answer
-        logger.warning("import preview: the cache does not answer", exc_info=True)
-        return read()
-    if value is None:
-        value = read()
-        try:
-            cache.set(key, value, CACHE_SECONDS)
-        except RedisError:
-            logger.warning("import preview: the cache does not answer", exc_info=True)
-    return value
+    return kept(key, read, CACHE_SECONDS)
 
 
 def batch_row_counts(batch) -> tuple[int, dict[str, int], bool]:

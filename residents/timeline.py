@@ -29,27 +29,19 @@ the French labels the team uses.
 """
 
 import datetime
-import hashlib
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.cache import cache
-from django.core.signals import setting_changed
-from django.db import connection, models
+from django.db import models
 from django.db.models import Expression, F, QuerySet, Value
 from django.db.models.functions import Cast
-from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from redis.exceptions import RedisError
 
-from core.audit import history_version_query
+from core.kept import DataVersion, kept_html
 from core.registry import Registry
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -278,40 +270,13 @@ def entries_for(resident, user) -> list[TimelineEntry]:
 # transactions writing the same table that commit in the other order than their history rows were
 # numbered, and a new version of the templates.
 CACHE_SECONDS = 60
-# sources.version -> the query of `data_version`, or None when a source does not say what it reads.
-_version_queries: dict[int, str | None] = {}
-# How many times a setting changed in this process (tests: the time zone, the language).
-_settings_changes = [0]
-
-
-@receiver(setting_changed)
-def _forget_on_setting_change(**kwargs):
-    _settings_changes[0] += 1
-
-
-def _version_query() -> str | None:
-    if sources.version not in _version_queries:
-        _version_queries.clear()
-        labels: set[str] = set()
-        for source in sources:
-            declared = getattr(source, "reads", None)
-            if declared is None:
-                _version_queries[sources.version] = None
-                return None
-            labels.update(declared)
-        _version_queries[sources.version] = history_version_query(labels)
-    return _version_queries[sources.version]
+_sources_data = DataVersion(sources)
 
 
 def data_version() -> tuple | None:
     """What changes whenever a row any source reads is inserted, updated or deleted (in the
     history of its table, which sees every write); None: a source does not say, no cache."""
-    query = _version_query()
-    if query is None:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(query)
-        return tuple(cursor.fetchone())
+    return _sources_data.current()
 
 
 def cached(build: Callable[[], str], *, resident, user, shown: tuple) -> SafeString:
@@ -327,31 +292,16 @@ def cached(build: Callable[[], str], *, resident, user, shown: tuple) -> SafeStr
     memory) and is read from it for each page.
     """
     version = None if user.is_medical else data_version()
-    key = None
-    if version is not None:
-        parts = (
-            version,
-            sources.version,
-            _settings_changes[0],
-            user.pk,
-            sorted(user.role_names),
-            get_language(),
-            timezone.localdate().isoformat(),
-            resident.pk,
-            shown,
-        )
-        key = "timeline:" + hashlib.sha256(repr(parts).encode()).hexdigest()
-        try:
-            html = cache.get(key)
-        except RedisError:  # the page does not need the cache to answer
-            logger.warning("timeline: the cache does not answer", exc_info=True)
-            html = key = None
-        if html is not None:
-            return mark_safe(html)  # noqa: S308 - written by our own template (build)
-    html = build()
-    if key is not None:
-        try:
-            cache.set(key, str(html), CACHE_SECONDS)
-        except RedisError:
-            logger.warning("timeline: the cache does not answer", exc_info=True)
-    return mark_safe(html)  # noqa: S308 - written by our own template (build)
+    if version is None:
+        return mark_safe(build())  # noqa: S308 - written by our own template (build)
+    parts = (
+        version,
+        sources.version,
+        user.pk,
+        sorted(user.role_names),
+        get_language(),
+        timezone.localdate().isoformat(),
+        resident.pk,
+        shown,
+    )
+    return kept_html("timeline", parts, build, CACHE_SECONDS)

@@ -5,6 +5,7 @@ import datetime
 import re
 
 import pytest
+from django.apps import apps
 from django.db import connection
 from django.template.loader import render_to_string
 from django.test import RequestFactory
@@ -14,7 +15,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from accounts.roles import Role
-from core import navigation
+from core import kept, navigation
 from core.audit import event_models
 from harmreduction.models import StockLevel
 from residents.models import AdmissionRequest
@@ -171,7 +172,7 @@ def test_every_table_a_card_reads_is_declared(chloe):
             read |= set(re.findall(r'(?:FROM|JOIN)\s+"(\w+)"', query["sql"]))
         read -= {"auth_group", "accounts_user_groups"}  # the roles: in the key
         assert card.reads is not None, card.template
-        declared = {navigation.apps.get_model(label)._meta.db_table for label in card.reads}
+        declared = {apps.get_model(label)._meta.db_table for label in card.reads}
         assert read <= declared, (card.template, read - declared)
         assert declared <= tracked, (card.template, declared - tracked)
     assert shown == len(navigation.cards.names())
@@ -182,8 +183,8 @@ def test_the_home_page_answers_when_the_cache_does_not(client_for, chloe, monkey
     def down(*args, **kwargs):
         raise RedisError("connection refused")
 
-    monkeypatch.setattr(navigation.cache, "get", down)
-    monkeypatch.setattr(navigation.cache, "set", down)
+    monkeypatch.setattr(kept.cache, "get", down)
+    monkeypatch.setattr(kept.cache, "set", down)
     AdmissionRequestFactory()
     page, computed = _home(client_for(chloe))
     assert computed and _waiting(page) == 1

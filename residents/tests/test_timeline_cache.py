@@ -15,6 +15,7 @@ from django.utils import timezone
 from redis.exceptions import RedisError
 
 from accounts.roles import Role
+from core import kept
 from core.audit import event_models
 from placements.models import Absence, ExitDestination
 from privacy.models import AccessLog
@@ -193,8 +194,8 @@ def test_the_page_answers_when_the_cache_does_not(client_for, alice, monkeypatch
     def down(*args, **kwargs):
         raise RedisError("connection refused")
 
-    monkeypatch.setattr(timeline.cache, "get", down)
-    monkeypatch.setattr(timeline.cache, "set", down)
+    monkeypatch.setattr(kept.cache, "get", down)
+    monkeypatch.setattr(kept.cache, "set", down)
     resident = ResidentFactory()
     SituationAssessmentFactory(resident=resident)
     page, written = _page(client_for(alice), resident)
